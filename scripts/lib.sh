@@ -1,0 +1,30 @@
+# Shared install steps for scripts/run and scripts/test (sourced, not executed).
+
+# Debian packages: CJK fonts and HarfBuzz subsetting for PDF output (without libharfbuzz-subset0
+# WeasyPrint takes seconds per font), Pango for WeasyPrint.
+RUN_DEBS="fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0"
+# Tests also need Debian's Chromium (Playwright drives it; never `playwright install`) and the
+# PostgreSQL 15 server binaries (the tests start their own throwaway cluster).
+TEST_DEBS="$RUN_DEBS chromium postgresql-15"
+
+ensure_debs() {
+    local missing=() pkg
+    for pkg in "$@"; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "安裝 Debian 套件：${missing[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    else
+        echo "缺少 Debian 套件：${missing[*]}" >&2
+        echo "請由系統管理者執行：sudo apt-get update && sudo apt-get install ${missing[*]}" >&2
+        return 1
+    fi
+}
+
+ensure_venv() {  # $1: extras, e.g. "[test]" or ""
+    [ -x .venv/bin/python ] || python3 -m venv .venv
+    .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".$1"
+}

@@ -1,0 +1,107 @@
+"""The versioned REST API at /api/v1/ (django-ninja, OpenAPI at /api/v1/openapi.json).
+
+Authentication: ``Authorization: Bearer <token>`` for agency system accounts, or the browser
+session (with CSRF) for signed-in staff. Every error has one shape:
+``{"code": "...", "message": "zh-Hant text", "fields": {"field": ["message", ...]}}``.
+Domains add their routers here."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import render
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from secretariat.core import audit
+from secretariat.core.api import router as core_router
+from secretariat.core.errors import DomainError
+from secretariat.core.middleware import client_ip
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        from secretariat.core.services import user_for_token
+
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+            audit.set_actor(audit.actor_for(user, client_ip(request)))
+        return user
+
+
+api = NinjaAPI(
+    title="臺北市政府秘書處 API",
+    version="1",
+    description="秘書處業務作業平台 REST API。日期一律為 ISO 8601（西元）；錯誤格式見各端點說明。",
+    urls_namespace="api-v1",
+    auth=[BearerToken(), django_auth],
+    docs_url=None,
+)
+
+
+def _error(request, status: int, code: str, message: str, fields: dict | None = None):
+    return api.create_response(
+        request, {"code": code, "message": message, "fields": fields or {}}, status=status
+    )
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return _error(request, exc.status, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc: NinjaValidationError):
+    fields: dict[str, list[str]] = {}
+    for item in exc.errors:
+        name = ".".join(str(part) for part in item.get("loc", [])[1:]) or "__all__"
+        fields.setdefault(name, []).append(_zh_validation_message(item))
+    return _error(request, 422, "invalid", "資料格式有誤，請檢查欄位。", fields)
+
+
+def _zh_validation_message(item: dict) -> str:
+    kind = item.get("type", "")
+    if kind == "missing":
+        return "此欄位為必填。"
+    if kind.startswith(("date", "datetime")):
+        return "日期格式不正確（請用 ISO 8601，例如 2026-08-16）。"
+    if kind.startswith("int"):
+        return "必須是整數。"
+    return f"格式不正確（{item.get('msg', kind)}）。"
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request, exc):
+    return _error(request, 401, "unauthenticated", "請先登入或提供有效的 API 權杖。")
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def permission_denied(request, exc):
+    return _error(request, 403, "permission_denied", "您沒有執行此操作的權限。")
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return _error(request, 404, "not_found", "查無此資料，或您沒有檢視權限。")
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+api.add_router("/", core_router)
+
+
+def api_docs(request: HttpRequest):
+    """Human-readable API reference rendered from the OpenAPI schema, inside the app's shell."""
+    schema = api.get_openapi_schema(path_prefix="/api/v1")
+    operations = [
+        {"path": path, "method": method.upper(), **operation}
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    ]
+    return render(request, "core/api_docs.html", {"schema": schema, "operations": operations})

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.urls import reverse
+
+from secretariat.core import modules
+
+
+def shell(request):
+    """What the layout needs on every page: navigation and the unread-notification count."""
+    context = {
+        "oidc_enabled": settings.OIDC_ENABLED,
+        "oidc_provider_name": settings.OIDC_PROVIDER_NAME,
+        "nav_items": [],
+        "unread_count": 0,
+    }
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return context
+    match = getattr(request, "resolver_match", None)
+    current = match.view_name if match else ""
+    context["nav_items"] = [
+        {
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "current": item.url_name == current
+            or current.startswith(item.url_name.rsplit("_", 1)[0] + "_"),
+        }
+        for item in modules.navigation_for(user)
+    ]
+    context["unread_count"] = user.notifications.filter(read_at__isnull=True).count()
+    return context

@@ -1,0 +1,93 @@
+"""Forms with zh-Hant labels and messages; dates are entered in 民國 form (115/08/16)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyotp
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+
+from secretariat.core import roc
+from secretariat.core.auth import AccountLocked
+from secretariat.core.models import DayKind
+
+
+class RocDateField(forms.DateField):
+    """Accepts 115/08/16, 115.08.16, 1150816, 中華民國115年8月16日 or ISO 2026-08-16."""
+
+    widget = forms.TextInput(attrs={"placeholder": "例：115/08/16", "inputmode": "numeric"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return roc.parse_date(str(value))
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="invalid") from error
+
+    def prepare_value(self, value):
+        if isinstance(value, dt.date):
+            return roc.format_date(value, "slash")
+        return value
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "帳號或密碼錯誤。連續錯誤多次將暫時鎖定帳號。",
+        "inactive": "此帳號已停用。",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "帳號"
+        self.fields["password"].label = "密碼"
+
+    def clean(self):
+        try:
+            return super().clean()
+        except AccountLocked as locked:
+            until = roc.format_datetime(locked.until)
+            raise forms.ValidationError(
+                f"登入失敗次數過多，帳號已鎖定至{until}。", code="locked"
+            ) from locked
+
+
+class TotpForm(forms.Form):
+    code = forms.CharField(
+        label="驗證碼（6 位數字）",
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, *args, secret: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.secret = secret
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not code.isdigit() or not pyotp.TOTP(self.secret).verify(code, valid_window=1):
+            raise forms.ValidationError("驗證碼不正確或已過期。", code="invalid")
+        return code
+
+
+class CalendarDayForm(forms.Form):
+    date = RocDateField(label="日期")
+    kind = forms.ChoiceField(label="類別", choices=DayKind.choices)
+    city = forms.CharField(label="縣市（空白表示全國）", max_length=10, required=False)
+    reason = forms.CharField(label="事由", max_length=100)
+
+
+class WorkdayCalculatorForm(forms.Form):
+    start = RocDateField(label="起算日（收文日）")
+    days = forms.IntegerField(label="工作天數", min_value=0, max_value=400)
+    end = RocDateField(label="迄日（選填，計算兩日間工作天）", required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "calc_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["start"].initial = self.fields["start"].initial or timezone.localdate()

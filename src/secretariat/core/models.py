@@ -1,0 +1,388 @@
+"""Core records: agencies and their names over time, people and roles, the working-day
+calendar's adjustments, the audit trail, notifications, API tokens and job schedule runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from secretariat.core.audit import Audited
+
+
+class AgencyKind(models.TextChoices):
+    MAYOR_OFFICE = "mayor_office", "市長室"
+    FIRST_LEVEL = "first_level", "一級機關"
+    SECOND_LEVEL = "second_level", "二級機關"
+    DISTRICT_OFFICE = "district_office", "區公所"
+    ENTERPRISE = "enterprise", "市營事業"
+    COMMITTEE = "committee", "委員會"
+
+
+class AgencyQuerySet(models.QuerySet):
+    def in_force_on(self, day: dt.date) -> AgencyQuerySet:
+        """Agencies that existed on ``day`` (established on or before, not yet abolished)."""
+        return self.filter(
+            Q(established_on__isnull=True) | Q(established_on__lte=day),
+            Q(abolished_on__isnull=True) | Q(abolished_on__gt=day),
+        )
+
+
+class Agency(Audited):
+    """A Taipei City Government agency (機關). ``name`` and ``short_name`` are the names in force
+    today; earlier names live in :class:`AgencyName` so old records keep the name they had."""
+
+    code = models.SlugField("機關代號", max_length=40, unique=True)
+    name = models.CharField("全銜", max_length=100)
+    short_name = models.CharField("簡稱", max_length=40)
+    kind = models.CharField("類別", max_length=20, choices=AgencyKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上級機關",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    established_on = models.DateField("成立日期", null=True, blank=True)
+    abolished_on = models.DateField("裁撤日期", null=True, blank=True)
+    email = models.EmailField("聯絡信箱", blank=True)
+    phone = models.CharField("聯絡電話", max_length=40, blank=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "機關"
+        verbose_name_plural = "機關"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:agency_detail", args=[self.code])
+
+    def names_on(self, day: dt.date) -> tuple[str, str]:
+        """(全銜, 簡稱) in force on ``day``; today's names when no history entry covers it."""
+        for entry in self.name_history.all():
+            if entry.covers(day):
+                return entry.name, entry.short_name
+        return self.name, self.short_name
+
+    def short_name_on(self, day: dt.date) -> str:
+        return self.names_on(day)[1]
+
+
+class AgencyName(Audited):
+    """A name an agency carried for a period (機關名稱沿革), e.g. 臺北自來水事業處 (北水處)
+    before it was reported as 自來水處. ``valid_to`` is the first day the name no longer applied."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name="機關", on_delete=models.CASCADE, related_name="name_history"
+    )
+    name = models.CharField("全銜", max_length=100)
+    short_name = models.CharField("簡稱", max_length=40)
+    valid_from = models.DateField("起始日期", null=True, blank=True)
+    valid_to = models.DateField("截止日期（不含）", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "機關名稱沿革"
+        verbose_name_plural = "機關名稱沿革"
+        ordering = ["agency", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
+                name="agencyname_valid_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.short_name}）"
+
+    def covers(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day < self.valid_to
+        )
+
+
+class ReportGroup(Audited):
+    """A report grouping rule: the agencies counted together under one row label, e.g.
+    「民政局（含區公所）」 = 民政局 + the 12 district offices. Editable by administrators."""
+
+    code = models.SlugField("代號", max_length=40, unique=True)
+    label = models.CharField("報表列名", max_length=60)
+    members = models.ManyToManyField(Agency, verbose_name="包含機關", related_name="report_groups")
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "報表合併列"
+        verbose_name_plural = "報表合併列"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Unit(Audited):
+    """An organisational unit (科室) inside an agency."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name="機關", on_delete=models.CASCADE, related_name="units"
+    )
+    name = models.CharField("單位名稱", max_length=60)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上級單位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = "單位"
+        verbose_name_plural = "單位"
+        ordering = ["agency", "name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="unit_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.agency.short_name} {self.name}"
+
+
+class RoleCode(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", "系統管理者"
+    SECRETARIAT_ADMIN = "secretariat_admin", "秘書處管理者"
+    REGISTRY_CLERK = "registry_clerk", "收發人員"
+    CASE_OFFICER = "case_officer", "承辦人"
+    SUPERVISOR = "supervisor", "主管/核稿"
+    HEAD = "head", "機關首長/決行"
+    RDEC_OFFICER = "rdec_officer", "研考人員"
+    COUNCIL_LIAISON = "council_liaison", "府會聯絡人"
+    PRESS_LIAISON = "press_liaison", "新聞聯絡人"
+    SERVICE_DESK = "service_desk", "服務台人員"
+
+
+class Role(models.Model):
+    """A role a person holds. ``sees_all_agencies`` lifts the agency scope for reading."""
+
+    code = models.CharField("代號", max_length=40, primary_key=True, choices=RoleCode.choices)
+    name = models.CharField("名稱", max_length=40)
+    sees_all_agencies = models.BooleanField("可檢視所有機關", default=False)
+    description = models.TextField("說明", blank=True)
+
+    class Meta:
+        verbose_name = "角色"
+        verbose_name_plural = "角色"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(Audited, AbstractUser):
+    """A staff account (or an agency system account for the API). Belongs to one agency."""
+
+    audit_exclude: ClassVar[set[str]] = {"password", "last_login", "totp_secret"}
+
+    display_name = models.CharField("姓名", max_length=60, blank=True)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name="機關",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="單位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+    )
+    job_title = models.CharField("職稱", max_length=60, blank=True)
+    phone = models.CharField("電話", max_length=40, blank=True)
+    roles = models.ManyToManyField(Role, verbose_name="角色", blank=True, related_name="users")
+    is_system_account = models.BooleanField("系統帳號", default=False)
+    totp_secret = models.CharField("TOTP 金鑰", max_length=64, blank=True)
+    totp_enabled = models.BooleanField("啟用雙因素驗證", default=False)
+    failed_logins = models.PositiveIntegerField("連續登入失敗次數", default=0)
+    locked_until = models.DateTimeField("鎖定至", null=True, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "人員"
+        verbose_name_plural = "人員"
+        ordering = ["agency__sort_order", "username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:person_detail", args=[self.pk])
+
+    def role_codes(self) -> set[str]:
+        if not hasattr(self, "_role_codes"):
+            self._role_codes = set(self.roles.values_list("code", flat=True)) if self.pk else set()
+        return self._role_codes
+
+    def has_role(self, *codes: str) -> bool:
+        return bool(self.role_codes() & set(codes))
+
+
+class DayKind(models.TextChoices):
+    CLOSURE = "closure", "停止上班"
+    HOLIDAY = "holiday", "放假"
+    WORKDAY = "workday", "上班（補班）"
+
+
+class CalendarAdjustment(Audited):
+    """An administrator's change to the government calendar for one day: a typhoon closure
+    (停止上班) announced for a city, or a holiday/make-up workday for a year the published
+    calendar does not yet cover. ``city`` empty means every city."""
+
+    date = models.DateField("日期")
+    city = models.CharField("縣市", max_length=10, blank=True)
+    kind = models.CharField("類別", max_length=10, choices=DayKind.choices)
+    reason = models.CharField("事由", max_length=100)
+
+    class Meta:
+        verbose_name = "行事曆調整"
+        verbose_name_plural = "行事曆調整"
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["date", "city"], name="calendaradjustment_unique_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.city or '全國'} {self.get_kind_display()}：{self.reason}"
+
+    @property
+    def is_working_day(self) -> bool:
+        return self.kind == DayKind.WORKDAY
+
+
+class AuditEntry(models.Model):
+    """One append-only, hash-chained audit record (稽核紀錄). Never updated or deleted by the
+    application; ``secretariat audit verify`` recomputes the chain."""
+
+    seq = models.BigIntegerField("序號", unique=True)
+    at = models.DateTimeField("時間")
+    actor = models.ForeignKey(
+        User,
+        verbose_name="操作者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    actor_label = models.CharField("操作者名稱", max_length=120)
+    ip = models.CharField("來源位址", max_length=45, blank=True)
+    action = models.CharField("動作", max_length=40)
+    object_type = models.CharField("紀錄類型", max_length=80)
+    object_id = models.CharField("紀錄識別碼", max_length=64)
+    object_repr = models.CharField("紀錄名稱", max_length=200)
+    agency_id = models.BigIntegerField("所屬機關", null=True, blank=True)
+    changes = models.JSONField("變更內容", default=dict)
+    prev_hash = models.CharField("前筆雜湊", max_length=64)
+    hash = models.CharField("雜湊", max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "稽核紀錄"
+        verbose_name_plural = "稽核紀錄"
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("稽核紀錄不可修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("稽核紀錄不可刪除。")
+
+
+class AuditChainHead(models.Model):
+    """The latest entry of the audit chain, kept apart so deleting the newest entries is
+    detected too (a single row, pk=1)."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"
+
+
+class Notification(models.Model):
+    """A message to one person (通知), shown in the shell and optionally mailed."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField("標題", max_length=200)
+    body = models.TextField("內容", blank=True)
+    url = models.CharField("連結", max_length=300, blank=True)
+    created_at = models.DateTimeField("建立時間", auto_now_add=True)
+    read_at = models.DateTimeField("已讀時間", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ApiToken(Audited):
+    """A bearer token for an agency system account. Only a hash is stored."""
+
+    audit_exclude: ClassVar[set[str]] = {"key_hash", "last_used_at"}
+
+    user = models.ForeignKey(
+        User, verbose_name="帳號", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField("用途", max_length=80)
+    prefix = models.CharField("前綴", max_length=12, unique=True)
+    key_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField("建立時間", auto_now_add=True)
+    expires_at = models.DateTimeField("到期時間", null=True, blank=True)
+    revoked_at = models.DateTimeField("撤銷時間", null=True, blank=True)
+    last_used_at = models.DateTimeField("最後使用時間", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API 權杖"
+        verbose_name_plural = "API 權杖"
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.name}"
+
+
+class ScheduledRun(models.Model):
+    """One enqueued run of a periodic job for a day; the unique key keeps several schedulers
+    from enqueuing the same daily job twice."""
+
+    job = models.CharField(max_length=120)
+    run_date = models.DateField()
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+    task_result_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "run_date"], name="scheduledrun_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.run_date}"

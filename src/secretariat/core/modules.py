@@ -1,0 +1,90 @@
+"""Registries through which each domain plugs into the shell: navigation entries, the
+personal dashboard's pending items, and global-search providers. Domains register in their
+AppConfig.ready(); the shell only reads these lists."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str
+    url_name: str
+    order: int = 100
+    visible: Callable[[object], bool] = field(default=lambda user: True)
+
+
+@dataclass(frozen=True)
+class PendingItem:
+    """One thing waiting for the person: shown on the dashboard (我的待辦)."""
+
+    kind: str
+    title: str
+    url: str
+    due: date | None = None
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    title: str
+    url: str
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Provider:
+    key: str
+    label: str
+    fn: Callable
+
+
+NAVIGATION: dict[str, NavItem] = {}
+PENDING: dict[str, Provider] = {}
+SEARCH: dict[str, Provider] = {}
+
+
+def register_nav(item: NavItem) -> None:
+    NAVIGATION[item.key] = item
+
+
+def register_pending(key: str, label: str, fn: Callable[[object], Iterable[PendingItem]]) -> None:
+    PENDING[key] = Provider(key, label, fn)
+
+
+def register_search(key: str, label: str, fn: Callable[[object, str], Iterable[SearchHit]]) -> None:
+    SEARCH[key] = Provider(key, label, fn)
+
+
+def navigation_for(user) -> list[NavItem]:
+    return sorted((i for i in NAVIGATION.values() if i.visible(user)), key=lambda i: i.order)
+
+
+def pending_for(user) -> list[tuple[str, list[PendingItem]]]:
+    return [(p.label, list(p.fn(user))) for p in PENDING.values()]
+
+
+def search_all(user, query: str) -> list[tuple[str, list[SearchHit]]]:
+    return [(p.label, list(p.fn(user, query))) for p in SEARCH.values()]
+
+
+def register_core() -> None:
+    from secretariat.core import selectors
+    from secretariat.core.permissions import is_administrator
+
+    register_nav(NavItem("dashboard", "我的待辦", "core:dashboard", order=0))
+    register_nav(NavItem("agencies", "機關", "core:agency_list", order=900))
+    register_nav(NavItem("people", "人員", "core:person_list", order=910))
+    register_nav(NavItem("calendar", "辦公日曆", "core:calendar", order=920))
+    register_nav(
+        NavItem("audit", "稽核紀錄", "core:audit_list", order=930, visible=is_administrator)
+    )
+    register_nav(NavItem("api", "API 文件", "api_docs", order=990))
+    register_pending("notifications", "未讀通知", selectors.pending_notifications)
+    register_search("agencies", "機關", selectors.search_agencies)
+    register_search("people", "人員", selectors.search_people)

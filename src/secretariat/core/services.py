@@ -1,0 +1,285 @@
+"""Writes for core records. Each function checks permission, validates, changes and audits in
+one transaction, and raises DomainError with a zh-Hant message on bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from secretariat.core import audit
+from secretariat.core.errors import DomainError, PermissionDenied
+from secretariat.core.models import (
+    Agency,
+    ApiToken,
+    CalendarAdjustment,
+    DayKind,
+    Notification,
+    ReportGroup,
+    Role,
+    Unit,
+    User,
+)
+from secretariat.core.permissions import is_administrator, is_system_administrator
+
+TOKEN_PREFIX_LENGTH = 8
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied()
+
+
+def _full_clean(instance, exclude: Iterable[str] = ()) -> None:
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as error:
+        raise DomainError.from_validation(error) from error
+
+
+# --- People ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_person(
+    *,
+    by,
+    username: str,
+    password: str | None,
+    agency: Agency | None,
+    display_name: str = "",
+    email: str = "",
+    unit: Unit | None = None,
+    job_title: str = "",
+    roles: Iterable[str] = (),
+    is_system_account: bool = False,
+) -> User:
+    """Create a staff (or API system) account in an agency with the given role codes."""
+    _require(by is None or is_administrator(by))
+    if unit is not None and agency is not None and unit.agency_id != agency.pk:
+        raise DomainError(
+            "unit_agency_mismatch", "單位不屬於所選機關。", {"unit": ["單位不屬於所選機關。"]}
+        )
+    person = User(
+        username=username,
+        display_name=display_name,
+        email=email,
+        agency=agency,
+        unit=unit,
+        job_title=job_title,
+        is_system_account=is_system_account,
+    )
+    if password:
+        try:
+            validate_password(password, person)
+        except ValidationError as error:
+            raise DomainError(
+                "weak_password",
+                "密碼強度不足：" + "".join(error.messages),
+                {"password": error.messages},
+            ) from error
+        person.set_password(password)
+    else:
+        person.set_unusable_password()
+    _full_clean(person, exclude=["password"])
+    person.save()
+    set_roles(person, roles, by=by)
+    return person
+
+
+@transaction.atomic
+def update_person(person: User, *, by, **fields) -> User:
+    _require(is_administrator(by))
+    allowed = {"display_name", "email", "agency", "unit", "job_title", "phone", "is_active"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise DomainError("unknown_field", f"不可修改的欄位：{'、'.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(person, name, value)
+    if person.unit_id and person.unit.agency_id != person.agency_id:
+        raise DomainError(
+            "unit_agency_mismatch", "單位不屬於所選機關。", {"unit": ["單位不屬於所選機關。"]}
+        )
+    _full_clean(person, exclude=["password"])
+    person.save()
+    return person
+
+
+@transaction.atomic
+def set_roles(person: User, codes: Iterable[str], *, by) -> None:
+    _require(by is None or is_administrator(by))
+    codes = set(codes)
+    found = set(Role.objects.filter(code__in=codes).values_list("code", flat=True))
+    if codes - found:
+        raise DomainError(
+            "unknown_role",
+            f"未知的角色：{'、'.join(sorted(codes - found))}",
+            {"roles": [f"未知的角色：{c}" for c in sorted(codes - found)]},
+        )
+    if by is not None and not is_system_administrator(by) and "system_admin" in codes:
+        raise PermissionDenied("只有系統管理者可以指派系統管理者角色。")
+    person.roles.set(sorted(found))
+    for cached in ("_role_codes", "_sees_all"):
+        person.__dict__.pop(cached, None)
+
+
+@transaction.atomic
+def change_password(person: User, new_password: str, *, by) -> None:
+    _require(by.pk == person.pk or is_administrator(by))
+    try:
+        validate_password(new_password, person)
+    except ValidationError as error:
+        raise DomainError(
+            "weak_password",
+            "密碼強度不足：" + "".join(error.messages),
+            {"password": error.messages},
+        ) from error
+    person.set_password(new_password)
+    person.save(update_fields=["password"])
+    audit.record(person, "password_changed", {})
+
+
+@transaction.atomic
+def unlock_account(person: User, *, by) -> None:
+    _require(is_administrator(by))
+    User.objects.filter(pk=person.pk).update(failed_logins=0, locked_until=None)
+    audit.record(person, "account_unlocked", {})
+
+
+# --- Agencies and report groups --------------------------------------------------------------
+
+
+@transaction.atomic
+def set_report_group(
+    *, by, code: str, label: str, members: Iterable[Agency], sort_order: int = 0
+) -> ReportGroup:
+    """Create or change a report grouping rule (e.g. 民政局（含區公所）)."""
+    _require(by is None or is_administrator(by))
+    group = ReportGroup.objects.filter(code=code).first() or ReportGroup(code=code)
+    group.label, group.sort_order = label, sort_order
+    _full_clean(group)
+    group.save()
+    members = list(members)
+    if not members:
+        raise DomainError(
+            "empty_group", "報表合併列至少要包含一個機關。", {"members": ["至少要包含一個機關。"]}
+        )
+    group.members.set(members)
+    return group
+
+
+# --- Calendar ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_calendar_day(
+    *, by, date: dt.date, kind: str, reason: str, city: str = ""
+) -> CalendarAdjustment:
+    """Record a closure (停止上班, e.g. a typhoon day), an extra holiday or a make-up workday."""
+    _require(by is None or is_administrator(by))
+    if kind not in DayKind.values:
+        raise DomainError(
+            "invalid_kind", "類別必須是停止上班、放假或上班。", {"kind": ["類別不正確。"]}
+        )
+    adjustment = CalendarAdjustment.objects.filter(
+        date=date, city=city
+    ).first() or CalendarAdjustment(date=date, city=city)
+    adjustment.kind, adjustment.reason = kind, reason.strip()
+    _full_clean(adjustment)
+    adjustment.save()
+    return adjustment
+
+
+@transaction.atomic
+def remove_calendar_day(adjustment: CalendarAdjustment, *, by) -> None:
+    _require(is_administrator(by))
+    adjustment.delete()
+
+
+# --- Notifications ------------------------------------------------------------------------------
+
+
+def notify(
+    recipient: User, title: str, body: str = "", url: str = "", *, mail: bool = False
+) -> Notification:
+    """Tell one person something; with ``mail`` the message is also e-mailed by a background job."""
+    notification = Notification.objects.create(
+        recipient=recipient, title=title[:200], body=body, url=url
+    )
+    if mail and recipient.email:
+        from secretariat.core.tasks import send_mail_task
+
+        transaction.on_commit(
+            lambda: send_mail_task.enqueue(subject=title, body=body, recipients=[recipient.email])
+        )
+    return notification
+
+
+def mark_notifications_read(user: User, ids: Iterable[int] | None = None) -> int:
+    queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        queryset = queryset.filter(pk__in=list(ids))
+    return queryset.update(read_at=timezone.now())
+
+
+# --- API tokens ---------------------------------------------------------------------------------
+
+
+def hash_token(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_api_token(
+    user: User, name: str, *, by, expires_at: dt.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Create a bearer token for an agency system account. The key is returned once only."""
+    _require(by is None or is_administrator(by))
+    if not name.strip():
+        raise DomainError("invalid", "請填寫權杖用途。", {"name": ["此欄位為必填。"]})
+    for _ in range(5):
+        prefix = secrets.token_hex(TOKEN_PREFIX_LENGTH // 2)
+        key = f"{prefix}.{secrets.token_urlsafe(32)}"
+        try:
+            with transaction.atomic():
+                token = ApiToken.objects.create(
+                    user=user,
+                    name=name.strip(),
+                    prefix=prefix,
+                    key_hash=hash_token(key),
+                    expires_at=expires_at,
+                )
+            return token, key
+        except IntegrityError:
+            continue
+    raise DomainError("token_collision", "無法產生唯一的權杖，請再試一次。")
+
+
+@transaction.atomic
+def revoke_api_token(token: ApiToken, *, by) -> None:
+    _require(is_administrator(by) or by.pk == token.user_id)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+
+
+def user_for_token(key: str) -> User | None:
+    """The active account a presented bearer key belongs to, or None."""
+    prefix = key.split(".", 1)[0]
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(prefix=prefix, revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not secrets.compare_digest(token.key_hash, hash_token(key)):
+        return None
+    now = timezone.now()
+    if (token.expires_at and token.expires_at <= now) or not token.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from secretariat.api import api, api_docs
+
+admin.site.site_header = "臺北市政府秘書處 系統管理"
+admin.site.site_title = "秘書處系統管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/docs", api_docs, name="api_docs"),
+    path("api/v1/", api.urls),
+    path("oidc/", include("mozilla_django_oidc.urls")),
+    path("", include("secretariat.core.urls")),
+]

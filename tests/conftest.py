@@ -1,0 +1,61 @@
+"""Shared fixtures: the agency registry, people with roles, a signed-in client."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def registry(db):
+    """The real agency registry and the roles, loaded as in production (again after a
+    browser test's database flush)."""
+    from secretariat.core.registry import load_registry
+
+    from secretariat.core.models import Role
+    from secretariat.core.roles import ensure_roles
+
+    ensure_roles(Role)
+    load_registry()
+
+
+@pytest.fixture
+def agency(registry):
+    """Look an agency up by any of its names: agency("都發局")."""
+    from secretariat.core.registry import agency_by_name
+
+    def find(name: str):
+        found = agency_by_name(name)
+        assert found is not None, name
+        return found
+
+    return find
+
+
+@pytest.fixture
+def make_person(agency):
+    """make_person("udd-officer", "都發局", "case_officer") → a User with that role."""
+    from secretariat.core import services
+
+    def make(
+        username: str,
+        agency_name: str = "秘書處",
+        *roles: str,
+        password: str = "correct-horse-115",
+        **extra,
+    ):
+        return services.create_person(
+            by=None,
+            username=username,
+            password=password,
+            agency=agency(agency_name),
+            display_name=extra.pop("display_name", username),
+            roles=roles,
+            **extra,
+        )
+
+    return make
+
+
+@pytest.fixture
+def admin(make_person):
+    return make_person("admin", "秘書處", "system_admin")
