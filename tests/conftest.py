@@ -9,9 +9,8 @@ import pytest
 def registry(db):
     """The real agency registry and the roles, loaded as in production (again after a
     browser test's database flush)."""
-    from secretariat.core.registry import load_registry
-
     from secretariat.core.models import Role
+    from secretariat.core.registry import load_registry
     from secretariat.core.roles import ensure_roles
 
     ensure_roles(Role)
