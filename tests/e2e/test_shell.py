@@ -127,3 +127,23 @@ def test_keyboard_skip_link_and_phone_width(page, people):
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways at phone width by {overflow}px"
     assert page.evaluate("document.documentElement.lang") == "zh-Hant-TW"
+
+
+def test_second_factor_step_in_the_browser(page, people):
+    import pyotp
+
+    person = people["udd"]
+    person.totp_secret, person.totp_enabled = pyotp.random_base32(), True
+    person.save()
+    page.goto("/accounts/login/")
+    page.get_by_label("帳號").fill("udd-officer")
+    page.get_by_label("密碼").fill("correct-horse-115")
+    page.get_by_role("button", name="登入", exact=True).click()
+    page.wait_for_url("**/accounts/totp/**")
+    assert_accessible(page)
+    page.get_by_label("驗證碼（6 位數字）").fill("000000")
+    page.get_by_role("button", name="驗證").click()
+    assert page.get_by_text("驗證碼不正確或已過期。").is_visible()
+    page.get_by_label("驗證碼（6 位數字）").fill(pyotp.TOTP(person.totp_secret).now())
+    page.get_by_role("button", name="驗證").click()
+    assert page.get_by_role("heading", name="我的待辦").is_visible()

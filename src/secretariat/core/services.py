@@ -43,6 +43,18 @@ def _full_clean(instance, exclude: Iterable[str] = ()) -> None:
         raise DomainError.from_validation(error) from error
 
 
+def _set_strong_password(person: User, password: str) -> None:
+    try:
+        validate_password(password, person)
+    except ValidationError as error:
+        raise DomainError(
+            "weak_password",
+            "密碼強度不足：" + "".join(error.messages),
+            {"password": error.messages},
+        ) from error
+    person.set_password(password)
+
+
 # --- People ---------------------------------------------------------------------------------
 
 
@@ -76,15 +88,7 @@ def create_person(
         is_system_account=is_system_account,
     )
     if password:
-        try:
-            validate_password(password, person)
-        except ValidationError as error:
-            raise DomainError(
-                "weak_password",
-                "密碼強度不足：" + "".join(error.messages),
-                {"password": error.messages},
-            ) from error
-        person.set_password(password)
+        _set_strong_password(person, password)
     else:
         person.set_unusable_password()
     _full_clean(person, exclude=["password"])
@@ -132,15 +136,7 @@ def set_roles(person: User, codes: Iterable[str], *, by) -> None:
 @transaction.atomic
 def change_password(person: User, new_password: str, *, by) -> None:
     _require(by.pk == person.pk or is_administrator(by))
-    try:
-        validate_password(new_password, person)
-    except ValidationError as error:
-        raise DomainError(
-            "weak_password",
-            "密碼強度不足：" + "".join(error.messages),
-            {"password": error.messages},
-        ) from error
-    person.set_password(new_password)
+    _set_strong_password(person, new_password)
     person.save(update_fields=["password"])
     audit.record(person, "password_changed", {})
 
