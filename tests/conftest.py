@@ -4,6 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    """Argon2 costs ~0.15 s per password and the suite creates a thousand people: tests hash
+    with MD5 unless marked ``production_hashing`` (the test that checks the real setting)."""
+    if request.node.get_closest_marker("production_hashing") is None:
+        settings.PASSWORD_HASHERS = FAST_HASHERS
+
 
 @pytest.fixture
 def registry(db):

@@ -17,6 +17,7 @@ def login(client, username, password=PASSWORD):
     return client.post("/accounts/login/", {"username": username, "password": password})
 
 
+@pytest.mark.production_hashing
 def test_passwords_use_argon2(make_person):
     person = make_person("p1", "都發局", "case_officer")
     assert person.password.startswith("argon2")
