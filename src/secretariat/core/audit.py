@@ -64,6 +64,15 @@ def acting_as(actor: Actor | Any, ip: str = "") -> Iterator[Actor]:
         _actor.reset(token)
 
 
+def actor_of(user) -> Actor:
+    """The actor for a service call made ``by`` a person: the request's actor when it is that
+    person (keeping the client address), otherwise that person (jobs, tests, the CLI)."""
+    current = _actor.get()
+    if user is None or not getattr(user, "is_authenticated", False) or current.user_id == user.pk:
+        return current
+    return actor_for(user, current.ip)
+
+
 def set_actor(actor: Actor) -> None:
     """Set the actor for the rest of the current context (e.g. after API token
     authentication; the request middleware restores the previous actor afterwards)."""

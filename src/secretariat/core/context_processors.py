@@ -21,8 +21,7 @@ def shell(request):
         {
             "label": item.label,
             "url": reverse(item.url_name),
-            "current": item.url_name == current
-            or current.startswith(item.url_name.rsplit("_", 1)[0] + "_"),
+            "current": item.is_current(current),
         }
         for item in modules.navigation_for(user)
     ]

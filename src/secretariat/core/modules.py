@@ -16,6 +16,15 @@ class NavItem:
     url_name: str
     order: int = 100
     visible: Callable[[object], bool] = field(default=lambda user: True)
+    # Views whose name starts with this are the item's pages too (e.g. "cases:" for a case page).
+    section: str = ""
+
+    def is_current(self, view_name: str) -> bool:
+        if self.section and view_name.startswith(self.section):
+            return True
+        return view_name == self.url_name or view_name.startswith(
+            self.url_name.rsplit("_", 1)[0] + "_"
+        )
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,7 @@ class Provider:
 NAVIGATION: dict[str, NavItem] = {}
 PENDING: dict[str, Provider] = {}
 SEARCH: dict[str, Provider] = {}
+DEMO: dict[str, Provider] = {}
 
 
 def register_nav(item: NavItem) -> None:
@@ -59,6 +69,12 @@ def register_pending(key: str, label: str, fn: Callable[[object], Iterable[Pendi
 
 def register_search(key: str, label: str, fn: Callable[[object, str], Iterable[SearchHit]]) -> None:
     SEARCH[key] = Provider(key, label, fn)
+
+
+def register_demo(key: str, label: str, fn: Callable[[], object]) -> None:
+    """Sample records a module adds to `secretariat demo` (must be idempotent); run after
+    the registry and the demo accounts exist, in registration order."""
+    DEMO[key] = Provider(key, label, fn)
 
 
 def navigation_for(user) -> list[NavItem]:

@@ -5,7 +5,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from secretariat.core import registry, services
+from secretariat.core import modules, registry, services
 from secretariat.core.models import CalendarAdjustment, DayKind, Notification, RoleCode, Unit, User
 
 DEMO_PASSWORD = "taipei-demo-115"
@@ -23,6 +23,7 @@ DEMO_PEOPLE = [
     ("udd-rdec", "鄭研考", "都發局", "秘書室", "研考人員", [RoleCode.RDEC_OFFICER]),
     ("udd-liaison", "蔡府會", "都發局", "秘書室", "府會聯絡人", [RoleCode.COUNCIL_LIAISON]),
     ("police-officer", "許承辦", "警察局", "行政科", "承辦人", [RoleCode.CASE_OFFICER]),
+    ("police-supervisor", "賴主管", "警察局", "行政科", "科長", [RoleCode.SUPERVISOR]),
 ]
 
 
@@ -65,4 +66,6 @@ class Command(BaseCommand):
                 kind=DayKind.CLOSURE,
                 reason="颱風停止上班（示範）",
             )
+        for provider in modules.DEMO.values():
+            self.stdout.write(f"{provider.label}：{provider.fn()}")
         self.stdout.write(f"通知：{Notification.objects.count()} 則")

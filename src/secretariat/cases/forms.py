@@ -1,0 +1,225 @@
+"""Forms of the case pages. They only parse input: the engine's services validate the rules and
+their DomainError messages are put next to the fields they name (``add_domain_error``)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from secretariat.cases import kinds, selectors
+from secretariat.cases.models import CaseStatus
+from secretariat.core import selectors as core_selectors
+from secretariat.core.errors import DomainError
+from secretariat.core.forms import RocDateField
+
+ORDER_CHOICES = [
+    ("-received", "收件日期（新到舊）"),
+    ("received", "收件日期（舊到新）"),
+    ("due", "回復期限（近到遠）"),
+    ("-due", "回復期限（遠到近）"),
+    ("number", "案號（小到大）"),
+    ("-number", "案號（大到小）"),
+]
+DECISIONS = [("approve", "核准"), ("refuse", "駁回")]
+
+
+def _agencies():
+    """Agencies in force today, in the registry's order."""
+    return (
+        core_selectors.agencies().in_force_on(timezone.localdate()).order_by("sort_order", "code")
+    )
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.short_name
+
+
+class AgenciesChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.short_name
+
+
+class OfficerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj}（{obj.job_title}）" if obj.job_title else str(obj)
+
+
+def _required_text(label: str, rows: int = 4) -> forms.CharField:
+    # The service says what is missing (one place for the rule), so the field itself is not
+    # required; aria-required tells assistive technology that it is.
+    return forms.CharField(
+        label=label,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": rows, "aria-required": "true"}),
+    )
+
+
+class DomainErrorForm(forms.Form):
+    """A form that shows a service's DomainError beside the fields it names."""
+
+    def add_domain_error(self, error: DomainError) -> None:
+        placed = False
+        for field, messages in error.fields.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+                placed = True
+        if not placed:
+            self.add_error(None, error.message)
+
+
+class CaseFilterForm(forms.Form):
+    """The list's filters (GET). Agencies do not get the agency filter: they see their own."""
+
+    text = forms.CharField(label="案號或主旨關鍵字", required=False, max_length=100)
+    kind = forms.ChoiceField(label="案件類別", required=False)
+    status = forms.ChoiceField(label="狀態", required=False)
+    agency = AgencyChoiceField(
+        label="受分辦機關", queryset=None, required=False, to_field_name="code", empty_label="全部"
+    )
+    overdue = forms.BooleanField(label="僅列已逾期", required=False)
+    received_from = RocDateField(label="收件日期（起）", required=False)
+    received_to = RocDateField(label="收件日期（迄）", required=False)
+    order = forms.ChoiceField(label="排序", choices=ORDER_CHOICES, required=False)
+
+    def __init__(self, *args, sees_all: bool, **kwargs):
+        kwargs.setdefault("auto_id", "filter-%s")
+        super().__init__(*args, **kwargs)
+        if self.is_bound and "status" not in self.data:
+            # A link with other parameters only (a page number) still means the open cases.
+            self.data = self.data.copy()
+            self.data["status"] = "open"
+        self.fields["kind"].choices = [("", "全部")] + [
+            (kind.code, kind.label) for kind in kinds.KINDS.values()
+        ]
+        open_label = "未結案件" if sees_all else "本機關待辦"
+        self.fields["status"].choices = [("open", open_label), ("", "全部"), *CaseStatus.choices]
+        self.fields["status"].initial = "open"
+        if sees_all:
+            self.fields["agency"].queryset = _agencies()
+        else:
+            del self.fields["agency"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("received_from"), data.get("received_to")
+        if start and end and start > end:
+            self.add_error("received_to", "迄日不可早於起日。")
+        return data
+
+    def filters(self) -> dict:
+        """The valid filters as keyword arguments of the list selectors (an invalid one is
+        left out and shown with its field)."""
+        data = {"status": "open"}
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data
+        filters = {
+            "text": (data.get("text") or "").strip(),
+            "kind": data.get("kind") or "",
+            "status": data.get("status", "open"),
+            "overdue": bool(data.get("overdue")),
+            "received_from": data.get("received_from"),
+            "received_to": data.get("received_to"),
+            "order": data.get("order") or "-received",
+        }
+        if "agency" in self.fields:
+            filters["agency"] = data.get("agency")
+        return filters
+
+
+class RouteForm(DomainErrorForm):
+    """分辦: one lead agency and any co-agencies."""
+
+    lead = AgencyChoiceField(
+        label="主辦機關",
+        queryset=None,
+        empty_label="請選擇",
+        error_messages={"required": "請選擇主辦機關。"},
+    )
+    co_agencies = AgenciesChoiceField(
+        label="協辦機關（可複選）",
+        queryset=None,
+        required=False,
+        help_text="按住 Ctrl（Mac 為 ⌘）可選擇多個機關。",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = _agencies()
+        self.fields["co_agencies"].queryset = _agencies()
+
+
+class OfficerForm(DomainErrorForm):
+    officer = OfficerChoiceField(
+        label="承辦人",
+        queryset=None,
+        empty_label="請選擇",
+        error_messages={"required": "請選擇承辦人。"},
+    )
+
+    def __init__(self, *args, assignment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = selectors.assignable_officers(assignment)
+
+
+class ReplyForm(DomainErrorForm):
+    reply_text = _required_text("回復內容", rows=8)
+
+
+class ReassignmentRequestForm(DomainErrorForm):
+    reason = _required_text("改分理由")
+    suggested_agency = AgencyChoiceField(
+        label="建議改分機關（選填）", queryset=None, required=False, empty_label="未建議"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["suggested_agency"].queryset = _agencies()
+
+
+class ExtensionRequestForm(DomainErrorForm):
+    reason = _required_text("展期理由")
+    requested_due_on = RocDateField(
+        label="申請展延至",
+        help_text="須為上班日，例：115/08/16。",
+        error_messages={"required": "請填寫展延日期。"},
+    )
+
+
+class DecisionForm(DomainErrorForm):
+    decision = forms.ChoiceField(
+        label="核定結果",
+        choices=DECISIONS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "請選擇核准或駁回。"},
+    )
+
+    @property
+    def approve(self) -> bool:
+        return self.cleaned_data["decision"] == "approve"
+
+
+class ReassignmentDecisionForm(DecisionForm):
+    new_agency = AgencyChoiceField(
+        label="改分後機關（核准時）", queryset=None, required=False, empty_label="依申請建議"
+    )
+    note = forms.CharField(label="核定說明（選填）", required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_agency"].queryset = _agencies()
+
+
+class CloseForm(DomainErrorForm):
+    """結案: nothing to fill in."""
+
+
+class FileForm(DomainErrorForm):
+    filed_reason = forms.CharField(
+        label="存查理由",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"aria-required": "true"}),
+    )

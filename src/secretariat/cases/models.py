@@ -1,0 +1,451 @@
+"""The routed-case engine (分辦列管): work routed to a lead agency and co-agencies with a
+deadline in working days, tracked until every agency has replied.
+
+A kind of case (a petition, a council question, a data request …) registers a
+:class:`~secretariat.cases.kinds.CaseKind` and keeps its own fields in its own app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django_fsm import FSMField, transition
+
+from secretariat.core.audit import Audited
+from secretariat.core.models import Agency
+
+
+class CaseStatus(models.TextChoices):
+    PENDING = "pending", "待分辦"
+    IN_PROGRESS = "in_progress", "辦理中"
+    REASSIGNING = "reassigning", "改分中"
+    EXTENDING = "extending", "展期中"
+    REPLIED = "replied", "已回復"
+    CLOSED = "closed", "結案"
+    FILED = "filed", "存查"
+
+
+OPEN_STATUSES = (
+    CaseStatus.PENDING,
+    CaseStatus.IN_PROGRESS,
+    CaseStatus.REASSIGNING,
+    CaseStatus.EXTENDING,
+)
+
+
+class Channel(models.TextChoices):
+    LETTER = "letter", "書信"
+    EMAIL = "email", "電子郵件"
+    COUNTER = "counter", "臨櫃"
+    PHONE = "phone", "電話"
+    WEB = "web", "網路表單"
+    API = "api", "系統介接"
+    OPEN311 = "open311", "Open311"
+
+
+class Case(Audited):
+    """One routed case. ``number`` is the yearly sequence per kind, e.g. 陳115000123."""
+
+    kind = models.CharField("案件類別", max_length=30, db_index=True)
+    number = models.CharField("案號", max_length=20, unique=True)
+    subject = models.CharField("主旨", max_length=200)
+    body = models.TextField("內容")
+    channel = models.CharField("來源管道", max_length=10, choices=Channel.choices)
+    confidential = models.BooleanField("密件", default=False)
+    received_on = models.DateField("收件日期", db_index=True)
+    routed_on = models.DateField("分辦日期", null=True, blank=True)
+    replied_on = models.DateField("回復日期", null=True, blank=True)
+    closed_on = models.DateField("結案日期", null=True, blank=True)
+    status = FSMField(
+        "狀態", max_length=20, choices=CaseStatus.choices, default=CaseStatus.PENDING, db_index=True
+    )
+    filed_reason = models.CharField("存查理由", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登錄者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("建立時間", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "案件"
+        verbose_name_plural = "案件"
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["kind", "received_on"], name="case_kind_received_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", args=[self.number])
+
+    def audit_agency_id(self) -> int | None:
+        lead = (
+            self.assignments.filter(role=AssignmentRole.LEAD)
+            .exclude(status=AssignmentStatus.WITHDRAWN)
+            .first()
+        )
+        return lead.agency_id if lead else None
+
+    # 狀態轉換: services call these inside their transaction; an illegal one raises
+    # django_fsm.TransitionNotAllowed, which services turn into a DomainError.
+    @transition(field=status, source=CaseStatus.PENDING, target=CaseStatus.IN_PROGRESS)
+    def start(self) -> None:
+        """分辦"""
+
+    @transition(field=status, source=CaseStatus.IN_PROGRESS, target=CaseStatus.REASSIGNING)
+    def await_reassignment(self) -> None:
+        """改分申請"""
+
+    @transition(field=status, source=CaseStatus.IN_PROGRESS, target=CaseStatus.EXTENDING)
+    def await_extension(self) -> None:
+        """展期申請"""
+
+    @transition(
+        field=status,
+        source=[CaseStatus.REASSIGNING, CaseStatus.EXTENDING],
+        target=CaseStatus.IN_PROGRESS,
+    )
+    def resume(self) -> None:
+        """改分或展期已核定"""
+
+    @transition(field=status, source=CaseStatus.IN_PROGRESS, target=CaseStatus.REPLIED)
+    def mark_replied(self) -> None:
+        """所有機關皆已回復"""
+
+    @transition(field=status, source=CaseStatus.REPLIED, target=CaseStatus.CLOSED)
+    def close(self) -> None:
+        """結案"""
+
+    @transition(
+        field=status, source=[CaseStatus.PENDING, CaseStatus.IN_PROGRESS], target=CaseStatus.FILED
+    )
+    def file(self) -> None:
+        """存查"""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class Requester(Audited):
+    """The person who brought the case (個人資料). Read it only through
+    ``cases.services.reveal_requester``, which checks the role and audits the view."""
+
+    audit_exclude = {"name", "email", "phone", "address"}
+
+    case = models.OneToOneField(
+        Case, verbose_name="案件", on_delete=models.CASCADE, related_name="requester"
+    )
+    name = models.CharField("姓名", max_length=60)
+    email = models.EmailField("電子郵件", blank=True)
+    phone = models.CharField("電話", max_length=40, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "陳情人"
+        verbose_name_plural = "陳情人"
+
+    def __str__(self) -> str:
+        return mask_name(self.name)
+
+
+def mask_name(name: str) -> str:
+    """王小明 → 王○明; 王明 → 王○; a Latin name keeps its first letter."""
+    name = name.strip()
+    if len(name) <= 1:
+        return "○"
+    if len(name) == 2:
+        return name[0] + "○"
+    return name[0] + "○" * (len(name) - 2) + name[-1]
+
+
+def attachment_path(instance: CaseAttachment, filename: str) -> str:
+    return f"cases/{instance.case.number}/{filename}"
+
+
+class CaseAttachment(Audited):
+    case = models.ForeignKey(
+        Case, verbose_name="案件", on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField("檔案", upload_to=attachment_path)
+    original_name = models.CharField("原始檔名", max_length=200)
+    size = models.PositiveIntegerField("大小（位元組）")
+    content_type = models.CharField("檔案類型", max_length=100)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", "主辦"
+    CO = "co", "協辦"
+
+
+class AssignmentStatus(models.TextChoices):
+    ASSIGNED = "assigned", "辦理中"
+    DRAFTED = "drafted", "待核"
+    REPLIED = "replied", "已回復"
+    WITHDRAWN = "withdrawn", "已改分"
+
+
+ACTIVE_ASSIGNMENT = (AssignmentStatus.ASSIGNED, AssignmentStatus.DRAFTED)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def active(self) -> AssignmentQuerySet:
+        return self.filter(status__in=ACTIVE_ASSIGNMENT)
+
+    def overdue(self, today: dt.date) -> AssignmentQuerySet:
+        """Still unanswered after the deadline. Computed from the date, never stored."""
+        return self.active().filter(due_on__lt=today)
+
+    def with_overdue(self, today: dt.date) -> AssignmentQuerySet:
+        return self.annotate(
+            is_overdue=models.Case(
+                models.When(Q(status__in=ACTIVE_ASSIGNMENT, due_on__lt=today), then=True),
+                default=False,
+                output_field=models.BooleanField(),
+            )
+        )
+
+
+class Assignment(Audited):
+    """One agency's part of a case (主辦 or 協辦), with its own deadline and reply."""
+
+    case = models.ForeignKey(
+        Case, verbose_name="案件", on_delete=models.CASCADE, related_name="assignments"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name="機關", on_delete=models.PROTECT, related_name="assignments"
+    )
+    role = models.CharField("主協辦", max_length=5, choices=AssignmentRole.choices)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="承辦人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assignments",
+    )
+    assigned_on = models.DateField("分辦日期")
+    due_on = models.DateField("回復期限", db_index=True)
+    status = models.CharField(
+        "辦理狀態",
+        max_length=10,
+        choices=AssignmentStatus.choices,
+        default=AssignmentStatus.ASSIGNED,
+        db_index=True,
+    )
+    reply_text = models.TextField("回復內容", blank=True)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="擬復者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    replied_on = models.DateField("回復日期", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="核定者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "分辦"
+        verbose_name_plural = "分辦"
+        ordering = ["case", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(role="lead") & ~Q(status="withdrawn"),
+                name="assignment_one_active_lead",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.get_role_display()} {self.agency.short_name}"
+
+    def is_overdue_on(self, today: dt.date) -> bool:
+        return self.status in ACTIVE_ASSIGNMENT and self.due_on < today
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", "待核定"
+    APPROVED = "approved", "核准"
+    REFUSED = "refused", "駁回"
+
+
+class Reassignment(Audited):
+    """改分: an agency asks to hand its part to another agency; the Secretariat decides."""
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name="分辦", on_delete=models.CASCADE, related_name="reassignments"
+    )
+    reason = models.TextField("理由")
+    suggested_agency = models.ForeignKey(
+        Agency,
+        verbose_name="建議改分機關",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申請人", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_on = models.DateField("申請日期")
+    status = models.CharField(
+        "結果", max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="核定者",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_on = models.DateField("核定日期", null=True, blank=True)
+    decision_note = models.CharField("核定說明", max_length=200, blank=True)
+    new_assignment = models.OneToOneField(
+        Assignment,
+        verbose_name="改分後分辦",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "改分申請"
+        verbose_name_plural = "改分申請"
+        ordering = ["-requested_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"改分 {self.assignment}"
+
+    def audit_agency_id(self) -> int | None:
+        return self.assignment.agency_id
+
+
+class Extension(Audited):
+    """展期: an agency asks for a later deadline with a reason; the Secretariat decides."""
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name="分辦", on_delete=models.CASCADE, related_name="extensions"
+    )
+    reason = models.TextField("理由")
+    requested_due_on = models.DateField("申請展延至")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申請人", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_on = models.DateField("申請日期")
+    status = models.CharField(
+        "結果", max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="核定者",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_on = models.DateField("核定日期", null=True, blank=True)
+    previous_due_on = models.DateField("原期限", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "展期申請"
+        verbose_name_plural = "展期申請"
+        ordering = ["-requested_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"展期 {self.assignment}"
+
+    def audit_agency_id(self) -> int | None:
+        return self.assignment.agency_id
+
+
+class CaseLink(models.Model):
+    """Related cases shown to the router: same requester, or near-identical text."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links")
+    related = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField("關聯原因", max_length=60)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "related"], name="caselink_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} ↔ {self.related.number}（{self.reason}）"
+
+
+class CaseSequence(models.Model):
+    """The last number used per kind prefix and 民國 year (案號流水號)."""
+
+    prefix = models.CharField(max_length=5)
+    roc_year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "roc_year"], name="casesequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.roc_year}: {self.last}"
+
+
+class KindSetting(Audited):
+    """Per-kind rules administrators may change (defaults come from the kind's registration)."""
+
+    kind = models.CharField("案件類別", max_length=30, unique=True)
+    reply_days = models.PositiveSmallIntegerField("回復期限（工作天）")
+    reassign_days = models.PositiveSmallIntegerField("改分申請期限（工作天）")
+    remind_days_before = models.PositiveSmallIntegerField("期限前提醒（工作天）", default=1)
+
+    class Meta:
+        verbose_name = "案件類別設定"
+        verbose_name_plural = "案件類別設定"
+
+    def __str__(self) -> str:
+        return self.kind
+
+
+class RoutingKeyword(Audited):
+    """A rule of the transparent suggester: text containing ``keyword`` points to ``agency``."""
+
+    keyword = models.CharField("關鍵字", max_length=40)
+    agency = models.ForeignKey(
+        Agency, verbose_name="機關", on_delete=models.CASCADE, related_name="routing_keywords"
+    )
+    weight = models.FloatField("權重", default=1.0)
+
+    class Meta:
+        verbose_name = "分辦關鍵字"
+        verbose_name_plural = "分辦關鍵字"
+        constraints = [
+            models.UniqueConstraint(fields=["keyword", "agency"], name="routingkeyword_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.keyword} → {self.agency.short_name}"

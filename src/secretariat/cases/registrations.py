@@ -1,0 +1,67 @@
+"""How the case engine plugs into the shell: navigation, dashboard items, search, daily jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from secretariat.core import roc
+from secretariat.core.modules import PendingItem, SearchHit
+
+PENDING_LIMIT = 50
+
+
+def pending_cases(user) -> list[PendingItem]:
+    """我的案件: unanswered parts of the person's agency (their own first, then by deadline);
+    for the Secretariat's routers also the cases waiting to be routed and the requests
+    waiting for a decision."""
+    from secretariat.cases import selectors
+    from secretariat.cases.models import CaseStatus
+    from secretariat.cases.permissions import is_router
+
+    items = []
+    for part in selectors.my_open_parts(user, timezone.localdate())[:PENDING_LIMIT]:
+        mine = "，由您承辦" if part.officer_id == user.pk else ""
+        title = f"{part.case.number}（{part.get_role_display()}{mine}）{part.case.subject}"
+        items.append(
+            PendingItem("案件", title, part.case.get_absolute_url(), part.due_on, part.is_overdue)
+        )
+    if is_router(user):
+        waiting = selectors.cases_for(user).filter(status=CaseStatus.PENDING)
+        for case in waiting.order_by("received_on", "number")[:PENDING_LIMIT]:
+            title = f"待分辦 {case.number} {case.subject}"
+            items.append(PendingItem("待分辦", title, case.get_absolute_url()))
+        reassignments, extensions = selectors.pending_requests(user)
+        for label, requests in (("改分申請", reassignments), ("展期申請", extensions)):
+            for request in requests[:PENDING_LIMIT]:
+                case = request.assignment.case
+                title = f"{label}待核定 {case.number}（{request.assignment.agency.short_name}）"
+                items.append(PendingItem(label, title, case.get_absolute_url()))
+    return items
+
+
+def search_cases(user, query: str) -> list[SearchHit]:
+    """案件 whose number or subject contains the query, among those the person may see."""
+    from secretariat.cases import selectors
+
+    return [
+        SearchHit(
+            "案件",
+            f"{case.number} {case.subject}",
+            case.get_absolute_url(),
+            f"{case.get_status_display()}，收件日期 {roc.format_date(case.received_on)}",
+        )
+        for case in selectors.search_cases(user, query)
+    ]
+
+
+def register() -> None:
+    from secretariat.cases.tasks import send_reminders_task
+    from secretariat.core.modules import NavItem, register_nav, register_pending, register_search
+    from secretariat.core.tasks import register_daily
+
+    register_nav(NavItem("cases", "分辦列管", "cases:list", order=10, section="cases:"))
+    register_pending("cases", "我的案件", pending_cases)
+    register_search("cases", "案件", search_cases)
+    register_daily("cases.reminders", dt.time(8, 0), send_reminders_task.enqueue)

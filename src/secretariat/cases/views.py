@@ -1,0 +1,471 @@
+"""Case pages: the list (with the Secretariat's overview by agency and the exports), a case's
+page with the steps the person may take, the escalation list and attachments.
+
+Thin: selectors read (already limited to what the person may see), the engine's services
+write and check every rule, forms parse. Each step is a small POST form; with htmx a refused
+step comes back as the same form with the service's message beside its field, and a step
+taken reloads the case's page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from secretariat.cases import exports, kinds, selectors, services, suggest
+from secretariat.cases.forms import (
+    CaseFilterForm,
+    CloseForm,
+    DecisionForm,
+    ExtensionRequestForm,
+    FileForm,
+    OfficerForm,
+    ReassignmentDecisionForm,
+    ReassignmentRequestForm,
+    ReplyForm,
+    RouteForm,
+)
+from secretariat.cases.models import Case
+from secretariat.cases.permissions import is_router, sees_all_cases
+from secretariat.core import errors, roc, workdays
+from secretariat.core.errors import DomainError
+
+PAGE_SIZE = 50
+AUDIT_TRAIL_SIZE = 100
+
+
+# --- The list -------------------------------------------------------------------------------
+
+
+def _listing(request: HttpRequest, today: dt.date):
+    """The filter form, whether the person sees every case, and the filtered rows: cases for
+    the Secretariat, the agency's own parts for an agency."""
+    sees_all = sees_all_cases(request.user)
+    form = CaseFilterForm(request.GET or None, sees_all=sees_all)
+    filters = form.filters()
+    if sees_all:
+        rows = selectors.case_list_for(request.user, today, **filters)
+    else:
+        rows = selectors.part_list_for(request.user, today, **filters)
+    return form, sees_all, rows
+
+
+@dataclass(frozen=True)
+class Row:
+    """A case (Secretariat) or a part (agency) in the list, with what the list shows of it."""
+
+    item: object
+    kind: str
+    requester: str
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form, sees_all, rows = _listing(request, today)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    cases = [item if sees_all else item.case for item in page]
+    context = {
+        "form": form,
+        "sees_all": sees_all,
+        "page": page,
+        "rows": [
+            Row(item, exports.kind_label(case.kind), exports.masked_requester(case))
+            for item, case in zip(page, cases, strict=True)
+        ],
+        "today": today,
+        "overview": [],
+    }
+    if sees_all:
+        kind = form.filters()["kind"] or None
+        context["overview"] = [
+            (load, (today - load.oldest_assigned_on).days if load.oldest_assigned_on else None)
+            for load in selectors.open_by_agency(request.user, today, kind=kind)
+        ]
+    return render(request, "cases/case_list.html", context)
+
+
+@login_required
+def case_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The current filtered list (every page) as CSV or ODS."""
+    if fmt not in ("csv", "ods"):
+        raise Http404
+    today = timezone.localdate()
+    _, sees_all, rows = _listing(request, today)
+    sheet = exports.case_sheet(rows) if sees_all else exports.part_sheet(rows)
+    if fmt == "csv":
+        content, content_type = exports.to_csv(sheet), "text/csv; charset=utf-8"
+    else:
+        content, content_type = (
+            exports.to_ods(sheet),
+            "application/vnd.oasis.opendocument.spreadsheet",
+        )
+    response = HttpResponse(content, content_type=content_type)
+    filename = f"{sheet.title}_{roc.format_date(today, 'compact')}.{fmt}"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+def overdue_list(request: HttpRequest) -> HttpResponse:
+    """The escalation list (逾期案件): every overdue part, most overdue first. Routers only."""
+    if not is_router(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    page = Paginator(selectors.overdue_assignments(request.user, today), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(part, workdays.working_days_between(part.due_on, today)) for part in page]
+    context = {"page": page, "rows": rows, "today": today}
+    return render(request, "cases/overdue_list.html", context)
+
+
+# --- Steps on a case ------------------------------------------------------------------------
+
+Perform = Callable[[object, Case, object, forms.Form], object]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing a person may do on a case: its form, the service it calls and where."""
+
+    key: str
+    title: str
+    submit: str
+    form_class: type[forms.Form]
+    target: str  # "case", "part", "reassignment" or "extension"
+    done: str
+    perform: Perform
+
+
+# Each takes (person, case, part or request, valid form) and calls one service.
+
+
+def _route(user, case, _, form):
+    data = form.cleaned_data
+    return services.route_case(case, data["lead"], data["co_agencies"], by=user)
+
+
+def _file(user, case, _, form):
+    return services.file_case(case, form.cleaned_data["filed_reason"], by=user)
+
+
+def _close(user, case, _, form):
+    return services.close_case(case, by=user)
+
+
+def _assign_officer(user, _, part, form):
+    return services.assign_officer(part, form.cleaned_data["officer"], by=user)
+
+
+def _draft(user, _, part, form):
+    return services.draft_reply(part, form.cleaned_data["reply_text"], by=user)
+
+
+def _approve(user, _, part, form):
+    return services.approve_reply(part, by=user, text=form.cleaned_data["reply_text"])
+
+
+def _request_extension(user, _, part, form):
+    data = form.cleaned_data
+    return services.request_extension(part, data["reason"], data["requested_due_on"], by=user)
+
+
+def _request_reassignment(user, _, part, form):
+    data = form.cleaned_data
+    return services.request_reassignment(
+        part, data["reason"], by=user, suggested_agency=data["suggested_agency"]
+    )
+
+
+def _decide_reassignment(user, _, request, form):
+    data = form.cleaned_data
+    return services.decide_reassignment(
+        request, approve=form.approve, by=user, new_agency=data["new_agency"], note=data["note"]
+    )
+
+
+def _decide_extension(user, _, request, form):
+    return services.decide_extension(request, approve=form.approve, by=user)
+
+
+STEPS: dict[str, Step] = {
+    step.key: step
+    for step in (
+        Step("route", "分辦", "分辦", RouteForm, "case", "已分辦並通知受分辦機關。", _route),
+        Step("file", "存查", "存查", FileForm, "case", "已存查。", _file),
+        Step("close", "結案", "結案", CloseForm, "case", "已結案。", _close),
+        Step(
+            "officer", "指定承辦人", "指定", OfficerForm, "part", "已指定承辦人。", _assign_officer
+        ),
+        Step("draft", "擬復", "送核", ReplyForm, "part", "已儲存回復稿。", _draft),
+        Step("approve", "核定回復", "核定回復", ReplyForm, "part", "已核定回復。", _approve),
+        Step(
+            "extend",
+            "申請展期",
+            "送出展期申請",
+            ExtensionRequestForm,
+            "part",
+            "已送出展期申請，待秘書處核定。",
+            _request_extension,
+        ),
+        Step(
+            "reassign",
+            "申請改分",
+            "送出改分申請",
+            ReassignmentRequestForm,
+            "part",
+            "已送出改分申請，待秘書處核定。",
+            _request_reassignment,
+        ),
+        Step(
+            "decide-reassignment",
+            "核定改分申請",
+            "送出核定",
+            ReassignmentDecisionForm,
+            "reassignment",
+            "已核定改分申請。",
+            _decide_reassignment,
+        ),
+        Step(
+            "decide-extension",
+            "核定展期申請",
+            "送出核定",
+            DecisionForm,
+            "extension",
+            "已核定展期申請。",
+            _decide_extension,
+        ),
+    )
+}
+
+
+@dataclass
+class Action:
+    """A step's form as a page shows it."""
+
+    step: Step
+    key: str  # unique on the page: the form's element ids start with it
+    url: str
+    form: forms.Form
+    submit: str
+    level: int = 3  # heading level of the form's title
+
+
+@dataclass
+class PartView:
+    part: object
+    overdue: bool
+    reassign_until: dt.date | None
+    actions: list[Action] = field(default_factory=list)
+
+
+def _key(step: Step, target) -> str:
+    return step.key if step.target == "case" else f"{step.key}-{target.pk}"
+
+
+def _initial(step: Step, case: Case, target) -> dict:
+    if step.key == "route":
+        ranked = suggest.suggest(f"{case.subject}\n{case.body}", limit=1)
+        return {"lead": ranked[0].agency} if ranked else {}
+    if step.key in ("draft", "approve"):
+        return {"reply_text": target.reply_text}
+    if step.key == "officer":
+        return {"officer": target.officer}
+    if step.key == "decide-reassignment":
+        return {"new_agency": target.suggested_agency}
+    return {}
+
+
+def _form(step: Step, case: Case, target, data=None) -> forms.Form:
+    kwargs = {"auto_id": f"{_key(step, target)}-%s"}
+    if step.form_class is OfficerForm:
+        kwargs["assignment"] = target
+    if data is None:
+        return step.form_class(initial=_initial(step, case, target), **kwargs)
+    return step.form_class(data, **kwargs)
+
+
+def _action(step: Step, case: Case, target=None, form=None, *, level: int = 3) -> Action:
+    args = [case.number, step.key] + ([] if step.target == "case" else [target.pk])
+    submit = step.submit
+    if step.key == "draft" and not kinds.get(case.kind).reply_approval:
+        submit = "送出回復"
+    return Action(
+        step=step,
+        key=_key(step, target),
+        url=reverse("cases:step", args=args),
+        form=form if form is not None else _form(step, case, target),
+        submit=submit,
+        level=level,
+    )
+
+
+def _target(user, case: Case, step: Step, pk: int | None):
+    """The part or request a step acts on, among those the person may see (404 otherwise)."""
+    if step.target == "case":
+        if pk is not None:
+            raise Http404
+        return None
+    if step.target == "part":
+        found = next((p for p in case.visible_assignments if p.pk == pk), None)
+    else:
+        reassignments, extensions = selectors.pending_requests(user, case)
+        pending = reassignments if step.target == "reassignment" else extensions
+        found = pending.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _detail_context(
+    request: HttpRequest,
+    case: Case,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+) -> dict:
+    user, today, bound = request.user, timezone.localdate(), bound or {}
+    allowed = selectors.actions_for(user, case, today)
+
+    def action(key: str, target=None, level: int = 3) -> Action:
+        step = STEPS[key]
+        return _action(step, case, target, bound.get(_key(step, target)), level=level)
+
+    parts = []
+    for part in case.visible_assignments:
+        can = allowed.parts[part.pk]
+        offered = (
+            ("officer", can.assign_officer),
+            ("draft", can.draft),
+            ("approve", can.approve),
+            ("extend", can.request_extension),
+            ("reassign", can.request_reassignment),
+        )
+        parts.append(
+            PartView(
+                part=part,
+                overdue=part.is_overdue_on(today),
+                reassign_until=can.reassign_until,
+                actions=[action(key, part, level=4) for key, ok in offered if ok],
+            )
+        )
+    reassignments, extensions = selectors.pending_requests(user, case)
+    routing = action("route") if allowed.route else None
+    closing = [action(k) for k, ok in (("close", allowed.close), ("file", allowed.file)) if ok]
+    decide = allowed.decide
+    reassignments = [
+        (r, action("decide-reassignment", r, 4) if decide else None) for r in reassignments
+    ]
+    extensions = [(e, action("decide-extension", e, 4) if decide else None) for e in extensions]
+    offered = [routing, *closing, *(a for _, a in reassignments + extensions)]
+    offered += [a for view in parts for a in view.actions]
+    shown = {a.key for a in offered if a is not None}
+    return {
+        "case": case,
+        "kind": kinds.KINDS.get(case.kind),
+        "today": today,
+        "requester": exports.masked_requester(case),
+        "attachments": list(case.attachments.all()),
+        "related": selectors.related_cases(user, case),
+        "parts": parts,
+        "routing": routing,
+        "suggestions": suggest.suggest(f"{case.subject}\n{case.body}") if routing else [],
+        "closing": closing,
+        "reassignments": reassignments,
+        "extensions": extensions,
+        # A refused step whose form the page does not offer (the case has moved on, or the
+        # person may not take it) has its messages shown at the top of the page.
+        "refusals": [
+            message
+            for key, form in bound.items()
+            if key not in shown
+            for field_messages in form.errors.values()
+            for message in field_messages
+        ],
+        "audit_entries": selectors.audit_trail_for(user, case)[:AUDIT_TRAIL_SIZE],
+    }
+
+
+@login_required
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    case = selectors.case_for(request.user, number)
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+@login_required
+@require_POST
+def case_step(request: HttpRequest, number: str, step: str, pk: int | None = None) -> HttpResponse:
+    """Take one step on a case through the engine's service."""
+    spec = STEPS.get(step)
+    if spec is None:
+        raise Http404
+    case = selectors.case_for(request.user, number)
+    target = _target(request.user, case, spec, pk)
+    form = _form(spec, case, target, data=request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            spec.perform(request.user, case, target, form)
+        except DomainError as error:
+            form.add_domain_error(error)
+            status = error.status
+        else:
+            messages.success(request, f"{case.number}：{spec.done}")
+            if request.htmx:
+                return HttpResponseClientRedirect(case.get_absolute_url())
+            return redirect(case)
+    if request.htmx:
+        # htmx swaps only successful responses: the form with its messages comes back as 200.
+        level = 3 if spec.target == "case" else 4
+        context = {"action": _action(spec, case, target, form, level=level)}
+        return render(request, "cases/_action.html", context)
+    case = selectors.case_for(request.user, number)
+    context = _detail_context(request, case, bound={_key(spec, target): form})
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def reveal_requester(request: HttpRequest, number: str) -> HttpResponse:
+    """「顯示陳情人資料」: the identity for roles that may see it (the service audits the
+    view); others get a polite refusal."""
+    case = selectors.case_for(request.user, number)
+    try:
+        revealed, refused = services.reveal_requester(case, by=request.user), False
+    except errors.PermissionDenied:
+        revealed, refused = None, True
+    shown = {"revealed": revealed, "refused": refused, "absent": revealed is None and not refused}
+    if request.htmx:
+        context = {"case": case, "requester": exports.masked_requester(case), **shown}
+        return render(request, "cases/_requester.html", context)
+    context = {**_detail_context(request, case), **shown}
+    return render(request, "cases/case_detail.html", context, status=403 if refused else 200)
+
+
+@login_required
+def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    """An attachment of a case the person may see (404 otherwise)."""
+    case = selectors.case_for(request.user, number)
+    item = next((a for a in case.attachments.all() if a.pk == pk), None)
+    if item is None:
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("附件檔案不存在。") from error
+    return FileResponse(
+        handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
+    )
