@@ -94,6 +94,7 @@ def http_error(request, exc: HttpError):
 
 
 api.add_router("/", core_router)
+api.add_router("/petitions", "secretariat.petitions.api.router")
 
 
 def api_docs(request: HttpRequest):

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "mozilla_django_oidc",
     "secretariat.core",
+    "secretariat.cases",
+    "secretariat.petitions",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +177,13 @@ TIME_ZONE = "Asia/Taipei"
 USE_I18N = True
 USE_TZ = True
 CALENDAR_CITY = os.environ.get("CALENDAR_CITY", "臺北市")
+
+# --- Cases and petitions (docs/cases.md, docs/petitions.md) -------------------------------------
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")  # absolute links in e-mails to citizens
+CASE_ATTACHMENT_MAX_BYTES = int(os.environ.get("CASE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# (attempts, seconds): anonymous submissions per client address; wrong passwords per case number
+PETITION_SUBMIT_LIMIT = (int(os.environ.get("PETITION_SUBMIT_LIMIT", "5")), 3600)
+PETITION_LOOKUP_LIMIT = (int(os.environ.get("PETITION_LOOKUP_LIMIT", "5")), 900)
 
 # --- Static and uploaded files ---------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -11,5 +11,7 @@ urlpatterns = [
     path("api/v1/docs", api_docs, name="api_docs"),
     path("api/v1/", api.urls),
     path("oidc/", include("mozilla_django_oidc.urls")),
+    path("cases/", include("secretariat.cases.urls")),
+    path("", include("secretariat.petitions.urls")),
     path("", include("secretariat.core.urls")),
 ]

@@ -1,0 +1,70 @@
+"""人民陳情: the petition kind's own fields beside the engine's Case, and the counters behind
+the public rate limits."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from secretariat.cases.models import Case
+from secretariat.core.audit import Audited
+from secretariat.petitions.catalogue import CATEGORY_BY_CODE, DEFAULT_CATEGORY
+
+
+class Petition(Audited):
+    """One petition to the mayor. The routed work (number, text, status, agencies, replies)
+    lives in ``case``; the requester's identity in the engine's Requester. The citizen's
+    password is stored only as a hash."""
+
+    audit_exclude = {"password_hash", "updated_at"}
+
+    case = models.OneToOneField(
+        Case, verbose_name="案件", on_delete=models.CASCADE, related_name="petition"
+    )
+    # A code of catalogue.CATEGORIES (data, not choices: adding a category needs no migration).
+    category = models.CharField("陳情類別", max_length=40, default=DEFAULT_CATEGORY, db_index=True)
+    password_hash = models.CharField("查詢密碼（雜湊）", max_length=200)
+    consented_at = models.DateTimeField("同意個資告知時間", null=True, blank=True)
+    address_string = models.CharField("陳情地點", max_length=200, blank=True)
+    lat = models.DecimalField("緯度", max_digits=9, decimal_places=6, null=True, blank=True)
+    long = models.DecimalField("經度", max_digits=9, decimal_places=6, null=True, blank=True)
+    survey_rating = models.PositiveSmallIntegerField("滿意度（1–5）", null=True, blank=True)
+    survey_comment = models.TextField("滿意度意見", blank=True)
+    surveyed_at = models.DateTimeField("填答滿意度時間", null=True, blank=True)
+    # Any change to the case or its assignments moves this (receivers.py): Open311's
+    # updated_datetime.
+    updated_at = models.DateTimeField("最後異動時間", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "人民陳情"
+        verbose_name_plural = "人民陳情"
+        ordering = ["-case__created_at", "-id"]
+
+    def __str__(self) -> str:
+        return str(self.case)
+
+    def audit_agency_id(self) -> int | None:
+        return self.case.audit_agency_id()
+
+    @property
+    def category_name(self) -> str:
+        category = CATEGORY_BY_CODE.get(self.category)
+        return category.name if category else self.category
+
+
+class RateLimitEvent(models.Model):
+    """One counted event of a public rate limit (節流紀錄): a submission from an address, a
+    wrong password for a case number or from an address. ``key`` is a keyed hash, so neither
+    addresses nor numbers are kept in clear; rows older than a day are purged daily."""
+
+    scope = models.CharField("類別", max_length=20)
+    key = models.CharField("鍵值雜湊", max_length=64)
+    at = models.DateTimeField("時間", default=timezone.now)
+
+    class Meta:
+        verbose_name = "節流紀錄"
+        verbose_name_plural = "節流紀錄"
+        indexes = [models.Index(fields=["scope", "key", "at"], name="ratelimit_scope_key_at")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.at:%Y-%m-%d %H:%M}"

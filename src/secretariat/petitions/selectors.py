@@ -1,0 +1,127 @@
+"""Reads for petitions. The public reads (status page, Open311) carry no requester identity:
+they are built from the case, its assignments and the petition's own fields only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from secretariat.cases.models import (
+    OPEN_STATUSES,
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    Case,
+    CaseStatus,
+)
+from secretariat.petitions.models import Petition
+
+KIND = "petition"
+# Replies are shown to the citizen only once every agency has replied.
+ANSWERED_STATUSES = (CaseStatus.REPLIED, CaseStatus.CLOSED)
+
+
+@dataclass(frozen=True)
+class Reply:
+    agency_name: str
+    role_label: str
+    text: str
+    replied_on: dt.date
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What the citizen sees with number + password."""
+
+    number: str
+    subject: str
+    received_on: dt.date
+    status: str
+    status_label: str
+    agencies: list[str]
+    replies: list[Reply]
+    survey_open: bool
+    survey_rating: int | None
+
+
+def _current_assignments() -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.exclude(status=AssignmentStatus.WITHDRAWN)
+        .select_related("agency")
+        .prefetch_related("agency__name_history")
+        .order_by("-role", "id")  # "lead" sorts after "co": lead first
+    )
+
+
+def petitions() -> QuerySet[Petition]:
+    return Petition.objects.filter(case__kind=KIND).select_related("case")
+
+
+def petition_by_number(number: str) -> Petition | None:
+    return petitions().filter(case__number=number).first()
+
+
+def replies(case: Case) -> list[Reply]:
+    """Every agency's approved reply (lead first), under the agency's name on the reply date."""
+    answered = _current_assignments().filter(case=case, status=AssignmentStatus.REPLIED)
+    return [
+        Reply(a.agency.names_on(a.replied_on)[0], a.get_role_display(), a.reply_text, a.replied_on)
+        for a in answered
+    ]
+
+
+def public_status(petition: Petition) -> PublicStatus:
+    case = petition.case
+    agencies = [a.agency.name for a in _current_assignments().filter(case=case)]
+    answered = case.status in ANSWERED_STATUSES
+    return PublicStatus(
+        number=case.number,
+        subject=case.subject,
+        received_on=case.received_on,
+        status=case.status,
+        status_label=case.get_status_display(),
+        agencies=agencies,
+        replies=replies(case) if answered else [],
+        survey_open=case.status == CaseStatus.CLOSED and petition.surveyed_at is None,
+        survey_rating=petition.survey_rating,
+    )
+
+
+# --- Open311 ------------------------------------------------------------------------------------
+
+
+def open311_requests() -> QuerySet[Petition]:
+    """Petitions published through Open311: confidential (密件) cases never are. Each
+    petition carries ``case.leads`` (the current lead assignment, if routed)."""
+    leads = Prefetch(
+        "case__assignments",
+        queryset=_current_assignments().filter(role=AssignmentRole.LEAD),
+        to_attr="leads",
+    )
+    return petitions().filter(case__confidential=False).prefetch_related(leads)
+
+
+def filter_open311(
+    queryset: QuerySet[Petition],
+    *,
+    numbers: list[str] | None = None,
+    service_code: str | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    status: str | None = None,
+) -> QuerySet[Petition]:
+    if numbers is not None:
+        return queryset.filter(case__number__in=numbers)
+    if service_code:
+        queryset = queryset.filter(category=service_code)
+    if start:
+        queryset = queryset.filter(case__created_at__gte=start)
+    if end:
+        queryset = queryset.filter(case__created_at__lte=end)
+    if status == "open":
+        queryset = queryset.filter(case__status__in=OPEN_STATUSES)
+    elif status == "closed":
+        queryset = queryset.exclude(case__status__in=OPEN_STATUSES)
+    return queryset
