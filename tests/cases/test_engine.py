@@ -23,18 +23,6 @@ from secretariat.core.models import AuditEntry, DayKind
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(make_person):
-    return {
-        "router": make_person("sec-clerk", "秘書處", "registry_clerk"),
-        "udd": make_person("udd-officer", "都發局", "case_officer"),
-        "udd_boss": make_person("udd-supervisor", "都發局", "supervisor"),
-        "udd_rdec": make_person("udd-rdec", "都發局", "rdec_officer"),
-        "police": make_person("police-officer", "警察局", "case_officer"),
-        "police_boss": make_person("police-supervisor", "警察局", "supervisor"),
-    }
-
-
 def new_case(received_on=dt.date(2025, 3, 3), body="人行道破損請修復", **requester):
     return services.register_case(
         kind="petition",

@@ -18,15 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(make_person):
-    return {
-        "router": make_person("sec-clerk", "秘書處", "registry_clerk"),
-        "udd": make_person("udd-officer", "都發局", "case_officer"),
-        "police": make_person("police-officer", "警察局", "case_officer"),
-    }
-
-
-@pytest.fixture
 def cases(staff, agency):
     def new(subject, received_on, name):
         return services.register_case(

@@ -21,19 +21,6 @@ DUE = dt.date(2025, 3, 11)
 
 
 @pytest.fixture
-def staff(make_person):
-    return {
-        "router": make_person("sec-clerk", "秘書處", "registry_clerk"),
-        "udd": make_person("udd-officer", "都發局", "case_officer", email="udd@example.test"),
-        "udd2": make_person("udd-officer2", "都發局", "case_officer"),
-        "udd_boss": make_person("udd-supervisor", "都發局", "supervisor"),
-        "udd_rdec": make_person("udd-rdec", "都發局", "rdec_officer"),
-        "police": make_person("police-officer", "警察局", "case_officer"),
-        "police_rdec": make_person("police-rdec", "警察局", "rdec_officer"),
-    }
-
-
-@pytest.fixture
 def part(staff, agency):
     case = services.register_case(
         kind="petition",

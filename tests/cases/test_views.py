@@ -30,18 +30,6 @@ pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2025, 3, 3)
 
 
-@pytest.fixture
-def staff(make_person):
-    return {
-        "router": make_person("sec-clerk", "秘書處", "registry_clerk"),
-        "udd": make_person("udd-officer", "都發局", "case_officer", display_name="黃承辦"),
-        "udd_boss": make_person("udd-supervisor", "都發局", "supervisor"),
-        "udd_rdec": make_person("udd-rdec", "都發局", "rdec_officer"),
-        "police": make_person("police-officer", "警察局", "case_officer"),
-        "police_boss": make_person("police-supervisor", "警察局", "supervisor"),
-    }
-
-
 def new_case(subject="陳情人行道破損", body=None, received_on=None, **extra):
     return services.register_case(
         kind="petition",

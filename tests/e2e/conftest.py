@@ -77,6 +77,11 @@ def login(page, username: str, password: str = PASSWORD) -> None:
     page.wait_for_url("**/")
 
 
+def logout(page) -> None:
+    page.get_by_role("button", name="登出").click()
+    page.wait_for_url("**/accounts/login/")
+
+
 def assert_accessible(page) -> None:
     """axe-core (bundled by axe-playwright-python) at WCAG 2.1 A/AA: no violations."""
     from axe_playwright_python.sync_playwright import Axe

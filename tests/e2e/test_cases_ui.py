@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from secretariat.cases import services
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import assert_accessible, login, logout
 
 
 @pytest.fixture
@@ -30,11 +30,6 @@ def new_case(subject: str, **extra):
         by=None,
         **extra,
     )
-
-
-def logout(page) -> None:
-    page.get_by_role("button", name="登出").click()
-    page.wait_for_url("**/accounts/login/")
 
 
 def test_route_draft_and_approve_in_the_browser(page, people):

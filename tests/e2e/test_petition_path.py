@@ -11,7 +11,7 @@ from django.core import mail
 from secretariat.cases.models import Case
 from secretariat.petitions.catalogue import CONSENT_LABEL
 from tests.core.test_jobs import run_worker
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import assert_accessible, login, logout
 
 
 @pytest.fixture(autouse=True)
@@ -28,11 +28,6 @@ def people(make_person):
         make_person("police-officer", "警察局", "case_officer", display_name="許承辦"),
         make_person("police-supervisor", "警察局", "supervisor", display_name="賴主管"),
     ]
-
-
-def logout(page) -> None:
-    page.get_by_role("button", name="登出").click()
-    page.wait_for_url("**/accounts/login/")
 
 
 def reply_as(page, officer: str, supervisor: str, number: str, draft: str, final: str) -> None:

@@ -294,21 +294,11 @@ class RequestStatus(models.TextChoices):
     REFUSED = "refused", "駁回"
 
 
-class Reassignment(Audited):
-    """改分: an agency asks to hand its part to another agency; the Secretariat decides."""
+class AgencyRequest(Audited):
+    """What 改分 and 展期 share: an agency asks about its part with a reason; the Secretariat
+    approves or refuses."""
 
-    assignment = models.ForeignKey(
-        Assignment, verbose_name="分辦", on_delete=models.CASCADE, related_name="reassignments"
-    )
     reason = models.TextField("理由")
-    suggested_agency = models.ForeignKey(
-        Agency,
-        verbose_name="建議改分機關",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="申請人", on_delete=models.PROTECT, related_name="+"
     )
@@ -325,6 +315,29 @@ class Reassignment(Audited):
         related_name="+",
     )
     decided_on = models.DateField("核定日期", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-requested_on", "-id"]
+
+    def audit_agency_id(self) -> int | None:
+        return self.assignment.agency_id
+
+
+class Reassignment(AgencyRequest):
+    """改分: an agency asks to hand its part to another agency; the Secretariat decides."""
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name="分辦", on_delete=models.CASCADE, related_name="reassignments"
+    )
+    suggested_agency = models.ForeignKey(
+        Agency,
+        verbose_name="建議改分機關",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     decision_note = models.CharField("核定說明", max_length=200, blank=True)
     new_assignment = models.OneToOneField(
         Assignment,
@@ -335,54 +348,29 @@ class Reassignment(Audited):
         related_name="+",
     )
 
-    class Meta:
+    class Meta(AgencyRequest.Meta):
         verbose_name = "改分申請"
         verbose_name_plural = "改分申請"
-        ordering = ["-requested_on", "-id"]
 
     def __str__(self) -> str:
         return f"改分 {self.assignment}"
 
-    def audit_agency_id(self) -> int | None:
-        return self.assignment.agency_id
 
-
-class Extension(Audited):
+class Extension(AgencyRequest):
     """展期: an agency asks for a later deadline with a reason; the Secretariat decides."""
 
     assignment = models.ForeignKey(
         Assignment, verbose_name="分辦", on_delete=models.CASCADE, related_name="extensions"
     )
-    reason = models.TextField("理由")
     requested_due_on = models.DateField("申請展延至")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="申請人", on_delete=models.PROTECT, related_name="+"
-    )
-    requested_on = models.DateField("申請日期")
-    status = models.CharField(
-        "結果", max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="核定者",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_on = models.DateField("核定日期", null=True, blank=True)
     previous_due_on = models.DateField("原期限", null=True, blank=True)
 
-    class Meta:
+    class Meta(AgencyRequest.Meta):
         verbose_name = "展期申請"
         verbose_name_plural = "展期申請"
-        ordering = ["-requested_on", "-id"]
 
     def __str__(self) -> str:
         return f"展期 {self.assignment}"
-
-    def audit_agency_id(self) -> int | None:
-        return self.assignment.agency_id
 
 
 class CaseLink(models.Model):
