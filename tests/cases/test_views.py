@@ -487,6 +487,28 @@ def test_attachments_download_only_for_those_who_see_the_case(
     assert client.get(link).status_code == 404
 
 
+def test_a_reply_carries_files_seen_only_with_its_part(client, staff, shared, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(staff["udd"])
+    draft = reverse("cases:step", args=[shared["case"].number, "draft", shared["lead"].pk])
+    refused = client.post(
+        draft,
+        {"reply_text": "資料如附。", "attachments": SimpleUploadedFile("x.exe", b"MZ")},
+    )
+    assert refused.status_code == 400 and "x.exe" in refused.content.decode()
+    assert not shared["lead"].reply_attachments.exists()
+    table = SimpleUploadedFile("號誌統計.csv", "路口,數量\n忠孝東路,3\n".encode())
+    response = client.post(draft, {"reply_text": "資料如附。", "attachments": table})
+    assert response.status_code == 302
+    item = shared["lead"].reply_attachments.get()
+    link = reverse("cases:attachment", args=[shared["case"].number, item.pk])
+    assert link in page_of(client, staff["udd"], url(shared["case"]))
+    assert client.get(link).status_code == 200
+    client.force_login(staff["police"])  # the co-agency does not see the lead's reply
+    assert link not in client.get(url(shared["case"])).content.decode()
+    assert client.get(link).status_code == 404
+
+
 def test_dashboard_lists_my_cases_with_deadlines(client, staff, shared):
     services.assign_officer(shared["lead"], staff["udd"], by=staff["udd_boss"])
     html = page_of(client, staff["udd"], "/")

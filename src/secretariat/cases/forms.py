@@ -23,7 +23,21 @@ ORDER_CHOICES = [
 DECISIONS = [("approve", "核准"), ("refuse", "駁回")]
 
 
-def _agencies():
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the services check each one's type and size."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
+
+
+def agencies_in_force():
     """Agencies in force today, in the registry's order."""
     return (
         core_selectors.agencies().in_force_on(timezone.localdate()).order_by("sort_order", "code")
@@ -45,7 +59,7 @@ class OfficerChoiceField(forms.ModelChoiceField):
         return f"{obj}（{obj.job_title}）" if obj.job_title else str(obj)
 
 
-def _required_text(label: str, rows: int = 4) -> forms.CharField:
+def required_text(label: str, rows: int = 4) -> forms.CharField:
     # The service says what is missing (one place for the rule), so the field itself is not
     # required; aria-required tells assistive technology that it is.
     return forms.CharField(
@@ -96,7 +110,7 @@ class CaseFilterForm(forms.Form):
         self.fields["status"].choices = [("open", open_label), ("", "全部"), *CaseStatus.choices]
         self.fields["status"].initial = "open"
         if sees_all:
-            self.fields["agency"].queryset = _agencies()
+            self.fields["agency"].queryset = agencies_in_force()
         else:
             del self.fields["agency"]
 
@@ -147,8 +161,8 @@ class RouteForm(DomainErrorForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = _agencies()
-        self.fields["co_agencies"].queryset = _agencies()
+        self.fields["lead"].queryset = agencies_in_force()
+        self.fields["co_agencies"].queryset = agencies_in_force()
 
 
 class OfficerForm(DomainErrorForm):
@@ -165,22 +179,26 @@ class OfficerForm(DomainErrorForm):
 
 
 class ReplyForm(DomainErrorForm):
-    reply_text = _required_text("回復內容", rows=8)
+    reply_text = required_text("回復內容", rows=8)
+
+
+class DraftReplyForm(ReplyForm):
+    attachments = MultipleFileField(label="回復附件（選填）", required=False)
 
 
 class ReassignmentRequestForm(DomainErrorForm):
-    reason = _required_text("改分理由")
+    reason = required_text("改分理由")
     suggested_agency = AgencyChoiceField(
         label="建議改分機關（選填）", queryset=None, required=False, empty_label="未建議"
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["suggested_agency"].queryset = _agencies()
+        self.fields["suggested_agency"].queryset = agencies_in_force()
 
 
 class ExtensionRequestForm(DomainErrorForm):
-    reason = _required_text("展期理由")
+    reason = required_text("展期理由")
     requested_due_on = RocDateField(
         label="申請展延至",
         help_text="須為上班日，例：115/08/16。",
@@ -209,7 +227,7 @@ class ReassignmentDecisionForm(DecisionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_agency"].queryset = _agencies()
+        self.fields["new_agency"].queryset = agencies_in_force()
 
 
 class CloseForm(DomainErrorForm):

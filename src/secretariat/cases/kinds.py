@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from secretariat.core.models import RoleCode
@@ -14,8 +16,13 @@ class CaseKind:
     ``prefix`` starts the case number (陳 → 陳115000123). ``reply_days`` working days are
     counted from the next working day after routing; an agency may ask for re-assignment within
     ``reassign_days`` working days. With ``reply_approval`` an officer's draft needs a
-    supervisor's approval before it counts as the reply. ``requester_roles`` may see the
-    requester's identity (besides administrators and the Secretariat's routers)."""
+    approver's approval before it counts as the reply; ``approver_roles`` (of the agency)
+    approve. ``router_roles`` are the Secretariat roles that route the kind (administrators
+    route every kind). ``requester_roles`` may see the requester's identity (besides
+    administrators and the kind's routers). ``deadline(case, on)``, when given, is the
+    deadline of a part assigned on ``on`` (e.g. a data request's 速別); otherwise it is
+    ``reply_days`` working days counted from the next working day. ``facts(case)`` lists the
+    kind's own facts for the case page as (label, text, url or None)."""
 
     code: str
     label: str
@@ -23,12 +30,16 @@ class CaseKind:
     reply_days: int
     reassign_days: int = 1
     reply_approval: bool = True
+    approver_roles: frozenset[str] = frozenset({RoleCode.SUPERVISOR, RoleCode.HEAD})
+    router_roles: frozenset[str] = frozenset({RoleCode.REGISTRY_CLERK})
     requester_roles: frozenset[str] = field(
         default_factory=lambda: frozenset(
             {RoleCode.CASE_OFFICER, RoleCode.SUPERVISOR, RoleCode.HEAD}
         )
     )
     detail_url: str = "cases:detail"
+    deadline: Callable[[object, dt.date], dt.date] | None = None
+    facts: Callable[[object], list[tuple[str, str, str | None]]] | None = None
 
 
 KINDS: dict[str, CaseKind] = {}

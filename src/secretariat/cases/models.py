@@ -45,6 +45,7 @@ class Channel(models.TextChoices):
     WEB = "web", "網路表單"
     API = "api", "系統介接"
     OPEN311 = "open311", "Open311"
+    COUNCIL = "council", "議會"
 
 
 class Case(Audited):
@@ -174,6 +175,15 @@ def attachment_path(instance: CaseAttachment, filename: str) -> str:
 class CaseAttachment(Audited):
     case = models.ForeignKey(
         Case, verbose_name="案件", on_delete=models.CASCADE, related_name="attachments"
+    )
+    # Set for a file that belongs to an agency's reply (e.g. the data a councillor asked for).
+    assignment = models.ForeignKey(
+        "Assignment",
+        verbose_name="回復之分辦",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reply_attachments",
     )
     file = models.FileField("檔案", upload_to=attachment_path)
     original_name = models.CharField("原始檔名", max_length=200)

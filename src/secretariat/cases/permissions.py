@@ -8,29 +8,41 @@ from secretariat.core.permissions import sees_all_agencies
 SECRETARIAT_CODE = "sec"
 ROUTER_ROLES = {RoleCode.SECRETARIAT_ADMIN, RoleCode.REGISTRY_CLERK}
 REPLY_ROLES = {RoleCode.CASE_OFFICER, RoleCode.SUPERVISOR, RoleCode.HEAD}
-APPROVER_ROLES = {RoleCode.SUPERVISOR, RoleCode.HEAD}
 
 
 def _signed_in(user) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
-def is_router(user) -> bool:
-    """The Secretariat's staff who read incoming cases, route them and decide requests
-    (秘書處管理者, or 收發人員 of the Secretariat), and system administrators."""
+def routed_kinds(user) -> frozenset[str] | None:
+    """The kinds the person routes (reads incoming cases, routes them, decides requests):
+    None for every kind (system administrators, 秘書處管理者); for the Secretariat's staff the
+    kinds whose ``router_roles`` they hold (收發 routes petitions, 府會 council kinds); empty
+    for everyone else."""
+    from secretariat.cases import kinds
+
     if not _signed_in(user):
-        return False
+        return frozenset()
     if user.is_superuser or user.has_role(RoleCode.SYSTEM_ADMIN, RoleCode.SECRETARIAT_ADMIN):
-        return True
-    return (
-        user.has_role(RoleCode.REGISTRY_CLERK)
-        and user.agency is not None
-        and user.agency.code == SECRETARIAT_CODE
+        return None
+    if user.agency is None or user.agency.code != SECRETARIAT_CODE:
+        return frozenset()
+    return frozenset(
+        code for code, kind in kinds.KINDS.items() if user.has_role(*kind.router_roles)
     )
 
 
+def is_router(user, kind: str | None = None) -> bool:
+    """Routes ``kind`` (or, without a kind, routes some kind)."""
+    routed = routed_kinds(user)
+    if routed is None:
+        return True
+    return kind in routed if kind else bool(routed)
+
+
 def sees_all_cases(user) -> bool:
-    return is_router(user) or sees_all_agencies(user)
+    """Sees every case of every kind."""
+    return routed_kinds(user) is None or sees_all_agencies(user)
 
 
 def acts_for(user, agency_id: int, roles: set[str]) -> bool:
@@ -43,7 +55,7 @@ def may_see_requester(user, case) -> bool:
     their agency holds a part of the case, and only for roles the kind allows."""
     from secretariat.cases import kinds
 
-    if is_router(user):
+    if is_router(user, case.kind):
         return True
     if not _signed_in(user) or user.agency_id is None:
         return False

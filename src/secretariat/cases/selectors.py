@@ -24,35 +24,49 @@ from secretariat.cases.models import (
     Reassignment,
     RequestStatus,
 )
-from secretariat.cases.permissions import sees_all_cases
+from secretariat.cases.permissions import is_router, routed_kinds, sees_all_cases
 from secretariat.core.models import Agency
 from secretariat.core.registry import report_label
 
 
+def _part_scope(user, prefix: str = "") -> Q | None:
+    """Which assignments the person sees (None: all): every part of the kinds they route, and
+    their own agency's parts. ``prefix`` points from another model to the assignment."""
+    if sees_all_cases(user):
+        return None
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    scope = Q(**{f"{prefix}case__kind__in": routed_kinds(user)})
+    if user.agency_id is not None:
+        scope |= Q(**{f"{prefix}agency_id": user.agency_id})
+    return scope
+
+
 def cases_for(user, kind: str | None = None) -> QuerySet[Case]:
+    """Cases the person may see: all of the kinds they route; otherwise the cases their
+    agency holds a part of (one that was not withdrawn by 改分)."""
     queryset = Case.objects.all()
     if kind:
         queryset = queryset.filter(kind=kind)
     if sees_all_cases(user):
         return queryset
-    if not getattr(user, "is_authenticated", False) or user.agency_id is None:
+    if not getattr(user, "is_authenticated", False):
         return queryset.none()
-    # An agency whose part was withdrawn (改分 approved away from it) no longer sees the case.
-    held = Assignment.objects.filter(case=OuterRef("pk"), agency_id=user.agency_id).exclude(
-        status=AssignmentStatus.WITHDRAWN
-    )
-    return queryset.filter(Exists(held))
+    scope = Q(kind__in=routed_kinds(user))
+    if user.agency_id is not None:
+        held = Assignment.objects.filter(case=OuterRef("pk"), agency_id=user.agency_id).exclude(
+            status=AssignmentStatus.WITHDRAWN
+        )
+        scope |= Q(Exists(held))
+    return queryset.filter(scope)
 
 
 def assignments_for(user, case: Case | None = None) -> QuerySet[Assignment]:
     queryset = Assignment.objects.select_related("agency", "officer", "case")
     if case is not None:
         queryset = queryset.filter(case=case)
-    if sees_all_cases(user):
-        return queryset
-    if not getattr(user, "is_authenticated", False) or user.agency_id is None:
-        return queryset.none()
-    return queryset.filter(agency_id=user.agency_id)
+    scope = _part_scope(user)
+    return queryset if scope is None else queryset.filter(scope)
 
 
 def case_for(user, number: str) -> Case:
@@ -95,9 +109,9 @@ def pending_requests(
             reassign.filter(assignment__case=case),
             extend.filter(assignment__case=case),
         )
-    if not sees_all_cases(user):
-        reassign = reassign.filter(assignment__agency_id=getattr(user, "agency_id", None))
-        extend = extend.filter(assignment__agency_id=getattr(user, "agency_id", None))
+    scope = _part_scope(user, "assignment__")
+    if scope is not None:
+        reassign, extend = reassign.filter(scope), extend.filter(scope)
     return reassign, extend
 
 
@@ -217,6 +231,18 @@ def on_time_replies(kind: str, start: dt.date, end: dt.date) -> OnTime:
         case__kind=kind, case__received_on__range=(start, end), status=AssignmentStatus.REPLIED
     )
     return OnTime(replied.count(), replied.filter(replied_on__lte=F("due_on")).count())
+
+
+def late_parts(kind: str, start: dt.date, end: dt.date, as_of: dt.date) -> QuerySet[Assignment]:
+    """Parts of cases received in the period that missed their deadline: replied after it,
+    or still unanswered after it as of ``as_of``. Withdrawn parts (改分) do not count."""
+    parts = Assignment.objects.filter(
+        case__kind=kind, case__received_on__range=(start, end)
+    ).exclude(status=AssignmentStatus.WITHDRAWN)
+    return parts.filter(
+        Q(status=AssignmentStatus.REPLIED, replied_on__gt=F("due_on"))
+        | Q(status__in=ACTIVE_ASSIGNMENT, due_on__lt=as_of)
+    )
 
 
 def open_case_count(user) -> int:
@@ -376,21 +402,22 @@ def actions_for(user, case: Case, today: dt.date) -> CaseActions:
     shows: the services check every rule again when the step is taken."""
     from secretariat.cases import kinds
     from secretariat.cases.models import CaseStatus
-    from secretariat.cases.permissions import APPROVER_ROLES, REPLY_ROLES, acts_for, is_router
+    from secretariat.cases.permissions import REPLY_ROLES, acts_for
     from secretariat.core import workdays
     from secretariat.core.models import RoleCode
 
-    router = is_router(user)
+    router = is_router(user, case.kind)
+    approver_roles = kinds.get(case.kind).approver_roles
     in_progress = case.status == CaseStatus.IN_PROGRESS
     reassign_days = kinds.rules_for(case.kind).reassign_days
     parts = {}
     for part in case.visible_assignments:
         active = part.status in ACTIVE_ASSIGNMENT
         replies = acts_for(user, part.agency_id, REPLY_ROLES)
-        approves = acts_for(user, part.agency_id, APPROVER_ROLES)
+        approves = acts_for(user, part.agency_id, approver_roles)
         until = workdays.add_working_days(part.assigned_on, reassign_days)
         assigns = router or acts_for(
-            user, part.agency_id, APPROVER_ROLES | {RoleCode.REGISTRY_CLERK}
+            user, part.agency_id, approver_roles | {RoleCode.REGISTRY_CLERK}
         )
         # A draft awaiting approval is revised by its officer and approved (or edited) by a
         # supervisor, so a supervisor is offered the approval only.
@@ -441,7 +468,7 @@ def audit_trail_for(user, case: Case):
     from secretariat.core.models import AuditEntry
     from secretariat.core.selectors import audit_entries_for
 
-    if sees_all_cases(user):
+    if sees_all_cases(user) or is_router(user, case.kind):
         entries = AuditEntry.objects.select_related("actor").order_by("-seq")
     else:
         entries = audit_entries_for(user)

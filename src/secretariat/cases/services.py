@@ -33,7 +33,6 @@ from secretariat.cases.models import (
     RequestStatus,
 )
 from secretariat.cases.permissions import (
-    APPROVER_ROLES,
     REPLY_ROLES,
     acts_for,
     is_router,
@@ -54,6 +53,9 @@ ALLOWED_ATTACHMENT_TYPES = {
     ".png": "image/png",
     ".odt": "application/vnd.oasis.opendocument.text",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".csv": "text/csv",
     ".txt": "text/plain",
 }
 RELATED_WINDOW_DAYS = 90
@@ -179,16 +181,23 @@ def register_case(
         Requester.objects.create(
             case=case, **{k: requester.get(k, "") for k in ("name", "email", "phone", "address")}
         )
-    for upload, content_type in zip(attachments, content_types, strict=True):
+    _store_attachments(case, attachments, content_types)
+    link_related(case)
+    return case
+
+
+def _store_attachments(
+    case: Case, uploads: Sequence, content_types: list[str], assignment: Assignment | None = None
+) -> None:
+    for upload, content_type in zip(uploads, content_types, strict=True):
         CaseAttachment.objects.create(
             case=case,
+            assignment=assignment,
             file=upload,
             original_name=upload.name[:200],
             size=upload.size,
             content_type=content_type,
         )
-    link_related(case)
-    return case
 
 
 def link_related(case: Case) -> list[CaseLink]:
@@ -221,13 +230,13 @@ def link_related(case: Case) -> list[CaseLink]:
 
 
 def _new_assignment(case: Case, agency: Agency, role: str, on: dt.date) -> Assignment:
-    rules = kinds.rules_for(case.kind)
+    kind = kinds.get(case.kind)
+    if kind.deadline is not None:
+        due_on = kind.deadline(case, on)
+    else:
+        due_on = workdays.add_working_days(on, kinds.rules_for(case.kind).reply_days)
     return Assignment.objects.create(
-        case=case,
-        agency=agency,
-        role=role,
-        assigned_on=on,
-        due_on=workdays.add_working_days(on, rules.reply_days),
+        case=case, agency=agency, role=role, assigned_on=on, due_on=due_on
     )
 
 
@@ -242,9 +251,10 @@ def _notify_agency(agency: Agency, title: str, url: str, roles: Iterable[str]) -
 def route_case(
     case: Case, lead: Agency, co_agencies: Iterable[Agency] = (), *, by, on: dt.date | None = None
 ) -> list[Assignment]:
-    """分辦: route to one lead agency and any co-agencies. Each gets a deadline of the kind's
-    working days counted from the next working day after ``on`` (default today)."""
-    _require(is_router(by), "只有秘書處分辦人員可以分辦案件。")
+    """分辦: route to one lead agency and any co-agencies. Each gets the kind's deadline for
+    parts assigned on ``on`` (default today): its working days counted from the next working
+    day, unless the kind sets deadlines itself (e.g. a data request's 速別)."""
+    _require(is_router(by, case.kind), "只有秘書處分辦人員可以分辦案件。")
     co_agencies = [a for a in co_agencies if a.pk != lead.pk]
     if len({a.pk for a in co_agencies}) != len(co_agencies):
         raise _field_error("co_agencies", "協辦機關重複。")
@@ -268,10 +278,9 @@ def route_case(
 
 @transaction.atomic
 def assign_officer(assignment: Assignment, officer: User, *, by) -> Assignment:
-    _require(
-        is_router(by)
-        or acts_for(by, assignment.agency_id, APPROVER_ROLES | {RoleCode.REGISTRY_CLERK})
-    )
+    kind = assignment.case.kind
+    supervisors = kinds.get(kind).approver_roles | {RoleCode.REGISTRY_CLERK}
+    _require(is_router(by, kind) or acts_for(by, assignment.agency_id, supervisors))
     if officer.agency_id != assignment.agency_id:
         raise _field_error("officer", "承辦人必須屬於受分辦機關。")
     assignment.officer = officer
@@ -348,7 +357,7 @@ def decide_reassignment(
     on: dt.date | None = None,
 ) -> Reassignment:
     """The Secretariat approves (routing the part to ``new_agency``) or refuses a 改分 request."""
-    _require(is_router(by), "只有秘書處分辦人員可以核定改分。")
+    _require(is_router(by, request.assignment.case.kind), "只有秘書處分辦人員可以核定改分。")
     request = (
         Reassignment.objects.select_for_update()
         .select_related("assignment__case")
@@ -362,21 +371,7 @@ def decide_reassignment(
         new_agency = new_agency or request.suggested_agency
         if new_agency is None:
             raise _field_error("new_agency", "核准改分時請選擇改分後的機關。")
-        if (
-            case.assignments.exclude(status=AssignmentStatus.WITHDRAWN)
-            .filter(agency=new_agency)
-            .exists()
-        ):
-            raise _field_error("new_agency", f"{new_agency.short_name} 已是本案的受分辦機關。")
-        old.status = AssignmentStatus.WITHDRAWN
-        old.save()
-        request.new_assignment = _new_assignment(case, new_agency, old.role, on)
-        _notify_agency(
-            new_agency,
-            f"改分案件 {case.number}：{case.subject}",
-            case.get_absolute_url(),
-            [RoleCode.CASE_OFFICER, RoleCode.SUPERVISOR],
-        )
+        request.new_assignment = _move_part(old, new_agency, on)
     request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
     request.decided_by, request.decided_on, request.decision_note = by, on, note.strip()
     request.save()
@@ -384,6 +379,68 @@ def decide_reassignment(
         _transition(case, case.resume, "核定改分")
         case.save()
     return request
+
+
+def _move_part(old: Assignment, new_agency: Agency, on: dt.date) -> Assignment:
+    """Withdraw ``old`` and give its role to ``new_agency`` with a fresh deadline."""
+    case = old.case
+    if (
+        case.assignments.exclude(status=AssignmentStatus.WITHDRAWN)
+        .filter(agency=new_agency)
+        .exists()
+    ):
+        raise _field_error("new_agency", f"{new_agency.short_name} 已是本案的受分辦機關。")
+    old.status = AssignmentStatus.WITHDRAWN
+    old.save()
+    new = _new_assignment(case, new_agency, old.role, on)
+    _notify_agency(
+        new_agency,
+        f"改分案件 {case.number}：{case.subject}",
+        case.get_absolute_url(),
+        [RoleCode.CASE_OFFICER, RoleCode.SUPERVISOR],
+    )
+    return new
+
+
+@transaction.atomic
+def reroute_part(
+    assignment: Assignment, new_agency: Agency, reason: str, *, by, on: dt.date | None = None
+) -> Assignment:
+    """改分 decided by the Secretariat itself (e.g. settling a dispute over which agency owns
+    the matter): the part moves to ``new_agency`` with a fresh deadline."""
+    assignment = _active_assignment(assignment)
+    _require(is_router(by, assignment.case.kind), "只有秘書處分辦人員可以改分。")
+    if not (reason or "").strip():
+        raise _field_error("reason", "請說明改分理由。")
+    with audit.action("transition:reroute"):
+        new = _move_part(assignment, new_agency, on or _today())
+    audit.record(
+        assignment.case,
+        "reroute",
+        {"from": assignment.agency.short_name, "to": new_agency.short_name, "reason": reason},
+        actor=audit.actor_of(by),
+    )
+    return new
+
+
+@transaction.atomic
+def set_due_date(assignment: Assignment, due_on: dt.date, reason: str, *, by) -> Assignment:
+    """The Secretariat sets a part's deadline (e.g. after settling a dispute), with a reason."""
+    assignment = _active_assignment(assignment)
+    _require(is_router(by, assignment.case.kind), "只有秘書處分辦人員可以調整期限。")
+    if not (reason or "").strip():
+        raise _field_error("reason", "請說明調整期限的理由。")
+    if due_on < assignment.assigned_on:
+        raise _field_error(
+            "due_on", f"期限不可早於分辦日期 {roc.format_date(assignment.assigned_on)}。"
+        )
+    if not workdays.is_working_day(due_on):
+        raise _field_error("due_on", f"{roc.format_date(due_on)} 不是上班日。")
+    assignment.due_on = due_on
+    with audit.action("set_due_date"):
+        assignment.save()
+    audit.record(assignment, "set_due_date_reason", {"reason": reason}, actor=audit.actor_of(by))
+    return assignment
 
 
 @transaction.atomic
@@ -420,7 +477,7 @@ def request_extension(
 def decide_extension(
     extension: Extension, *, approve: bool, by, on: dt.date | None = None
 ) -> Extension:
-    _require(is_router(by), "只有秘書處分辦人員可以核定展期。")
+    _require(is_router(by, extension.assignment.case.kind), "只有秘書處分辦人員可以核定展期。")
     extension = (
         Extension.objects.select_for_update()
         .select_related("assignment__case")
@@ -446,8 +503,16 @@ def decide_extension(
 
 
 @transaction.atomic
-def draft_reply(assignment: Assignment, text: str, *, by, on: dt.date | None = None) -> Assignment:
-    """擬復: the agency's officer writes the reply. Kinds without approval reply at once."""
+def draft_reply(
+    assignment: Assignment,
+    text: str,
+    *,
+    by,
+    on: dt.date | None = None,
+    attachments: Sequence = (),
+) -> Assignment:
+    """擬復: the agency's officer writes the reply, with any files that belong to it (e.g.
+    the data a councillor asked for). Kinds without approval reply at once."""
     assignment = _active_assignment(assignment)
     _require(acts_for(by, assignment.agency_id, REPLY_ROLES), "只有受分辦機關的承辦人可以擬復。")
     if assignment.case.status != CaseStatus.IN_PROGRESS:
@@ -457,10 +522,12 @@ def draft_reply(assignment: Assignment, text: str, *, by, on: dt.date | None = N
         )
     if not (text or "").strip():
         raise _field_error("reply_text", "請填寫回復內容。")
+    content_types = [check_attachment(upload) for upload in attachments]
     assignment.reply_text, assignment.drafted_by = text.strip(), by
     assignment.status = AssignmentStatus.DRAFTED
     with audit.action("transition:draft_reply"):
         assignment.save()
+    _store_attachments(assignment.case, attachments, content_types, assignment)
     if not kinds.get(assignment.case.kind).reply_approval:
         return _complete_reply(assignment, by, on)
     _notify_agency(
@@ -480,7 +547,7 @@ def approve_reply(
     The reply date is ``on`` (default today)."""
     assignment = Assignment.objects.select_for_update().select_related("case").get(pk=assignment.pk)
     _require(
-        acts_for(by, assignment.agency_id, APPROVER_ROLES),
+        acts_for(by, assignment.agency_id, kinds.get(assignment.case.kind).approver_roles),
         "只有受分辦機關的主管或首長可以核定回復。",
     )
     if assignment.status != AssignmentStatus.DRAFTED:
@@ -515,7 +582,7 @@ def _complete_reply(assignment: Assignment, by, on: dt.date | None) -> Assignmen
 
 @transaction.atomic
 def close_case(case: Case, *, by) -> Case:
-    _require(is_router(by), "只有秘書處分辦人員可以結案。")
+    _require(is_router(by, case.kind), "只有秘書處分辦人員可以結案。")
     case = Case.objects.select_for_update().get(pk=case.pk)
     with audit.action("transition:close"):
         _transition(case, case.close, "結案")
@@ -527,7 +594,7 @@ def close_case(case: Case, *, by) -> Case:
 @transaction.atomic
 def file_case(case: Case, reason: str, *, by) -> Case:
     """存查: filed without action (e.g. a duplicate or no request in it), with the reason."""
-    _require(is_router(by), "只有秘書處分辦人員可以存查。")
+    _require(is_router(by, case.kind), "只有秘書處分辦人員可以存查。")
     if not (reason or "").strip():
         raise _field_error("filed_reason", "請說明存查理由。")
     case = Case.objects.select_for_update().get(pk=case.pk)

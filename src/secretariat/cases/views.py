@@ -30,6 +30,7 @@ from secretariat.cases.forms import (
     CaseFilterForm,
     CloseForm,
     DecisionForm,
+    DraftReplyForm,
     ExtensionRequestForm,
     FileForm,
     OfficerForm,
@@ -52,8 +53,8 @@ AUDIT_TRAIL_SIZE = 100
 
 def _listing(request: HttpRequest, today: dt.date):
     """The filter form, whether the person sees every case, and the filtered rows: cases for
-    the Secretariat, the agency's own parts for an agency."""
-    sees_all = sees_all_cases(request.user)
+    the Secretariat (of the kinds it routes), the agency's own parts for an agency."""
+    sees_all = is_router(request.user) or sees_all_cases(request.user)
     form = CaseFilterForm(request.GET or None, sees_all=sees_all)
     filters = form.filters()
     if sees_all:
@@ -172,7 +173,10 @@ def _assign_officer(user, _, part, form):
 
 
 def _draft(user, _, part, form):
-    return services.draft_reply(part, form.cleaned_data["reply_text"], by=user)
+    data = form.cleaned_data
+    return services.draft_reply(
+        part, data["reply_text"], by=user, attachments=data.get("attachments") or ()
+    )
 
 
 def _approve(user, _, part, form):
@@ -211,7 +215,7 @@ STEPS: dict[str, Step] = {
         Step(
             "officer", "指定承辦人", "指定", OfficerForm, "part", "已指定承辦人。", _assign_officer
         ),
-        Step("draft", "擬復", "送核", ReplyForm, "part", "已儲存回復稿。", _draft),
+        Step("draft", "擬復", "送核", DraftReplyForm, "part", "已儲存回復稿。", _draft),
         Step("approve", "核定回復", "核定回復", ReplyForm, "part", "已核定回復。", _approve),
         Step(
             "extend",
@@ -290,13 +294,13 @@ def _initial(step: Step, case: Case, target) -> dict:
     return {}
 
 
-def _form(step: Step, case: Case, target, data=None) -> forms.Form:
+def _form(step: Step, case: Case, target, data=None, files=None) -> forms.Form:
     kwargs = {"auto_id": f"{_key(step, target)}-%s"}
     if step.form_class is OfficerForm:
         kwargs["assignment"] = target
     if data is None:
         return step.form_class(initial=_initial(step, case, target), **kwargs)
-    return step.form_class(data, **kwargs)
+    return step.form_class(data, files, **kwargs)
 
 
 def _action(step: Step, case: Case, target=None, form=None, *, level: int = 3) -> Action:
@@ -373,12 +377,14 @@ def _detail_context(
     offered = [routing, *closing, *(a for _, a in reassignments + extensions)]
     offered += [a for view in parts for a in view.actions]
     shown = {a.key for a in offered if a is not None}
+    kind = kinds.KINDS.get(case.kind)
     return {
         "case": case,
-        "kind": kinds.KINDS.get(case.kind),
+        "kind": kind,
         "today": today,
         "requester": exports.masked_requester(case),
-        "attachments": list(case.attachments.all()),
+        "attachments": [a for a in case.attachments.all() if a.assignment_id is None],
+        "kind_facts": kind.facts(case) if kind and kind.facts else [],
         "related": selectors.related_cases(user, case),
         "parts": parts,
         "routing": routing,
@@ -414,7 +420,7 @@ def case_step(request: HttpRequest, number: str, step: str, pk: int | None = Non
         raise Http404
     case = selectors.case_for(request.user, number)
     target = _target(request.user, case, spec, pk)
-    form = _form(spec, case, target, data=request.POST)
+    form = _form(spec, case, target, data=request.POST, files=request.FILES)
     status = 400
     if form.is_valid():
         try:
@@ -459,7 +465,16 @@ def reveal_requester(request: HttpRequest, number: str) -> HttpResponse:
 def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
     """An attachment of a case the person may see (404 otherwise)."""
     case = selectors.case_for(request.user, number)
-    item = next((a for a in case.attachments.all() if a.pk == pk), None)
+    # A reply's files go with the reply: only to those who see that agency's part.
+    parts = {part.pk for part in case.visible_assignments}
+    item = next(
+        (
+            a
+            for a in case.attachments.all()
+            if a.pk == pk and (a.assignment_id is None or a.assignment_id in parts)
+        ),
+        None,
+    )
     if item is None:
         raise Http404
     try:

@@ -10,6 +10,7 @@ from secretariat.core.models import (
     ApiToken,
     AuditEntry,
     CalendarAdjustment,
+    IndicatorTarget,
     ReportGroup,
     Role,
     Unit,
@@ -84,6 +85,12 @@ class RoleAdmin(admin.ModelAdmin):
 class CalendarAdjustmentAdmin(admin.ModelAdmin):
     list_display = ("date", "city", "kind", "reason")
     list_filter = ("kind", "city")
+
+
+@admin.register(IndicatorTarget)
+class IndicatorTargetAdmin(admin.ModelAdmin):
+    list_display = ("year", "indicator", "value")
+    list_filter = ("year",)
 
 
 @admin.register(ApiToken)

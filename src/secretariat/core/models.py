@@ -271,6 +271,27 @@ class CalendarAdjustment(Audited):
         return self.kind == DayKind.WORKDAY
 
 
+class IndicatorTarget(Audited):
+    """年度目標: the target of one performance indicator for one 民國 year, entered by
+    administrators (e.g. ``council.service_grade_a`` 98.00 for 114). Modules name their
+    indicators; reports show actual, target and 達成率."""
+
+    indicator = models.CharField("指標代碼", max_length=60)
+    year = models.PositiveSmallIntegerField("年度（民國）")
+    value = models.DecimalField("目標值", max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = "年度目標"
+        verbose_name_plural = "年度目標"
+        ordering = ["-year", "indicator"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="indicatortarget_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {self.indicator}：{self.value}"
+
+
 class AuditEntry(models.Model):
     """One append-only, hash-chained audit record (稽核紀錄). Never updated or deleted by the
     application; ``secretariat audit verify`` recomputes the chain."""

@@ -8,14 +8,25 @@ class PetitionsConfig(AppConfig):
 
     def ready(self) -> None:
         from secretariat.cases import kinds
-        from secretariat.cases.permissions import is_router
         from secretariat.core.modules import NavItem, register_demo, register_nav
-        from secretariat.petitions import receivers, tasks  # noqa: F401 (registers the daily job)
+        from secretariat.petitions import (
+            receivers,
+            services,
+            tasks,  # noqa: F401 (registers the daily job)
+        )
         from secretariat.petitions.demo import load_demo
 
-        kinds.register(kinds.CaseKind(code="petition", label="人民陳情", prefix="陳", reply_days=6))
+        kinds.register(
+            kinds.CaseKind(code=services.KIND, label="人民陳情", prefix="陳", reply_days=6)
+        )
         register_nav(
-            NavItem("petitions", "陳情收件", "petitions:intake", order=20, visible=is_router)
+            NavItem(
+                "petitions",
+                "陳情收件",
+                "petitions:intake",
+                order=20,
+                visible=services.routes_petitions,
+            )
         )
         receivers.connect()
         register_demo("petitions", "人民陳情示範案件", load_demo)

@@ -7,24 +7,13 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from secretariat.cases.forms import MultipleFileField
 from secretariat.cases.models import Channel
 from secretariat.cases.services import ALLOWED_ATTACHMENT_TYPES, max_attachment_bytes
 from secretariat.core.errors import DomainError
 from secretariat.core.forms import RocDateField
 from secretariat.petitions.catalogue import CATEGORIES, CONSENT_LABEL, DEFAULT_CATEGORY
 from secretariat.petitions.services import MAX_ATTACHMENTS, STAFF_CHANNELS
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
 
 
 class ServiceErrorsMixin:

@@ -35,6 +35,13 @@ from secretariat.petitions.catalogue import (
 from secretariat.petitions.models import Petition
 
 KIND = "petition"
+
+
+def routes_petitions(user) -> bool:
+    """The Secretariat's staff who register and route petitions (and administrators)."""
+    return is_router(user, KIND)
+
+
 # No 0/O, 1/I/L: the password is read off a screen or a letter and typed back.
 PASSWORD_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 PASSWORD_LENGTH = 8
@@ -87,10 +94,10 @@ class _DryRun(Exception):
 
 def _require_channel_permission(channel: str, by) -> None:
     if channel in STAFF_CHANNELS:
-        if not is_router(by):
+        if not is_router(by, KIND):
             raise PermissionDenied("只有秘書處收發人員可以登錄書信、電子郵件、電話或臨櫃陳情。")
     elif channel == Channel.API:
-        if not (is_router(by) or getattr(by, "is_system_account", False)):
+        if not (is_router(by, KIND) or getattr(by, "is_system_account", False)):
             raise PermissionDenied("只有系統介接帳號可以透過 API 登錄陳情。")
     elif channel not in PUBLIC_CHANNELS:
         raise DomainError(

@@ -14,7 +14,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from secretariat.cases.models import Channel
-from secretariat.cases.permissions import is_router
 from secretariat.core.errors import DomainError
 from secretariat.core.middleware import client_ip
 from secretariat.petitions import selectors, services
@@ -74,7 +73,7 @@ def submit(request: HttpRequest) -> HttpResponse:
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
     """收件登錄: the Secretariat's staff register letters, e-mails, calls and counter visits."""
-    if not is_router(request.user):
+    if not services.routes_petitions(request.user):
         raise PermissionDenied
     form = StaffIntakeForm(request.POST or None, request.FILES or None)
     return _submit(request, form, None, "petitions/intake.html", {})
@@ -86,7 +85,7 @@ def receipt(request: HttpRequest) -> HttpResponse:
     shown = request.session.pop(RECEIPT_KEY, None)
     if shown:
         shown["received_on"] = dt.date.fromisoformat(shown["received_on"])
-    context = {"receipt": shown, "staff": is_router(request.user)}
+    context = {"receipt": shown, "staff": services.routes_petitions(request.user)}
     return render(request, "petitions/receipt.html", context)
 
 
