@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "secretariat.core",
     "secretariat.cases",
     "secretariat.petitions",
+    "secretariat.council",
 ]
 
 MIDDLEWARE = [
@@ -245,5 +246,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs a line per layout step at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("cases/", include("secretariat.cases.urls")),
+    path("council/", include("secretariat.council.urls")),
     path("", include("secretariat.petitions.urls")),
     path("", include("secretariat.core.urls")),
 ]

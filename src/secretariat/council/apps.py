@@ -7,10 +7,13 @@ class CouncilConfig(AppConfig):
     verbose_name = "府會事務"
 
     def ready(self) -> None:
+        import secretariat.council.tasks  # noqa: F401 (registers the daily job)
         from secretariat.cases import kinds as case_kinds
-        from secretariat.core.modules import NavItem, register_nav
+        from secretariat.core.modules import NavItem, register_demo, register_nav
         from secretariat.council import kinds
+        from secretariat.council.demo import load_demo
 
         for kind in kinds.KINDS:
             case_kinds.register(kind)
         register_nav(NavItem("council", "府會事務", "council:home", order=30, section="council:"))
+        register_demo("council", "府會事務示範資料", load_demo)

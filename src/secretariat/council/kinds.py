@@ -4,6 +4,8 @@ days are administrators' settings (cases.KindSetting) after installation; the da
 
 from __future__ import annotations
 
+import datetime as dt
+
 from secretariat.cases.kinds import CaseKind
 from secretariat.core.models import RoleCode
 
@@ -13,6 +15,21 @@ SERVICE = "council_service"
 COMMITMENT = "council_commitment"
 
 ROUTERS = frozenset({RoleCode.COUNCIL_LIAISON})
+# 速別 → working days counted from the next working day after the request is routed.
+URGENCY_DAYS = {"normal": 6, "urgent": 3, "most_urgent": 1}
+
+
+def _data_request_deadline(case, on: dt.date) -> dt.date:
+    from secretariat.council.services import data_request_deadline
+
+    return data_request_deadline(case, on)
+
+
+def _facts(case) -> list[tuple[str, str, str | None]]:
+    from secretariat.council.selectors import case_facts
+
+    return case_facts(case)
+
 
 KINDS = [
     # 書面答復 are approved by the agency's head (決行).
@@ -23,13 +40,31 @@ KINDS = [
         reply_days=10,
         router_roles=ROUTERS,
         approver_roles=frozenset({RoleCode.HEAD}),
+        facts=_facts,
     ),
-    CaseKind(code=DATA_REQUEST, label="議員索資", prefix="索", reply_days=6, router_roles=ROUTERS),
-    CaseKind(code=SERVICE, label="議員服務案件", prefix="議", reply_days=6, router_roles=ROUTERS),
     CaseKind(
-        code=COMMITMENT, label="市府承諾事項", prefix="諾", reply_days=10, router_roles=ROUTERS
+        code=DATA_REQUEST,
+        label="議員索資",
+        prefix="索",
+        reply_days=URGENCY_DAYS["normal"],
+        router_roles=ROUTERS,
+        deadline=_data_request_deadline,
+        facts=_facts,
+    ),
+    CaseKind(
+        code=SERVICE,
+        label="議員服務案件",
+        prefix="議",
+        reply_days=6,
+        router_roles=ROUTERS,
+        facts=_facts,
+    ),
+    CaseKind(
+        code=COMMITMENT,
+        label="市府承諾事項",
+        prefix="諾",
+        reply_days=10,
+        router_roles=ROUTERS,
+        facts=_facts,
     ),
 ]
-
-# 速別 → working days counted from the next working day after the request was received.
-URGENCY_DAYS = {"normal": 6, "urgent": 3, "most_urgent": 1}

@@ -7,27 +7,39 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from secretariat.cases import services as case_services
 from secretariat.cases.models import Assignment, AssignmentStatus, CaseStatus, Channel
-from secretariat.cases.permissions import REPLY_ROLES, acts_for, is_router
+from secretariat.cases.permissions import REPLY_ROLES, SECRETARIAT_CODE, acts_for, is_router
 from secretariat.core import roc, workdays
 from secretariat.core.errors import DomainError, PermissionDenied
 from secretariat.core.models import Agency, RoleCode
-from secretariat.council import kinds
+from secretariat.core.tasks import send_mail_task
+from secretariat.council import kinds, selectors
 from secretariat.council.models import (
     Asker,
+    Attendance,
+    Commitment,
     Councillor,
     CouncilQuestion,
     DataRequest,
     Dispute,
     DisputeKind,
     DisputeOutcome,
+    Engagement,
+    EngagementKind,
     Grade,
+    Liaison,
+    LiaisonMeeting,
+    LiaisonMeetingKind,
     QuestionEvent,
+    ScheduleItem,
+    ScheduleMailing,
     ServiceCase,
     Session,
     Urgency,
@@ -142,24 +154,17 @@ def record_question(
     return question
 
 
-def route_question(
-    question: CouncilQuestion,
-    lead: Agency,
-    co_agencies: Iterable[Agency] = (),
-    *,
-    by,
-    on: dt.date | None = None,
-) -> list[Assignment]:
-    """分辦 a question to the agencies that answer it in writing (書面答復)."""
-    return case_services.route_case(question.case, lead, co_agencies, by=by, on=on)
-
-
 # --- Data requests (議員索資) --------------------------------------------------------------------
 
 
-def due_date_for(urgency: str, received_on: dt.date) -> dt.date:
-    """The 速別's deadline: its working days counted from the next working day."""
-    return workdays.add_working_days(received_on, kinds.URGENCY_DAYS[urgency])
+def data_request_deadline(case, on: dt.date) -> dt.date:
+    """The deadline of a data request's part assigned on ``on``: the councillor's own date
+    when one was set, otherwise the 速別's working days counted from the next working day.
+    (The case engine calls this for every part: at routing and after a 改分.)"""
+    request = DataRequest.objects.get(case=case)
+    if request.custom_due_on is not None:
+        return request.custom_due_on
+    return workdays.add_working_days(on, kinds.URGENCY_DAYS[request.urgency])
 
 
 @transaction.atomic
@@ -181,7 +186,7 @@ def register_data_request(
     if urgency not in Urgency.values:
         errors["urgency"] = ["請選擇速別。"]
     elif custom_due_on is not None:
-        longest = due_date_for(urgency, received_on)
+        longest = workdays.add_working_days(received_on, kinds.URGENCY_DAYS[urgency])
         if custom_due_on < received_on:
             errors["custom_due_on"] = ["指定期限不可早於收件日期。"]
         elif custom_due_on > longest:
@@ -207,22 +212,13 @@ def register_data_request(
     )
 
 
-def data_request_due_on(request: DataRequest) -> dt.date:
-    return request.custom_due_on or due_date_for(request.urgency, request.case.received_on)
-
-
-def route_data_request(
-    request: DataRequest, agency: Agency, *, by, on: dt.date | None = None
-) -> Assignment:
-    """分辦 to the agency that owns the data; the deadline runs from the day it was received."""
-    (part,) = case_services.route_case(
-        request.case, agency, by=by, on=on, due_on=data_request_due_on(request)
-    )
-    return part
-
-
 def _disputing_roles() -> set[str]:
     return REPLY_ROLES | {RoleCode.COUNCIL_LIAISON}
+
+
+def may_dispute(user, part: Assignment) -> bool:
+    """The agency's officers, supervisors, head and 府會聯絡人 may contest their part."""
+    return acts_for(user, part.agency_id, _disputing_roles())
 
 
 @transaction.atomic
@@ -233,7 +229,7 @@ def raise_dispute(
     assignment = Assignment.objects.select_related("case").get(pk=assignment.pk)
     if assignment.case.kind != kinds.DATA_REQUEST:
         raise DomainError("not_a_data_request", "只有議員索資案件可以提出爭議。")
-    if not acts_for(by, assignment.agency_id, _disputing_roles()):
+    if not may_dispute(by, assignment):
         raise PermissionDenied("只有受分辦機關的人員可以提出爭議。")
     if assignment.status not in (AssignmentStatus.ASSIGNED, AssignmentStatus.DRAFTED):
         raise DomainError("assignment_closed", "此分辦已回復或已改分，不能再提出爭議。")
@@ -267,8 +263,8 @@ def decide_dispute(
     on: dt.date | None = None,
 ) -> Dispute:
     """The Secretariat settles a dispute: keep the agency, move the part to ``new_agency``
-    (改分, with a fresh deadline), or narrow the request; a new deadline may be set when the
-    agency keeps the part."""
+    (改分, with a fresh deadline by the 速別), or narrow the request; and may set a new
+    deadline for the part that goes on."""
     _require_council_staff(by)
     dispute = Dispute.objects.select_for_update().select_related("assignment").get(pk=dispute.pk)
     if not dispute.pending:
@@ -280,15 +276,14 @@ def decide_dispute(
         errors["decision_note"] = ["請填寫處理說明。"]
     if outcome == DisputeOutcome.REROUTE and new_agency is None:
         errors["new_agency"] = ["改由其他機關辦理時，請選擇機關。"]
-    if outcome == DisputeOutcome.REROUTE and new_due_on is not None:
-        errors["new_due_on"] = ["改由其他機關辦理時，期限依速別重新起算。"]
     if errors:
         raise _invalid(errors)
     on = on or _today()
+    part = dispute.assignment
     if outcome == DisputeOutcome.REROUTE:
-        case_services.reroute_part(dispute.assignment, new_agency, note, by=by, on=on)
-    elif new_due_on is not None:
-        case_services.set_due_date(dispute.assignment, new_due_on, note, by=by)
+        part = case_services.reroute_part(part, new_agency, note, by=by, on=on)
+    if new_due_on is not None:
+        case_services.set_due_date(part, new_due_on, note, by=by)
     dispute.outcome, dispute.decision_note = outcome, note.strip()
     dispute.decided_by, dispute.decided_on = by, on
     dispute.save()
@@ -342,3 +337,298 @@ def grade_and_close(service_case: ServiceCase, grade: str, *, by) -> ServiceCase
     service_case.grade = grade
     service_case.save()
     return service_case
+
+
+# --- Liaisons (府會聯絡人) and their meetings ----------------------------------------------------
+
+# Besides the Secretariat's 府會 staff, an agency's own supervisors and head name its liaison.
+LIAISON_APPOINTER_ROLES = {RoleCode.SUPERVISOR, RoleCode.HEAD}
+
+
+def may_appoint_liaison(user, agency: Agency) -> bool:
+    return manages_council(user) or acts_for(user, agency.pk, LIAISON_APPOINTER_ROLES)
+
+
+def _require_liaison_appointer(by, agency: Agency) -> None:
+    if not may_appoint_liaison(by, agency):
+        raise PermissionDenied("只有秘書處府會業務人員或該機關的主管、首長可以指定府會聯絡人。")
+
+
+@transaction.atomic
+def appoint_liaison(
+    agency: Agency,
+    *,
+    name: str,
+    title: str = "",
+    phone: str = "",
+    mobile: str = "",
+    email: str = "",
+    start_on: dt.date | None,
+    person=None,
+    by,
+) -> Liaison:
+    """派兼: the agency's liaison from ``start_on``; the one before serves until the day before,
+    so who was the liaison on any day stays known."""
+    _require_liaison_appointer(by, agency)
+    # Serialises appointments of one agency so that two cannot both end the same liaison.
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    name, title, phone, mobile, email = (
+        (value or "").strip() for value in (name, title, phone, mobile, email)
+    )
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = ["請填寫姓名。"]
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = ["電子郵件格式不正確。"]
+    if not (phone or mobile or email):
+        errors["phone"] = ["請至少填寫電話、手機或電子郵件其中一項。"]
+    if person is not None and person.agency_id != agency.pk:
+        errors["person"] = [f"帳號須為{agency.short_name}的人員。"]
+    previous = selectors.liaison_history(agency).first()
+    if start_on is None:
+        errors["start_on"] = ["請填寫派兼日。"]
+    elif previous is not None and start_on <= previous.start_on:
+        errors["start_on"] = [
+            f"派兼日須晚於{previous.name}的派兼日（{roc.format_date(previous.start_on)}）。"
+        ]
+    if errors:
+        raise _invalid(errors)
+    if previous is not None and (previous.end_on is None or previous.end_on >= start_on):
+        previous.end_on = start_on - dt.timedelta(days=1)
+        previous.save()
+    return Liaison.objects.create(
+        agency=agency,
+        person=person,
+        name=name,
+        title=title,
+        phone=phone,
+        mobile=mobile,
+        email=email,
+        start_on=start_on,
+    )
+
+
+@transaction.atomic
+def end_liaison(liaison: Liaison, end_on: dt.date | None, *, by) -> Liaison:
+    """卸任 without a successor yet; ``end_on`` is the last day served."""
+    liaison = Liaison.objects.select_for_update().select_related("agency").get(pk=liaison.pk)
+    _require_liaison_appointer(by, liaison.agency)
+    if liaison.end_on is not None:
+        raise DomainError(
+            "already_ended", f"{liaison.name}已於{roc.format_date(liaison.end_on)}卸任。"
+        )
+    if end_on is None:
+        raise _invalid({"end_on": ["請填寫卸任日。"]})
+    if end_on < liaison.start_on:
+        raise _invalid(
+            {"end_on": [f"卸任日不可早於派兼日（{roc.format_date(liaison.start_on)}）。"]}
+        )
+    liaison.end_on = end_on
+    liaison.save()
+    return liaison
+
+
+@transaction.atomic
+def create_liaison_meeting(
+    kind: str, title: str, held_on: dt.date | None, place: str = "", *, by
+) -> LiaisonMeeting:
+    """府會聯絡人座談會 or 研習: every liaison in force on the day is invited (not yet attended)."""
+    _require_council_staff(by)
+    title, place = (title or "").strip(), (place or "").strip()
+    errors: dict[str, list[str]] = {}
+    if kind not in LiaisonMeetingKind.values:
+        errors["kind"] = ["請選擇類別。"]
+    if not title:
+        errors["title"] = ["請填寫名稱。"]
+    invited: list[Liaison] = []
+    if held_on is None:
+        errors["held_on"] = ["請填寫日期。"]
+    else:
+        invited = list(selectors.liaisons_in_force(held_on))
+        if not invited:
+            errors["held_on"] = [f"{roc.format_date(held_on)}沒有在任的府會聯絡人可以邀請。"]
+    if errors:
+        raise _invalid(errors)
+    meeting = LiaisonMeeting.objects.create(kind=kind, title=title, held_on=held_on, place=place)
+    # One by one, not bulk_create: each invitation is a record of the audit trail.
+    for liaison in invited:
+        Attendance.objects.create(meeting=meeting, liaison=liaison)
+    return meeting
+
+
+@transaction.atomic
+def record_attendance(
+    meeting: LiaisonMeeting, attended_liaison_ids: Iterable[int], *, by
+) -> LiaisonMeeting:
+    """The liaisons who came are marked attended and every other invitee is cleared, so the
+    form can be sent again to correct it."""
+    _require_council_staff(by)
+    came = {int(pk) for pk in attended_liaison_ids}
+    invitations = list(Attendance.objects.select_for_update().filter(meeting=meeting))
+    if came - {row.liaison_id for row in invitations}:
+        raise _invalid({"attended": ["只能勾選受邀的府會聯絡人。"]})
+    for row in invitations:
+        attended = row.liaison_id in came
+        if row.attended != attended:
+            row.attended = attended
+            row.save()
+    return meeting
+
+
+# --- Caucus visits, mayor–councillor meetings and their commitments ----------------------------
+
+
+@transaction.atomic
+def log_engagement(
+    kind: str,
+    held_on: dt.date | None,
+    topic: str,
+    caucus: str = "",
+    councillors: Sequence[Councillor] = (),
+    officials: str = "",
+    notes: str = "",
+    *,
+    by,
+) -> Engagement:
+    """市長赴黨團溝通 (with the caucus visited) or 議員與市長座談會 (with the councillors who
+    came)."""
+    _require_council_staff(by)
+    topic, caucus = (topic or "").strip(), (caucus or "").strip()
+    errors: dict[str, list[str]] = {}
+    if kind not in EngagementKind.values:
+        errors["kind"] = ["請選擇類別。"]
+    if not topic:
+        errors["topic"] = ["請填寫主題。"]
+    if kind == EngagementKind.CAUCUS_VISIT and not caucus:
+        errors["caucus"] = ["市長赴黨團溝通請選擇黨團。"]
+    if kind == EngagementKind.MAYOR_MEETING and not councillors:
+        errors["councillors"] = ["議員與市長座談會請選擇至少一位出席議員。"]
+    if held_on is None:
+        errors["held_on"] = ["請填寫日期。"]
+    else:
+        inactive = [c.name for c in councillors if not c.active_on(held_on)]
+        if inactive:
+            errors["councillors"] = [f"{'、'.join(inactive)} 於該日不在任。"]
+    if errors:
+        raise _invalid(errors)
+    engagement = Engagement.objects.create(
+        kind=kind,
+        held_on=held_on,
+        topic=topic,
+        caucus=caucus,
+        officials=(officials or "").strip(),
+        notes=(notes or "").strip(),
+    )
+    engagement.councillors.set(councillors)
+    return engagement
+
+
+@transaction.atomic
+def add_commitment(engagement: Engagement, subject: str, text: str, *, by) -> Commitment:
+    """市府承諾事項: a commitment made at the engagement becomes a case received that day,
+    routed, answered and closed on the engine's case page like any case."""
+    _require_council_staff(by)
+    text = (text or "").strip()
+    if not text:
+        raise _invalid({"text": ["請填寫承諾內容。"]})
+    # The agencies the case is routed to cannot open the engagement: the case says where the
+    # commitment was made.
+    source = (
+        f"（{engagement.get_kind_display()}，{roc.format_date(engagement.held_on)}："
+        f"{engagement.topic}）"
+    )
+    case = case_services.register_case(
+        kind=kinds.COMMITMENT,
+        subject=subject,
+        body=f"{text}\n\n{source}",
+        channel=Channel.COUNCIL,
+        received_on=engagement.held_on,
+        by=by,
+    )
+    return Commitment.objects.create(case=case, engagement=engagement)
+
+
+# --- The mayor's public schedule (市長公開行程) ---------------------------------------------------
+
+
+def may_enter_schedule(user) -> bool:
+    """The Secretariat's 府會 staff, or its 新聞聯絡人 (the press office keeps the schedule)."""
+    if manages_council(user):
+        return True
+    return (
+        getattr(user, "is_authenticated", False)
+        and user.agency is not None
+        and user.agency.code == SECRETARIAT_CODE
+        and user.has_role(RoleCode.PRESS_LIAISON)
+    )
+
+
+def _require_schedule_keeper(by) -> None:
+    if not may_enter_schedule(by):
+        raise PermissionDenied("只有秘書處府會業務人員或新聞聯絡人可以登錄市長公開行程。")
+
+
+@transaction.atomic
+def add_schedule_item(
+    day: dt.date | None, starts_at: dt.time | None, title: str, place: str = "", *, by
+) -> ScheduleItem:
+    _require_schedule_keeper(by)
+    title, place = (title or "").strip(), (place or "").strip()
+    errors: dict[str, list[str]] = {}
+    if day is None:
+        errors["day"] = ["請填寫日期。"]
+    if starts_at is None:
+        errors["starts_at"] = ["請填寫時間。"]
+    if not title:
+        errors["title"] = ["請填寫行程。"]
+    if errors:
+        raise _invalid(errors)
+    return ScheduleItem.objects.create(day=day, starts_at=starts_at, title=title, place=place)
+
+
+@transaction.atomic
+def remove_schedule_item(item: ScheduleItem, *, by) -> None:
+    _require_schedule_keeper(by)
+    item.delete()
+
+
+def schedule_mail(day: dt.date, items: Sequence[ScheduleItem]) -> tuple[str, str]:
+    """Subject and body of a day's schedule mail: 「市長公開行程（115年8月16日）」."""
+    heading = f"市長公開行程（{roc.format_date(day)}）"
+    lines = [f"{heading}如下：", ""]
+    for item in items:
+        lines.append(f"{roc.format_time(item.starts_at)}　{item.title}")
+        if item.place:
+            lines.append(f"　地點：{item.place}")
+    lines += ["", "臺北市政府秘書處"]
+    return heading, "\n".join(lines)
+
+
+@transaction.atomic
+def mail_schedule(day: dt.date) -> ScheduleMailing | None:
+    """Mail the day's schedule to every councillor in office with an e-mail address, one mail
+    each, once: a day already mailed sends nothing, and a day without items sends and records
+    nothing."""
+    items = list(selectors.schedule_for(day))
+    if not items:
+        return None
+    addresses = selectors.councillor_addresses(day)
+    try:
+        with transaction.atomic():
+            mailing = ScheduleMailing.objects.create(
+                day=day, recipients=len(addresses), items=len(items)
+            )
+    except IntegrityError:
+        return None  # the day's row exists: it was mailed already
+    subject, body = schedule_mail(day, items)
+
+    def enqueue() -> None:
+        for address in addresses:
+            send_mail_task.enqueue(subject=subject, body=body, recipients=[address])
+
+    # Mails go out only once the ScheduleMailing row is committed (the way core queues mail).
+    transaction.on_commit(enqueue)
+    return mailing

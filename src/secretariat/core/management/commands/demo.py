@@ -17,6 +17,7 @@ DEMO_PEOPLE = [
     ("sec-clerk", "陳收發", "秘書處", "文書科", "收發人員", [RoleCode.REGISTRY_CLERK]),
     ("sec-press", "張新聞", "秘書處", "媒體事務組", "新聞聯絡人", [RoleCode.PRESS_LIAISON]),
     ("sec-desk", "李服務", "秘書處", "市民服務組", "服務台人員", [RoleCode.SERVICE_DESK]),
+    ("sec-council", "趙府會", "秘書處", "府會聯絡組", "府會業務", [RoleCode.COUNCIL_LIAISON]),
     ("udd-officer", "黃承辦", "都發局", "住宅企劃科", "承辦人", [RoleCode.CASE_OFFICER]),
     ("udd-supervisor", "吳主管", "都發局", "住宅企劃科", "科長", [RoleCode.SUPERVISOR]),
     ("udd-head", "周首長", "都發局", "局本部", "局長", [RoleCode.HEAD]),

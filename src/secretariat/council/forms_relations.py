@@ -1,0 +1,211 @@
+"""Forms of the council-relations pages: liaisons, their meetings, engagements with their
+commitments, and the mayor's public schedule. They only parse input: the services check the
+rules and their messages are put beside the fields they name (``add_domain_error``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from secretariat.cases.forms import AgencyChoiceField, DomainErrorForm
+from secretariat.core import roc
+from secretariat.core.forms import RocDateField
+from secretariat.core.models import Agency
+from secretariat.council.models import (
+    Attendance,
+    Councillor,
+    EngagementKind,
+    LiaisonMeetingKind,
+    Term,
+)
+
+PERIOD_HELP = "例：115年、115年上半年、115年1月至6月。"
+
+
+def _text(label: str, max_length: int | None, *, required: bool = False, rows: int = 0):
+    # Required text is checked by the service (one place for the rule); aria-required tells
+    # assistive technology which fields must be filled in.
+    attrs = {"aria-required": "true"} if required else {}
+    widget = forms.Textarea(attrs={"rows": rows, **attrs}) if rows else forms.TextInput(attrs)
+    return forms.CharField(label=label, max_length=max_length, required=False, widget=widget)
+
+
+class RocTimeField(forms.TimeField):
+    """Accepts 08:30, 14時30分 or 上午8時30分."""
+
+    widget = forms.TextInput(attrs={"placeholder": "例：08:30 或 上午8時30分"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.time):
+            return value
+        try:
+            return roc.parse_time(str(value))
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="invalid") from error
+
+    def prepare_value(self, value):
+        if isinstance(value, dt.time):
+            return f"{value:%H:%M}"
+        return value
+
+
+class PeriodForm(forms.Form):
+    """The period a list covers (GET); an unreadable period is shown with its field and the
+    default is used."""
+
+    period = forms.CharField(label="期間", required=False, max_length=40, help_text=PERIOD_HELP)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "filter-%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_period(self) -> roc.Period | None:
+        text = self.cleaned_data["period"].strip()
+        if not text:
+            return None
+        try:
+            return roc.parse_period(text)
+        except roc.RocDateError as error:
+            raise forms.ValidationError(str(error), code="invalid") from error
+
+    def period_or(self, default: roc.Period) -> roc.Period:
+        if self.is_bound and self.is_valid() and self.cleaned_data["period"] is not None:
+            return self.cleaned_data["period"]
+        return default
+
+
+# --- Liaisons --------------------------------------------------------------------------------
+
+
+class LiaisonForm(DomainErrorForm):
+    """派兼 a liaison: the agencies offered are those the person may appoint for."""
+
+    agency = AgencyChoiceField(
+        label="機關",
+        queryset=Agency.objects.none(),
+        empty_label="請選擇",
+        error_messages={"required": "請選擇機關。"},
+    )
+    name = _text("姓名", 40, required=True)
+    title = _text("職稱", 60)
+    phone = _text("電話", 40)
+    mobile = _text("手機", 40)
+    email = _text("電子郵件", 254)
+    start_on = RocDateField(
+        label="派兼日",
+        help_text="前任聯絡人任至前一日。例：115/08/16。",
+        error_messages={"required": "請填寫派兼日。"},
+    )
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        if len(agencies) == 1:
+            self.fields["agency"].initial = agencies[0]
+
+
+class EndLiaisonForm(DomainErrorForm):
+    end_on = RocDateField(
+        label="卸任日（最後在任日）",
+        help_text="例：115/08/16。",
+        error_messages={"required": "請填寫卸任日。"},
+    )
+
+
+class LiaisonMeetingForm(DomainErrorForm):
+    kind = forms.ChoiceField(
+        label="類別",
+        choices=[("", "請選擇"), *LiaisonMeetingKind.choices],
+        required=False,
+    )
+    title = _text("名稱", 120, required=True)
+    held_on = RocDateField(
+        label="日期",
+        help_text="當日在任的府會聯絡人均列為受邀。例：115/08/16。",
+        error_messages={"required": "請填寫日期。"},
+    )
+    place = _text("地點", 120)
+
+
+class AttendanceForm(DomainErrorForm):
+    attended = forms.TypedMultipleChoiceField(
+        label="出席人員",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="勾選出席者；未勾選者記為未出席。",
+    )
+
+    def __init__(self, *args, attendances: list[Attendance], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attended"].choices = [
+            (row.liaison_id, f"{row.liaison.agency.short_name}　{row.liaison.name}")
+            for row in attendances
+        ]
+        self.fields["attended"].initial = [row.liaison_id for row in attendances if row.attended]
+
+
+# --- Engagements -----------------------------------------------------------------------------
+
+
+class CouncillorsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name}（{obj.caucus}）" if obj.caucus else obj.name
+
+
+def _latest_term_councillors():
+    # The councillors of the latest term are the ones the mayor meets; earlier terms' would
+    # only lengthen the list.
+    term = Term.objects.first()
+    return Councillor.objects.filter(term=term).order_by("caucus", "name")
+
+
+class EngagementForm(DomainErrorForm):
+    kind = forms.ChoiceField(
+        label="類別", choices=[("", "請選擇"), *EngagementKind.choices], required=False
+    )
+    held_on = RocDateField(
+        label="日期", help_text="例：115/08/16。", error_messages={"required": "請填寫日期。"}
+    )
+    topic = _text("主題", 200, required=True)
+    caucus = forms.ChoiceField(label="黨團（市長赴黨團溝通）", required=False)
+    councillors = CouncillorsField(
+        label="出席議員（議員與市長座談會）",
+        queryset=Councillor.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    officials = _text("本府出席", 300)
+    notes = _text("紀要", None, rows=4)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        councillors = _latest_term_councillors()
+        caucuses = sorted({c.caucus for c in councillors if c.caucus})
+        self.fields["caucus"].choices = [("", "不適用"), *((c, c) for c in caucuses)]
+        self.fields["councillors"].queryset = councillors
+
+
+class CommitmentForm(DomainErrorForm):
+    subject = _text("主旨", 200, required=True)
+    text = _text("承諾內容", None, required=True, rows=4)
+
+
+# --- The mayor's public schedule -------------------------------------------------------------
+
+
+class ScheduleItemForm(DomainErrorForm):
+    day = RocDateField(
+        label="日期", help_text="例：115/08/16。", error_messages={"required": "請填寫日期。"}
+    )
+    starts_at = RocTimeField(label="時間", error_messages={"required": "請填寫時間。"})
+    title = _text("行程", 200, required=True)
+    place = _text("地點", 200)
+
+    def __init__(self, *args, day: dt.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].initial = day or timezone.localdate()
