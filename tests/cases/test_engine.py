@@ -368,3 +368,13 @@ def test_statistics_use_the_name_in_force_on_the_case_date(staff, agency):
     labels = selectors.count_by_lead_agency("petition", dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     assert labels == {water.short_name_on(dt.date(2024, 6, 3)): 1}
     assert water.short_name_on(dt.date(2024, 6, 3)) != water.short_name
+
+
+def test_a_rename_inside_the_period_splits_the_agencys_count(staff, agency):
+    water = agency("自來水處")
+    for day in (dt.date(2024, 12, 20), dt.date(2025, 1, 10), dt.date(2025, 1, 13)):
+        services.route_case(new_case(received_on=day), water, by=staff["router"], on=day)
+    before, after = water.short_name_on(dt.date(2024, 12, 20)), water.short_name
+    assert before != after and water.renamed_within(dt.date(2024, 7, 1), dt.date(2025, 6, 30))
+    labels = selectors.count_by_lead_agency("petition", dt.date(2024, 7, 1), dt.date(2025, 6, 30))
+    assert labels == {after: 2, before: 1}

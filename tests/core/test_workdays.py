@@ -270,3 +270,14 @@ def test_month_view_shows_adjustments():
     assert cells[D(2025, 7, 29)].source == "adjustment"
     assert not cells[D(2025, 7, 29)].working
     assert cells[D(2025, 7, 28)].working
+
+
+def test_working_days_since_matches_one_by_one(registry):
+    services.set_calendar_day(
+        by=None, date=D(2025, 3, 5), kind=DayKind.CLOSURE, reason="颱風", city="臺北市"
+    )
+    end = D(2025, 3, 12)
+    starts = [D(2025, 1, 24), D(2025, 3, 3), D(2025, 3, 11), D(2025, 3, 12), D(2025, 3, 20)]
+    expected = [workdays.working_days_between(start, end) for start in starts]
+    assert workdays.working_days_since(starts, end) == expected
+    assert expected[1:] == [6, 1, 0, 0]

@@ -250,7 +250,7 @@ class Assignment(Audited):
         related_name="assignments",
     )
     assigned_on = models.DateField("分辦日期")
-    due_on = models.DateField("回復期限", db_index=True)
+    due_on = models.DateField("回復期限")  # indexed for unanswered parts only (Meta)
     status = models.CharField(
         "辦理狀態",
         max_length=10,
@@ -288,6 +288,19 @@ class Assignment(Audited):
                 fields=["case"],
                 condition=Q(role="lead") & ~Q(status="withdrawn"),
                 name="assignment_one_active_lead",
+            ),
+        ]
+        # The dashboards read the few unanswered parts among millions of answered ones.
+        indexes = [
+            models.Index(
+                fields=["due_on"],
+                condition=Q(status__in=["assigned", "drafted"]),
+                name="assignment_open_due_idx",
+            ),
+            models.Index(
+                fields=["agency", "due_on"],
+                condition=Q(status__in=["assigned", "drafted"]),
+                name="assignment_open_agency_idx",
             ),
         ]
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Case as Case_
 from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, When
 from django.db.models.functions import TruncMonth
+from django.db.models.lookups import In
 from django.http import Http404
 
 from secretariat.cases.models import (
@@ -133,31 +134,38 @@ class AgencyLoad:
     oldest_assigned_on: dt.date | None
 
 
+def _open_parts(user) -> QuerySet[Assignment]:
+    """Unanswered parts the person may see. An unanswered part always belongs to an open case:
+    saying so lets the database start from the few open cases instead of all of them."""
+    return assignments_for(user).filter(
+        status__in=ACTIVE_ASSIGNMENT, case__status__in=OPEN_STATUSES
+    )
+
+
 def open_by_agency(user, today: dt.date, kind: str | None = None) -> list[AgencyLoad]:
     """The Secretariat's overview: open parts per agency with overdue counts and the oldest."""
-    queryset = assignments_for(user).filter(status__in=ACTIVE_ASSIGNMENT)
+    queryset = _open_parts(user)
     if kind:
         queryset = queryset.filter(case__kind=kind)
-    rows = queryset.values("agency").annotate(
-        open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
+    rows = (
+        queryset.values("agency")
+        .annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+            first=Min("assigned_on"),
+        )
+        .order_by()
     )
-    oldest = {
-        r["agency"]: r["first"]
-        for r in queryset.values("agency").annotate(first=Min("assigned_on"))
-    }
     agencies = Agency.objects.in_bulk([r["agency"] for r in rows])
-    loads = [
-        AgencyLoad(agencies[r["agency"]], r["open"], r["overdue"], oldest.get(r["agency"]))
-        for r in rows
-    ]
+    loads = [AgencyLoad(agencies[r["agency"]], r["open"], r["overdue"], r["first"]) for r in rows]
     return sorted(loads, key=lambda load: (-load.overdue, -load.open, load.agency.sort_order))
 
 
 def overdue_assignments(user, today: dt.date) -> QuerySet[Assignment]:
     """The escalation list: overdue parts, most overdue first."""
     return (
-        assignments_for(user)
-        .overdue(today)
+        _open_parts(user)
+        .filter(due_on__lt=today)
         .select_related("case", "agency", "officer")
         .order_by("due_on")
     )
@@ -176,17 +184,24 @@ def _lead_assignments(kind: str, start: dt.date, end: dt.date) -> QuerySet[Assig
 def count_by_lead_agency(kind: str, start: dt.date, end: dt.date) -> OrderedDict[str, int]:
     """Cases received in the period per lead agency, under the report label in force on each
     case's received date (the registry's grouping rules, e.g. 民政局（含區公所）), largest first."""
+    parts = _lead_assignments(kind, start, end)
+    per_agency = dict(parts.values_list("agency").annotate(n=Count("pk")).order_by())
+    agencies = Agency.objects.prefetch_related("name_history", "report_groups").in_bulk(per_agency)
+    # Only an agency renamed inside the period needs its cases counted day by day.
+    renamed = [pk for pk, agency in agencies.items() if agency.renamed_within(start, end)]
     counts: Counter[str] = Counter()
-    rows = (
-        _lead_assignments(kind, start, end)
-        .values("agency", "case__received_on")
-        .annotate(n=Count("pk"))
-    )
-    agencies = Agency.objects.prefetch_related("name_history", "report_groups").in_bulk(
-        {r["agency"] for r in rows}
-    )
-    for row in rows:
-        counts[report_label(agencies[row["agency"]], row["case__received_on"])] += row["n"]
+    for pk, n in per_agency.items():
+        if pk not in renamed:
+            counts[report_label(agencies[pk], start)] += n
+    if renamed:
+        by_day = (
+            parts.filter(agency__in=renamed)
+            .values_list("agency", "case__received_on")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for pk, day, n in by_day:
+            counts[report_label(agencies[pk], day)] += n
     return OrderedDict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
@@ -294,6 +309,20 @@ def _common_filters(
     return queryset
 
 
+def _parts_of_listed_case(user) -> QuerySet[Assignment]:
+    """The parts of the outer case (``OuterRef("pk")``) the person may see: all of them when
+    they route the case's kind, else their agency's. Decided on the outer case's kind, so
+    the subquery needs no join back to the case."""
+    parts = Assignment.objects.filter(case=OuterRef("pk"))
+    if sees_all_cases(user):
+        return parts
+    visible = Q(agency_id=user.agency_id)
+    routed = routed_kinds(user)
+    if routed:
+        visible |= Q(In(OuterRef("kind"), sorted(routed)))
+    return parts.filter(visible)
+
+
 def case_list_for(
     user,
     today: dt.date,
@@ -313,9 +342,7 @@ def case_list_for(
     ``agency``, only cases that agency holds a part of, and its own deadlines."""
     from django.db.models import Subquery
 
-    parts = (
-        assignments_for(user).filter(case=OuterRef("pk")).exclude(status=AssignmentStatus.WITHDRAWN)
-    )
+    parts = _parts_of_listed_case(user).exclude(status=AssignmentStatus.WITHDRAWN)
     counted = parts.filter(agency=agency) if agency is not None else parts
     active = counted.filter(status__in=ACTIVE_ASSIGNMENT)
     queryset = (
@@ -323,7 +350,7 @@ def case_list_for(
         .select_related("requester")
         .annotate(
             lead_agency=Subquery(
-                parts.filter(role=AssignmentRole.LEAD).values("agency__short_name")[:1]
+                parts.filter(role=AssignmentRole.LEAD).order_by().values("agency__short_name")[:1]
             ),
             next_due=Subquery(active.order_by("due_on").values("due_on")[:1]),
             is_overdue=Exists(active.filter(due_on__lt=today)),

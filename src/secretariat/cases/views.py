@@ -129,7 +129,8 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.overdue_assignments(request.user, today), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = [(part, workdays.working_days_between(part.due_on, today)) for part in page]
+    late = workdays.working_days_since([part.due_on for part in page], today)
+    rows = list(zip(page, late, strict=True))
     context = {"page": page, "rows": rows, "today": today}
     return render(request, "cases/overdue_list.html", context)
 

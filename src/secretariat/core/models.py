@@ -77,6 +77,15 @@ class Agency(Audited):
     def short_name_on(self, day: dt.date) -> str:
         return self.names_on(day)[1]
 
+    def renamed_within(self, start: dt.date, end: dt.date) -> bool:
+        """Whether its name changed on a day after ``start`` up to ``end`` (a name history
+        entry begins or ends inside the period)."""
+        return any(
+            (entry.valid_from is not None and start < entry.valid_from <= end)
+            or (entry.valid_to is not None and start < entry.valid_to <= end)
+            for entry in self.name_history.all()
+        )
+
 
 class AgencyName(Audited):
     """A name an agency carried for a period (機關名稱沿革), e.g. 臺北自來水事業處 (北水處)

@@ -430,7 +430,9 @@ def agency_by_name(text: str, on: dt.date | None = None) -> Agency | None:
 def report_label(agency: Agency, on: dt.date) -> str:
     """The row label an agency is reported under on ``on``: its report group's label (e.g.
     「民政局（含區公所）」 for a district office), else its short name in force that day."""
-    group = agency.report_groups.order_by("sort_order", "code").first()
-    if group is not None:
-        return group.label
+    # .all() and sorting here, not order_by(): a prefetch of report_groups then serves
+    # every call (statistics label thousands of rows).
+    groups = sorted(agency.report_groups.all(), key=lambda group: (group.sort_order, group.code))
+    if groups:
+        return groups[0].label
     return agency.short_name_on(on)

@@ -232,6 +232,22 @@ def working_days_between(start: dt.date, end: dt.date, city: str | None = None) 
     return count
 
 
+def working_days_since(starts: list[dt.date], end: dt.date, city: str | None = None) -> list[int]:
+    """:func:`working_days_between` of each start and one ``end`` (e.g. how many working days
+    each overdue part is late), reading the calendar once for the whole list."""
+    starts = [_as_date(start) for start in starts]
+    end = _as_date(end)
+    earliest = min((start for start in starts if start < end), default=end)
+    days = _Days(city, earliest + ONE_DAY, end)
+    # counted[i]: working days from earliest + 1 up to and including earliest + i.
+    counted, total, day = [0], 0, earliest
+    while day < end:
+        day += ONE_DAY
+        total += days.working(day)
+        counted.append(total)
+    return [total - counted[(start - earliest).days] if start < end else 0 for start in starts]
+
+
 def month_view(year: int, month: int, city: str | None = None) -> list[list[DayInfo | None]]:
     """The month as weeks of seven cells, Monday first, for a calendar grid; cells outside the
     month are None."""
