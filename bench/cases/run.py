@@ -60,8 +60,7 @@ WITH numbered AS (
 )
 INSERT INTO cases_case (kind, number, subject, body, channel, confidential, received_on,
                         routed_on, replied_on, closed_on, status, filed_reason, created_at)
-SELECT CASE WHEN g %% 10 = 0 THEN 'data_request' ELSE 'petition' END,
-       CASE WHEN g %% 10 = 0 THEN '索' ELSE '陳' END || lpad(g::text, 9, '0'),
+SELECT {kind}, {prefix} || lpad(g::text, 9, '0'),
        '陳情主旨第' || g || '號', '陳情內容第' || g || '號，請儘速處理。', 'web', false,
        received, received,
        CASE WHEN received < %(open_since)s THEN received + 6 END,
@@ -84,7 +83,19 @@ WHERE %(every)s = 1 OR c.id %% %(every)s = 0
 """
 
 
-def generate(n: int, today: dt.date) -> dict:
+# Every tenth case (g % 10 == 0) is a data request, the rest petitions.
+KINDS = {0: ("data_request", "索")}
+
+
+def _by_remainder(kinds: dict[int, tuple[str, str]], position: int, default: str) -> str:
+    """A SQL CASE on g % 10 choosing the kind (position 0) or number prefix (1)."""
+    whens = " ".join(f"WHEN {r} THEN '{pair[position]}'" for r, pair in kinds.items())
+    return f"CASE g %% 10 {whens} ELSE '{default}' END"
+
+
+def generate(n: int, today: dt.date, kinds: dict[int, tuple[str, str]] = KINDS) -> dict:
+    """``n`` cases over five years up to ``today`` (petitions unless ``kinds`` maps g % 10 to
+    another kind and its number prefix), a lead part each and a co-agency for every second."""
     from django.db import connection
 
     from secretariat.core.models import Agency
@@ -92,8 +103,11 @@ def generate(n: int, today: dt.date) -> dict:
     agencies = list(Agency.objects.order_by("pk").values_list("pk", flat=True))
     started = time.perf_counter()
     with connection.cursor() as cursor:
+        sql = GENERATE.format(
+            kind=_by_remainder(kinds, 0, "petition"), prefix=_by_remainder(kinds, 1, "陳")
+        )
         cursor.execute(
-            GENERATE,
+            sql,
             {
                 "n": n,
                 "today": today,

@@ -27,7 +27,7 @@ from secretariat.cases.models import (
 )
 from secretariat.cases.permissions import is_router, routed_kinds, sees_all_cases
 from secretariat.core.models import Agency
-from secretariat.core.registry import report_label
+from secretariat.core.registry import report_label, report_order
 
 
 def _part_scope(user, prefix: str = "") -> Q | None:
@@ -183,16 +183,24 @@ def _lead_assignments(kind: str, start: dt.date, end: dt.date) -> QuerySet[Assig
 
 def count_by_lead_agency(kind: str, start: dt.date, end: dt.date) -> OrderedDict[str, int]:
     """Cases received in the period per lead agency, under the report label in force on each
-    case's received date (the registry's grouping rules, e.g. 民政局（含區公所）), largest first."""
+    case's received date (the registry's grouping rules, e.g. 民政局（含區公所）), largest
+    first; ties in the registry's order."""
     parts = _lead_assignments(kind, start, end)
     per_agency = dict(parts.values_list("agency").annotate(n=Count("pk")).order_by())
     agencies = Agency.objects.prefetch_related("name_history", "report_groups").in_bulk(per_agency)
     # Only an agency renamed inside the period needs its cases counted day by day.
     renamed = [pk for pk, agency in agencies.items() if agency.renamed_within(start, end)]
     counts: Counter[str] = Counter()
+    order: dict[str, int] = {}
+
+    def add(pk: int, day: dt.date, n: int) -> None:
+        label = report_label(agencies[pk], day)
+        counts[label] += n
+        order[label] = report_order(agencies[pk])
+
     for pk, n in per_agency.items():
         if pk not in renamed:
-            counts[report_label(agencies[pk], start)] += n
+            add(pk, start, n)
     if renamed:
         by_day = (
             parts.filter(agency__in=renamed)
@@ -201,8 +209,8 @@ def count_by_lead_agency(kind: str, start: dt.date, end: dt.date) -> OrderedDict
             .order_by()
         )
         for pk, day, n in by_day:
-            counts[report_label(agencies[pk], day)] += n
-    return OrderedDict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+            add(pk, day, n)
+    return OrderedDict(sorted(counts.items(), key=lambda item: (-item[1], order[item[0]])))
 
 
 def count_by_month(kind: str, start: dt.date, end: dt.date) -> OrderedDict[dt.date, int]:

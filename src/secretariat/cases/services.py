@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,6 +44,7 @@ from secretariat.core import audit, roc, workdays
 from secretariat.core import services as core_services
 from secretariat.core.errors import DomainError, PermissionDenied
 from secretariat.core.models import Agency, RoleCode, User
+from secretariat.core.permissions import is_administrator
 
 # Sent (after commit) when every agency's reply to a case is in: kinds mail the requester.
 case_replied = Signal()
@@ -224,6 +227,163 @@ def link_related(case: Case) -> list[CaseLink]:
         links.append(CaseLink.objects.create(case=case, related_id=other_pk, reason=reason))
         CaseLink.objects.get_or_create(case_id=other_pk, related=case, defaults={"reason": reason})
     return links
+
+
+# --- Import (匯入) ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportedPart:
+    """One agency's part of an imported case as the old system recorded it. Without
+    ``due_on`` the deadline is the kind's working days from ``assigned_on``."""
+
+    agency: Agency
+    role: str
+    assigned_on: dt.date
+    due_on: dt.date | None = None
+    replied_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ImportedCase:
+    """A case as the old system recorded it: ``number`` None gets the next number."""
+
+    number: str | None
+    subject: str
+    body: str
+    channel: str
+    received_on: dt.date
+    parts: tuple[ImportedPart, ...] = ()
+    closed_on: dt.date | None = None
+    requester: dict[str, str] | None = None
+
+    @property
+    def lead(self) -> ImportedPart | None:
+        return next((p for p in self.parts if p.role == AssignmentRole.LEAD), None)
+
+    @property
+    def status(self) -> str:
+        """結案 with a closing date; 已回復 when every part replied; 辦理中 with parts."""
+        if self.closed_on is not None:
+            return CaseStatus.CLOSED
+        if self.parts and all(part.replied_on for part in self.parts):
+            return CaseStatus.REPLIED
+        return CaseStatus.IN_PROGRESS if self.parts else CaseStatus.PENDING
+
+
+def _check_imported(imported: ImportedCase, kind: kinds.CaseKind) -> None:
+    parts, number = imported.parts, imported.number or imported.subject
+    if parts and sum(part.role == AssignmentRole.LEAD for part in parts) != 1:
+        raise _field_error("parts", f"{number}：匯入案件須有一個主辦機關。")
+    if len({part.agency.pk for part in parts}) != len(parts):
+        raise _field_error("parts", f"{number}：主辦與協辦機關重複。")
+    if imported.closed_on and not (parts and all(part.replied_on for part in parts)):
+        raise _field_error("closed_on", f"{number}：已結案的案件，各機關都須有回復日期。")
+    if kind.deadline is not None and any(part.due_on is None for part in parts):
+        raise _field_error("parts", f"{number}：{kind.label}須提供每個機關的回復期限。")
+
+
+def _import_numbers(kind: kinds.CaseKind, cases: Sequence[ImportedCase]) -> list[str]:
+    """The cases' own numbers, and new ones for those without. Each yearly sequence is first
+    raised to the highest number of the kind's own form (陳114000123) among them, so neither
+    the new numbers nor later cases collide with an imported one."""
+    given = [imported.number for imported in cases if imported.number]
+    if len(set(given)) != len(given):
+        raise DomainError("duplicate_number", "匯入的案件中有重複的案號。")
+    for start in range(0, len(given), 500):
+        taken = Case.objects.filter(number__in=given[start : start + 500]).first()
+        if taken is not None:
+            raise DomainError("number_taken", f"案號 {taken.number} 已存在。")
+    highest: dict[int, int] = {}
+    pattern = re.compile(rf"{re.escape(kind.prefix)}(\d{{3}})(\d{{6}})")
+    for number in given:
+        if match := pattern.fullmatch(number):
+            year = int(match[1])
+            highest[year] = max(highest.get(year, 0), int(match[2]))
+    for year, last in highest.items():
+        sequence, _ = CaseSequence.objects.select_for_update().get_or_create(
+            prefix=kind.prefix, roc_year=year
+        )
+        if sequence.last < last:
+            sequence.last = last
+            sequence.save(update_fields=["last"])
+    return [imported.number or next_number(kind.code, imported.received_on) for imported in cases]
+
+
+@transaction.atomic
+def import_cases(
+    kind: str, cases: Sequence[ImportedCase], *, label: str = "import", by=None
+) -> list[Case]:
+    """匯入: cases from a system this platform replaces, each created as it stands in one go —
+    its old number, dates, parts and state (``ImportedCase.status``: by the dates). This
+    bypasses the live transitions on purpose: nobody is notified or mailed and no related
+    cases are linked. ``routed_on`` is the first part's date; ``replied_on`` the last reply
+    when every part replied. A kind with its own deadline rule (議員索資) passes every part's
+    ``due_on``. Records are written in bulk and each gets its audit entry under ``label``
+    (importers: ``import:<type>``; the case's entry names its lead agency). The CLI (``by``
+    None) and administrators may import. Importers check each row first; this guards the
+    engine's invariants only. Returns the cases in the order given."""
+    _require(by is None or is_administrator(by), "只有系統管理者或秘書處管理者可以匯入案件。")
+    kind_rules = kinds.get(kind)
+    for imported in cases:
+        _check_imported(imported, kind_rules)
+    numbers = _import_numbers(kind_rules, cases)
+    created_by = by if getattr(by, "is_authenticated", False) else None
+    rows = Case.objects.bulk_create(
+        Case(
+            kind=kind,
+            number=number,
+            subject=imported.subject,
+            body=imported.body,
+            channel=imported.channel,
+            received_on=imported.received_on,
+            routed_on=min((p.assigned_on for p in imported.parts), default=None),
+            replied_on=max(p.replied_on for p in imported.parts)
+            if imported.status in (CaseStatus.REPLIED, CaseStatus.CLOSED)
+            else None,
+            closed_on=imported.closed_on,
+            status=imported.status,
+            created_by=created_by,
+        )
+        for number, imported in zip(numbers, cases, strict=True)
+    )
+    due_cache: dict[dt.date, dt.date] = {}
+
+    def due(part: ImportedPart) -> dt.date:
+        if part.due_on is not None:
+            return part.due_on
+        if part.assigned_on not in due_cache:
+            days = kinds.rules_for(kind).reply_days
+            due_cache[part.assigned_on] = workdays.add_working_days(part.assigned_on, days)
+        return due_cache[part.assigned_on]
+
+    parts = Assignment.objects.bulk_create(
+        Assignment(
+            case=case,
+            agency=part.agency,
+            role=part.role,
+            assigned_on=part.assigned_on,
+            due_on=due(part),
+            status=AssignmentStatus.REPLIED if part.replied_on else AssignmentStatus.ASSIGNED,
+            replied_on=part.replied_on,
+        )
+        for case, imported in zip(rows, cases, strict=True)
+        for part in imported.parts
+    )
+    requesters = Requester.objects.bulk_create(
+        Requester(case=case, **imported.requester)
+        for case, imported in zip(rows, cases, strict=True)
+        if imported.requester
+    )
+    leads = {
+        case.pk: imported.lead.agency.pk if imported.lead else None
+        for case, imported in zip(rows, cases, strict=True)
+    }
+    with audit.action(label):
+        audit.record_created(rows, agency_of=lambda case: leads[case.pk])
+        audit.record_created(parts)
+        audit.record_created(requesters)
+    return rows
 
 
 # --- Routing --------------------------------------------------------------------------------------

@@ -11,3 +11,6 @@ class CoreConfig(AppConfig):
 
         audit.connect_signals()
         modules.register_core()
+        from secretariat.core import views_imports
+
+        views_imports.register()

@@ -416,3 +416,51 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.run_date}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "排隊中"
+    CHECKING = "checking", "檢查中"
+    WRITING = "writing", "寫入中"
+    SUCCEEDED = "succeeded", "已匯入"
+    REJECTED = "rejected", "資料有誤，未匯入"
+    FAILED = "failed", "系統錯誤，未匯入"
+
+
+IMPORT_FINISHED = (ImportStatus.SUCCEEDED, ImportStatus.REJECTED, ImportStatus.FAILED)
+
+
+class ImportRun(models.Model):
+    """One import uploaded on the import page (資料匯入), run as a background job. The records
+    it writes are audited as ``import:<type>``; the uploaded file is kept only until the run
+    ends (it may hold personal data). ``problems`` lists {row, column, message}."""
+
+    type = models.CharField("匯入類型", max_length=40)
+    file_name = models.CharField("檔案名稱", max_length=200)
+    content = models.BinaryField("檔案內容", default=b"")
+    status = models.CharField(
+        "狀態", max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    done = models.PositiveIntegerField("已處理", default=0)
+    total = models.PositiveIntegerField("總數", default=0)
+    created = models.PositiveIntegerField("新增筆數", default=0)
+    unchanged = models.PositiveIntegerField("未變更筆數", default=0)
+    problems = models.JSONField("問題", default=list)
+    notes = models.JSONField("說明", default=list)
+    requested_by = models.ForeignKey(
+        User, verbose_name="匯入者", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("上傳時間", auto_now_add=True)
+    finished_at = models.DateTimeField("完成時間", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "資料匯入"
+        verbose_name_plural = "資料匯入"
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.file_name}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in IMPORT_FINISHED

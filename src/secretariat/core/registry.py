@@ -430,9 +430,19 @@ def agency_by_name(text: str, on: dt.date | None = None) -> Agency | None:
 def report_label(agency: Agency, on: dt.date) -> str:
     """The row label an agency is reported under on ``on``: its report group's label (e.g.
     「民政局（含區公所）」 for a district office), else its short name in force that day."""
+    group = _report_group(agency)
+    return group.label if group is not None else agency.short_name_on(on)
+
+
+def report_order(agency: Agency) -> int:
+    """Where the agency's row goes among rows with equal figures: its report group's place,
+    else its own place in the registry."""
+    group = _report_group(agency)
+    return group.sort_order if group is not None else agency.sort_order
+
+
+def _report_group(agency: Agency):
     # .all() and sorting here, not order_by(): a prefetch of report_groups then serves
     # every call (statistics label thousands of rows).
     groups = sorted(agency.report_groups.all(), key=lambda group: (group.sort_order, group.code))
-    if groups:
-        return groups[0].label
-    return agency.short_name_on(on)
+    return groups[0] if groups else None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from secretariat.core import views
+from secretariat.core import views, views_imports
 
 app_name = "core"
 
@@ -22,5 +22,8 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/verify/", views.audit_verify, name="audit_verify"),
+    path("imports/", views_imports.imports, name="imports"),
+    path("imports/<int:pk>/", views_imports.import_run, name="import_run"),
+    path("imports/<int:pk>/progress/", views_imports.import_progress, name="import_progress"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -12,32 +12,18 @@ missing."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
-from odf import teletype
-from odf.opendocument import OpenDocumentText
-from odf.style import (
-    DefaultStyle,
-    FontFace,
-    Footer,
-    MasterPage,
-    PageLayout,
-    PageLayoutProperties,
-    ParagraphProperties,
-    Style,
-    TextProperties,
-)
-from odf.text import H, P, PageNumber
+from odf.text import H, P
 
 from secretariat.cases.models import Assignment, AssignmentRole, AssignmentStatus, CaseStatus
 from secretariat.core import roc
+from secretariat.core.documents import add_lines, document_bytes, html_to_pdf, text_document
 from secretariat.council import selectors
 from secretariat.council.models import QuestionEvent
 
-FONT = "Noto Sans CJK TC"
 NOT_YET_REPLIED = "（尚未答復）"
 
 
@@ -204,114 +190,10 @@ def compile_event(event: QuestionEvent) -> Compilation:
 # --- ODT ---------------------------------------------------------------------------------------
 
 
-def _paragraph_style(
-    name: str,
-    display: str,
-    *,
-    size: str = "12pt",
-    bold: bool = False,
-    align: str = "justify",
-    above: str = "0cm",
-    below: str = "0.2cm",
-    outline: int | None = None,
-) -> Style:
-    attributes = {"name": name, "displayname": display, "family": "paragraph"}
-    if outline is not None:
-        attributes["defaultoutlinelevel"] = str(outline)
-    style = Style(**attributes)
-    style.addElement(
-        ParagraphProperties(
-            margintop=above,
-            marginbottom=below,
-            textalign=align,
-            # A heading never ends a page alone.
-            keepwithnext="always" if outline is not None else "auto",
-        )
-    )
-    weight = "bold" if bold else "normal"
-    style.addElement(
-        TextProperties(fontsize=size, fontsizeasian=size, fontweight=weight, fontweightasian=weight)
-    )
-    return style
-
-
-def _styles(document: OpenDocumentText) -> dict[str, Style]:
-    document.fontfacedecls.addElement(
-        FontFace(name=FONT, fontfamily=f"'{FONT}'", fontfamilygeneric="swiss", fontpitch="variable")
-    )
-    default = DefaultStyle(family="paragraph")
-    default.addElement(
-        TextProperties(
-            fontname=FONT,
-            fontnameasian=FONT,
-            fontnamecomplex=FONT,
-            fontsize="12pt",
-            fontsizeasian="12pt",
-            language="zh",
-            country="TW",
-            languageasian="zh",
-            countryasian="TW",
-        )
-    )
-    document.styles.addElement(default)
-    styles = {
-        "title": _paragraph_style(
-            "Title", "Title", size="20pt", bold=True, align="center", below="0.3cm"
-        ),
-        "subtitle": _paragraph_style("Subtitle", "Subtitle", align="center", below="0.1cm"),
-        "h1": _paragraph_style(
-            "Heading_20_1", "Heading 1", size="16pt", bold=True, above="0.6cm", outline=1
-        ),
-        "h2": _paragraph_style(
-            "Heading_20_2", "Heading 2", size="14pt", bold=True, above="0.4cm", outline=2
-        ),
-        "h3": _paragraph_style(
-            "Heading_20_3", "Heading 3", size="12pt", bold=True, above="0.3cm", outline=3
-        ),
-        "body": _paragraph_style("Text_20_body", "Text body"),
-        "footer": _paragraph_style("Footer", "Footer", size="10pt", align="center", below="0cm"),
-    }
-    for style in styles.values():
-        document.styles.addElement(style)
-
-    layout = PageLayout(name="A4")
-    layout.addElement(
-        PageLayoutProperties(
-            pagewidth="21cm",
-            pageheight="29.7cm",
-            printorientation="portrait",
-            margintop="2cm",
-            marginbottom="2cm",
-            marginleft="2.5cm",
-            marginright="2cm",
-        )
-    )
-    document.automaticstyles.addElement(layout)
-    master = MasterPage(name="Standard", pagelayoutname=layout)
-    footer = Footer()
-    page = P(stylename=styles["footer"], text="第 ")
-    page.addElement(PageNumber(selectpage="current", text="1"))
-    page.addText(" 頁")
-    footer.addElement(page)
-    master.addElement(footer)
-    document.masterstyles.addElement(master)
-    return styles
-
-
-def _add_text(document: OpenDocumentText, style: Style, text: str) -> None:
-    """Each line of a text as its own paragraph, keeping runs of spaces and tabs."""
-    for line in text.splitlines():
-        if line.strip():
-            paragraph = P(stylename=style)
-            teletype.addTextToElement(paragraph, line)
-            document.text.addElement(paragraph)
-
-
 def render_odt(compilation: Compilation) -> bytes:
     """The compilation as an OpenDocument text (.odt): title, session and period, then a
     heading per councillor and per question, the question and each agency's reply."""
-    document = OpenDocumentText()
-    styles = _styles(document)
+    document, styles = text_document()
     body = document.text
     body.addElement(P(stylename=styles["title"], text=compilation.title))
     body.addElement(P(stylename=styles["subtitle"], text=compilation.session))
@@ -334,7 +216,7 @@ def render_odt(compilation: Compilation) -> bytes:
             ):
                 body.addElement(P(stylename=styles["body"], text=f"{label}：{value}"))
             body.addElement(P(stylename=styles["body"], text="質詢內容："))
-            _add_text(document, styles["body"], entry.text)
+            add_lines(document, styles["body"], entry.text)
             if not entry.replies:
                 body.addElement(P(stylename=styles["body"], text=NOT_YET_REPLIED))
             for reply in entry.replies:
@@ -342,13 +224,11 @@ def render_odt(compilation: Compilation) -> bytes:
                 if not reply.answered:
                     body.addElement(P(stylename=styles["body"], text=NOT_YET_REPLIED))
                     continue
-                _add_text(document, styles["body"], reply.text)
+                add_lines(document, styles["body"], reply.text)
                 body.addElement(
                     P(stylename=styles["body"], text=f"答復日期：{reply.replied_on_text}")
                 )
-    buffer = io.BytesIO()
-    document.write(buffer)
-    return buffer.getvalue()
+    return document_bytes(document)
 
 
 # --- PDF ---------------------------------------------------------------------------------------
@@ -356,12 +236,8 @@ def render_odt(compilation: Compilation) -> bytes:
 
 def render_pdf(compilation: Compilation) -> bytes:
     """The compilation as an A4 PDF with page numbers, laid out like the ODT."""
-    # Imported here so that only a PDF request loads WeasyPrint and Pango, not every process
-    # that imports the council views.
-    from weasyprint import HTML
-
     html = render_to_string(
         "council/compilation_pdf.html",
         {"compilation": compilation, "not_yet_replied": NOT_YET_REPLIED},
     )
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

@@ -153,6 +153,7 @@ class EventKindRow:
     sittings: int
     unit: str
     questions: int
+    titles: tuple[str, ...] = ()  # the events that began in the period, in date order
 
 
 def questions_by_event_kind(start: dt.date, end: dt.date) -> tuple[list[EventKindRow], int]:
@@ -170,8 +171,22 @@ def questions_by_event_kind(start: dt.date, end: dt.date) -> tuple[list[EventKin
         .values_list("kind")
         .annotate(n=Sum("sittings"))
     )
+    titles: dict[str, list[str]] = {}
+    for kind, title in (
+        QuestionEvent.objects.filter(start_on__range=(start, end))
+        .order_by("start_on", "id")
+        .values_list("kind", "title")
+    ):
+        titles.setdefault(kind, []).append(title)
     rows = [
-        EventKindRow(kind, label, sittings.get(kind, 0), SITTING_UNIT[kind], asked.get(kind, 0))
+        EventKindRow(
+            kind,
+            label,
+            sittings.get(kind, 0),
+            SITTING_UNIT[kind],
+            asked.get(kind, 0),
+            tuple(titles.get(kind, ())),
+        )
         for kind, label in EventKind.choices
         if asked.get(kind) or sittings.get(kind)
     ]

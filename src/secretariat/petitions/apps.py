@@ -11,10 +11,12 @@ class PetitionsConfig(AppConfig):
         from secretariat.core.modules import NavItem, register_demo, register_nav
         from secretariat.petitions import (
             receivers,
+            reports,
             services,
             tasks,  # noqa: F401 (registers the daily job)
         )
         from secretariat.petitions.demo import load_demo
+        from secretariat.reports.registry import register_section
 
         kinds.register(
             kinds.CaseKind(code=services.KIND, label="人民陳情", prefix="陳", reply_days=6)
@@ -30,3 +32,9 @@ class PetitionsConfig(AppConfig):
         )
         receivers.connect()
         register_demo("petitions", "人民陳情示範案件", load_demo)
+        for section in reports.SECTIONS:
+            register_section(section)
+        from secretariat.core import importing
+        from secretariat.petitions.importers import PetitionImporter
+
+        importing.register(PetitionImporter)
