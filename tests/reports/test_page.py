@@ -13,8 +13,8 @@ from django_tasks_db.models import DBTaskResult
 from odf.opendocument import load
 
 from secretariat.reports import registry
-from secretariat.reports.model import Section, SectionData
 from secretariat.reports.models import ReportRun, RunStatus
+from secretariat.reports.structure import Section, SectionData
 from secretariat.reports.views import default_period
 from tests.core.test_jobs import run_worker
 from tests.reports.test_render import PERIOD_SENTENCE, TITLE, _lines, records  # noqa: F401

@@ -26,7 +26,8 @@ from secretariat.council.models import EventKind, LiaisonMeetingKind
 from secretariat.petitions import services as petition_services
 from secretariat.reports import render
 from secretariat.reports.charts import bar_chart
-from secretariat.reports.model import (
+from secretariat.reports.selectors import build_report
+from secretariat.reports.structure import (
     Chapter,
     Column,
     IndicatorResult,
@@ -34,7 +35,6 @@ from secretariat.reports.model import (
     SectionData,
     Table,
 )
-from secretariat.reports.selectors import build_report
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from secretariat.council import services as council_services
 from secretariat.council.models import EventKind, Grade
 from secretariat.petitions import services as petition_services
 from secretariat.reports import registry as report_registry
-from secretariat.reports.model import IndicatorResult
 from secretariat.reports.selectors import build_report
+from secretariat.reports.structure import IndicatorResult
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +137,7 @@ def test_achievement_is_actual_over_target():
 
 
 def test_a_section_must_name_a_known_chapter():
-    from secretariat.reports.model import Section
+    from secretariat.reports.structure import Section
 
     with pytest.raises(ValueError, match="未知的章節"):
         report_registry.register_section(Section("x", "拾", 1, lambda period: None))

@@ -10,6 +10,7 @@ from secretariat.core.models import (
     ApiToken,
     AuditEntry,
     CalendarAdjustment,
+    ImportRun,
     IndicatorTarget,
     ReportGroup,
     Role,
@@ -85,6 +86,21 @@ class RoleAdmin(admin.ModelAdmin):
 class CalendarAdjustmentAdmin(admin.ModelAdmin):
     list_display = ("date", "city", "kind", "reason")
     list_filter = ("kind", "city")
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Read-only: what was imported, by whom, and the problems of refused files."""
+
+    list_display = ("__str__", "status", "created", "unchanged", "requested_by", "requested_at")
+    list_filter = ("status", "type")
+    exclude = ("content",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(IndicatorTarget)

@@ -11,7 +11,7 @@ from secretariat.core import roc
 from secretariat.core.roc import Period
 from secretariat.council import selectors
 from secretariat.council.models import EngagementKind, EventKind, Grade
-from secretariat.reports.model import Column, Figure, Indicator, Section, SectionData, Table
+from secretariat.reports.structure import Column, Figure, Indicator, Section, SectionData, Table
 
 
 def _event_kind_label(row: selectors.EventKindRow) -> str:

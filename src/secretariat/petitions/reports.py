@@ -8,7 +8,7 @@ from secretariat.cases.models import Case
 from secretariat.core import roc
 from secretariat.core.roc import Period
 from secretariat.petitions.services import KIND
-from secretariat.reports.model import Column, Figure, Section, SectionData, Table
+from secretariat.reports.structure import Column, Figure, Section, SectionData, Table
 
 
 def by_agency(period: Period) -> SectionData:

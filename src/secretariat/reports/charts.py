@@ -14,7 +14,7 @@ from html import escape
 
 from secretariat.core import roc
 from secretariat.core.documents import FONT
-from secretariat.reports.model import Column, Table
+from secretariat.reports.structure import Column, Table
 
 BRAND = ("#0b3d6b", "#b35900", "#2e7d32")  # the site's brand blue, then AA-contrast accents
 INCHES_PER_BAR = 0.32

@@ -3,7 +3,7 @@ AppConfig.ready() (``register_section``) and never formats another module's figu
 
 from __future__ import annotations
 
-from secretariat.reports.model import Indicator, Section
+from secretariat.reports.structure import Indicator, Section
 
 # The chapters of 壹、重要業務執行成果 in the seeds' order; a module slots in by code.
 CHAPTERS: tuple[tuple[str, str], ...] = (

@@ -45,7 +45,7 @@ from secretariat.core.documents import (
     text_document,
 )
 from secretariat.reports.charts import bar_chart
-from secretariat.reports.model import (
+from secretariat.reports.structure import (
     Chapter,
     Column,
     IndicatorResult,

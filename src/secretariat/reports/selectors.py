@@ -7,7 +7,7 @@ from django.utils import timezone
 from secretariat.core.models import IndicatorTarget
 from secretariat.core.roc import Period, roc_year
 from secretariat.reports import registry
-from secretariat.reports.model import Chapter, IndicatorResult, Report
+from secretariat.reports.structure import Chapter, IndicatorResult, Report
 
 TITLE = "臺北市政府秘書處工作報告"
 

@@ -1,4 +1,4 @@
-"""What a report is made of, independent of its format: sections computed by the modules
+"""What a report is made of (its structure), independent of its format: sections computed by the modules
 (figures, tables, paragraphs) laid out in the seeds' chapters, and the year's indicators with
 their targets. Renderers (``render.py``) turn a ``Report`` into JSON, HTML, ODT, PDF or ODS.
 
