@@ -10,6 +10,7 @@ from secretariat.cases import selectors as case_selectors
 from secretariat.cases import services as case_services
 from secretariat.cases.models import CaseStatus
 from secretariat.core.errors import DomainError, PermissionDenied
+from secretariat.core.models import AuditEntry
 from secretariat.council import selectors, services
 from secretariat.council.models import EventKind
 
@@ -45,6 +46,8 @@ def test_recorded_questions_are_numbered_in_the_order_asked(general, staff, coun
     joint = ask(general, staff, councillors, "陳議員", "林議員", subject="捷運延伸")
     assert (first.sequence, joint.sequence) == (1, 2)
     assert [a.councillor.name for a in joint.askers.all()] == ["陳議員", "林議員"]
+    entry = AuditEntry.objects.get(action="set_askers", object_id=str(joint.pk))
+    assert entry.changes == {"councillors": ["陳議員", "林議員"]}
     assert joint.case.number.startswith("質114") and joint.case.status == CaseStatus.PENDING
     assert joint.case.channel == "council" and joint.case.received_on == dt.date(2025, 4, 14)
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from secretariat.cases import services as case_services
 from secretariat.cases.models import Assignment, AssignmentStatus, CaseStatus, Channel
 from secretariat.cases.permissions import REPLY_ROLES, SECRETARIAT_CODE, acts_for, is_router
-from secretariat.core import roc, workdays
+from secretariat.core import audit, roc, workdays
 from secretariat.core.errors import DomainError, PermissionDenied
 from secretariat.core.models import Agency, RoleCode
 from secretariat.core.tasks import send_mail_task
@@ -150,6 +150,12 @@ def record_question(
     Asker.objects.bulk_create(
         Asker(question=question, councillor=councillor, position=position)
         for position, councillor in enumerate(councillors)
+    )
+    audit.record(
+        question,
+        "set_askers",
+        {"councillors": [c.name for c in councillors]},
+        actor=audit.actor_of(by),
     )
     return question
 
@@ -523,6 +529,13 @@ def log_engagement(
         notes=(notes or "").strip(),
     )
     engagement.councillors.set(councillors)
+    # A many-to-many set saves no row of its own: say who came in the audit trail.
+    audit.record(
+        engagement,
+        "set_councillors",
+        {"councillors": [c.name for c in councillors]},
+        actor=audit.actor_of(by),
+    )
     return engagement
 
 
