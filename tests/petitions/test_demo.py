@@ -22,8 +22,8 @@ def test_load_demo_needs_the_demo_accounts(registry):
 
 def test_demo_command_loads_petitions_idempotently_in_every_state(registry, capsys):
     call_command("demo")
-    assert "人民陳情示範案件" in capsys.readouterr().out
-    assert demo.load_demo() == []
+    assert "人民陳情示範案件：新增 10 件" in capsys.readouterr().out
+    assert demo.load_demo() == "新增 0 件"
     call_command("demo")
     assert Petition.objects.count() == 10
     states = Counter(Case.objects.values_list("status", flat=True))
