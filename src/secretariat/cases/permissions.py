@@ -6,7 +6,6 @@ from secretariat.core.models import RoleCode
 from secretariat.core.permissions import sees_all_agencies
 
 SECRETARIAT_CODE = "sec"
-ROUTER_ROLES = {RoleCode.SECRETARIAT_ADMIN, RoleCode.REGISTRY_CLERK}
 REPLY_ROLES = {RoleCode.CASE_OFFICER, RoleCode.SUPERVISOR, RoleCode.HEAD}
 
 
