@@ -95,6 +95,7 @@ def http_error(request, exc: HttpError):
 
 api.add_router("/", core_router)
 api.add_router("/petitions", "secretariat.petitions.api.router")
+api.add_router("/search", "secretariat.search.api.router")
 
 
 def api_docs(request: HttpRequest):

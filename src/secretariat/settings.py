@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "secretariat.petitions",
     "secretariat.council",
     "secretariat.reports",
+    "secretariat.search",
+    "secretariat.assist",
 ]
 
 MIDDLEWARE = [

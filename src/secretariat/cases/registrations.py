@@ -6,8 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from secretariat.core import roc
-from secretariat.core.modules import PendingItem, SearchHit
+from secretariat.core.modules import PendingItem
 
 PENDING_LIMIT = 50
 
@@ -41,27 +40,13 @@ def pending_cases(user) -> list[PendingItem]:
     return items
 
 
-def search_cases(user, query: str) -> list[SearchHit]:
-    """案件 whose number or subject contains the query, among those the person may see."""
-    from secretariat.cases import selectors
-
-    return [
-        SearchHit(
-            "案件",
-            f"{case.number} {case.subject}",
-            case.get_absolute_url(),
-            f"{case.get_status_display()}，收件日期 {roc.format_date(case.received_on)}",
-        )
-        for case in selectors.search_cases(user, query)
-    ]
-
-
 def register() -> None:
+    from secretariat.cases import searchable
     from secretariat.cases.tasks import send_reminders_task
-    from secretariat.core.modules import NavItem, register_nav, register_pending, register_search
+    from secretariat.core.modules import NavItem, register_nav, register_pending
     from secretariat.core.tasks import register_daily
 
     register_nav(NavItem("cases", "分辦列管", "cases:list", order=10, section="cases:"))
     register_pending("cases", "我的案件", pending_cases)
-    register_search("cases", "案件", search_cases)
+    searchable.register()
     register_daily("cases.reminders", dt.time(8, 0), send_reminders_task.enqueue)

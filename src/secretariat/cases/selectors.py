@@ -544,11 +544,3 @@ def parts_due_by(day: dt.date) -> QuerySet[Assignment]:
         .select_related("case", "agency", "officer")
         .order_by("due_on", "case__number")
     )
-
-
-def search_cases(user, query: str, limit: int = 20) -> QuerySet[Case]:
-    return (
-        cases_for(user)
-        .filter(Q(number__icontains=query) | Q(subject__icontains=query))
-        .order_by("-received_on", "-number")[:limit]
-    )

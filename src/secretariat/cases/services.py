@@ -48,6 +48,9 @@ from secretariat.core.permissions import is_administrator
 
 # Sent (after commit) when every agency's reply to a case is in: kinds mail the requester.
 case_replied = Signal()
+# Sent with ``cases`` (the created rows) when import_cases wrote cases in bulk, without
+# post_save: whatever derives from cases (the search index) catches up in the same transaction.
+cases_imported = Signal()
 
 ALLOWED_ATTACHMENT_TYPES = {
     ".pdf": "application/pdf",
@@ -383,6 +386,7 @@ def import_cases(
         audit.record_created(rows, agency_of=lambda case: leads[case.pk])
         audit.record_created(parts)
         audit.record_created(requesters)
+    cases_imported.send(sender=Case, cases=rows)
     return rows
 
 

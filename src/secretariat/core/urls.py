@@ -19,7 +19,6 @@ urlpatterns = [
     path("calendar/<int:pk>/delete/", views.calendar_remove, name="calendar_remove"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
-    path("search/", views.search, name="search"),
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/verify/", views.audit_verify, name="audit_verify"),
     path("imports/", views_imports.imports, name="imports"),

@@ -1,4 +1,4 @@
-"""Core pages: sign-in, dashboard, agencies, people, calendar, notifications, search, audit.
+"""Core pages: sign-in, dashboard, agencies, people, calendar, notifications, audit.
 Views stay thin: reads through selectors, writes through services."""
 
 from __future__ import annotations
@@ -209,13 +209,6 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
             },
         )
     return redirect("core:notifications")
-
-
-@login_required
-def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    groups = modules.search_all(request.user, query) if query else []
-    return render(request, "core/search.html", {"query": query, "groups": groups})
 
 
 @login_required

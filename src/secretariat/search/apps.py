@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _forget_tokens_of_an_emptied_index(sender, using, **kwargs) -> None:
+    """`flush` empties the index table but not an engine's separate token index (SQLite's
+    FTS5 table): with no document left, no token may be left either."""
+    from django.db import connections
+
+    from secretariat.search import backends
+    from secretariat.search.models import SearchDocument
+
+    connection = connections[using]
+    if backends.TABLE not in connection.introspection.table_names():
+        return
+    if not SearchDocument.objects.using(using).exists():
+        backends.backend_for(connection.vendor).clear(using)
+
+
+class SearchConfig(AppConfig):
+    name = "secretariat.search"
+    label = "search"
+    verbose_name = "全文檢索"
+
+    def ready(self) -> None:
+        post_migrate.connect(_forget_tokens_of_an_emptied_index, sender=self)

@@ -1,0 +1,155 @@
+"""The two engines behind one interface: SQLite FTS5 (the embedded default) and PostgreSQL
+(a ``tsvector`` of the same bigrams with a GIN index).
+
+Both index the tokens of ``text.tokens`` over a document's match title and body, written in the
+same transaction as the document row. What differs is how a term is looked up:
+
+* FTS5 keeps positions, so a term is a phrase of its consecutive tokens: exact, nothing to
+  check afterwards.
+* The ``tsvector`` holds each distinct token once (``array_to_tsvector``: no positions, so no
+  16,383-position limit and no 256-positions-per-lexeme cut): a term is the AND of its tokens,
+  then ``strpos`` on the match text keeps the texts that hold the term itself. A term of one
+  bigram or one character needs no check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import BooleanField, Q, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
+
+from secretariat.search.text import Term, tokens
+
+TABLE = "search_searchdocument"
+FTS_TABLE = "search_index_fts"
+
+# (document id, match title, match body)
+Row = tuple[int, str, str]
+
+
+def _token_text(row: Row) -> str:
+    return " ".join(tokens(row[1]) + tokens(row[2]))
+
+
+class SqliteBackend:
+    vendor = "sqlite"
+
+    def install(self, cursor) -> None:
+        # Contentless: the tokens are not stored twice; a delete names the tokens it removes,
+        # which are recomputed from the stored match text (the same function, the same text).
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+            "tokens, content='', tokenize='ascii')"
+        )
+
+    def uninstall(self, cursor) -> None:
+        cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+
+    def add(self, rows: Sequence[Row]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {FTS_TABLE}(rowid, tokens) VALUES (%s, %s)",
+                [(row[0], _token_text(row)) for row in rows],
+            )
+
+    def remove(self, rows: Sequence[Row]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, tokens) VALUES ('delete', %s, %s)",
+                [(row[0], _token_text(row)) for row in rows],
+            )
+
+    def clear(self, using: str = DEFAULT_DB_ALIAS) -> None:
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
+
+    def optimize(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+
+    @staticmethod
+    def match_expression(terms: Iterable[Term]) -> str:
+        phrases = []
+        for term in terms:
+            wanted, prefix = term.phrase_tokens()
+            phrase = " + ".join(f'"{token}"' for token in wanted)
+            phrases.append(phrase + " *" if prefix else phrase)
+        return " AND ".join(phrases)
+
+    def condition(self, terms: list[Term]) -> Q:
+        sql = f'"{TABLE}"."id" IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)'
+        return Q(RawSQL(sql, [self.match_expression(terms)], output_field=BooleanField()))
+
+
+class PostgresBackend:
+    vendor = "postgresql"
+
+    def install(self, cursor) -> None:
+        cursor.execute(
+            f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS tokens tsvector NOT NULL DEFAULT ''"
+        )
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS searchdocument_tokens ON {TABLE} USING gin (tokens)"
+        )
+
+    def uninstall(self, cursor) -> None:
+        cursor.execute("DROP INDEX IF EXISTS searchdocument_tokens")
+        cursor.execute(f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS tokens")
+
+    def add(self, rows: Sequence[Row]) -> None:
+        if not rows:
+            return
+        ids = [row[0] for row in rows]
+        # Distinct tokens, space-separated (a token never holds an ASCII space).
+        texts = [" ".join(sorted(set(tokens(row[1]) + tokens(row[2])))) for row in rows]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {TABLE} AS d SET tokens = array_to_tsvector(string_to_array(v.toks, ' '))"
+                " FROM (SELECT unnest(%s::bigint[]) AS id, unnest(%s::text[]) AS toks) AS v"
+                " WHERE d.id = v.id",
+                [ids, texts],
+            )
+
+    def remove(self, rows: Sequence[Row]) -> None:
+        """The tokens go with the row."""
+
+    def clear(self, using: str = DEFAULT_DB_ALIAS) -> None:
+        """The tokens go with the rows."""
+
+    def optimize(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {TABLE}")
+
+    @staticmethod
+    def tsquery(terms: Iterable[Term]) -> str:
+        parts = []
+        for term in terms:
+            wanted, prefix = term.index_tokens()
+            parts.extend(f"'{token}'" for token in sorted(wanted))
+            if prefix is not None:
+                parts.append(f"'{prefix}':*")
+        return " & ".join(parts)
+
+    def condition(self, terms: list[Term]) -> Q:
+        sql = f'"{TABLE}"."tokens" @@ %s::tsquery'
+        condition = Q(RawSQL(sql, [self.tsquery(terms)], output_field=BooleanField()))
+        for term in terms:
+            if len(term.runs) == 1 and len(term.runs[0]) <= 2:
+                continue  # one bigram or one character: the index answers exactly
+            needle = Value(term.text)
+            condition &= Q(GreaterThan(StrIndex("match_title", needle), 0)) | Q(
+                GreaterThan(StrIndex("match_body", needle), 0)
+            )
+        return condition
+
+
+def backend_for(vendor: str) -> SqliteBackend | PostgresBackend:
+    return PostgresBackend() if vendor == "postgresql" else SqliteBackend()
+
+
+def backend() -> SqliteBackend | PostgresBackend:
+    return backend_for(connection.vendor)

@@ -1,0 +1,150 @@
+"""Reads of the search: every searchable kind at once, limited to what the person may see.
+
+Ordering: newest first (record date, then newest record), or by relevance (相關程度) — the
+number of terms found in the title first, then the shorter text (a term weighs more in a short
+record), then newest first. The relevance order is defined on stored columns, so both engines
+give the same order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import operator
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
+
+from secretariat.core.errors import DomainError
+from secretariat.search import backends, registry
+from secretariat.search.models import SearchDocument
+from secretariat.search.text import Term, highlight, parse
+
+ORDERS = {"newest": "最新優先", "relevance": "相關程度"}
+PER_PAGE = 20
+# Counting every hit of a frequent term costs as much as finding them all: the first this many
+# are counted and paged, and the page says 「以上」.
+COUNT_LIMIT = 1000
+SNIPPET_WIDTH = 120
+
+
+@dataclass(frozen=True)
+class Filters:
+    kinds: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    agency_id: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    order: str = "newest"
+
+    def check(self) -> None:
+        problems: dict[str, list[str]] = {}
+        unknown = [k for k in self.kinds if k not in registry.kind_labels()]
+        if unknown:
+            problems["kind"] = [f"未知的類別：{'、'.join(unknown)}。"]
+        unknown = [s for s in self.statuses if s not in registry.status_labels()]
+        if unknown:
+            problems["status"] = [f"未知的狀態：{'、'.join(unknown)}。"]
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            problems["date_to"] = ["迄日不可早於起日。"]
+        if self.order not in ORDERS:
+            problems["order"] = [f"排序方式須為 {'、'.join(ORDERS)} 之一。"]
+        if problems:
+            summary = "；".join(m for messages in problems.values() for m in messages)
+            raise DomainError("invalid_filter", f"搜尋條件有誤：{summary}", problems)
+
+
+@dataclass(frozen=True)
+class Hit:
+    document: SearchDocument
+    kind_label: str
+    status_label: str
+    title_html: str
+    snippet_html: str
+
+
+@dataclass(frozen=True)
+class Results:
+    terms: list[Term]
+    page: Page  # of SearchDocument, at most COUNT_LIMIT of them in all
+    hits: list[Hit]
+    filters: Filters = field(default_factory=Filters)
+
+    @property
+    def total(self) -> int:
+        return self.page.paginator.count
+
+    @property
+    def capped(self) -> bool:
+        """At least COUNT_LIMIT hits: the count says 「以上」."""
+        return self.total >= COUNT_LIMIT
+
+
+def _visible(user) -> Q:
+    """What the person may see of every source; ``None`` is the command line (the server's
+    operator), who sees everything."""
+    if user is None:
+        return Q()
+    parts = []
+    for key, source in registry.SOURCES.items():
+        visible = source.visible(user)
+        parts.append(Q(source=key) if visible is None else Q(source=key, object_id__in=visible))
+    return functools.reduce(operator.or_, parts) if parts else Q(pk__in=[])
+
+
+def _title_hits(terms: list[Term]):
+    found = [
+        Case(
+            When(GreaterThan(StrIndex("match_title", Value(term.text)), 0), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        for term in terms
+    ]
+    return functools.reduce(operator.add, found)
+
+
+def documents_for(user, terms: list[Term], filters: Filters = Filters()) -> QuerySet:
+    """The documents matching every term that the person may see (``user`` None: all of
+    them, for the command line), in the filters' order."""
+    queryset = SearchDocument.objects.filter(backends.backend().condition(terms))
+    queryset = queryset.filter(_visible(user))
+    if filters.kinds:
+        queryset = queryset.filter(kind__in=filters.kinds)
+    if filters.statuses:
+        queryset = queryset.filter(status__in=filters.statuses)
+    if filters.agency_id is not None:
+        queryset = queryset.filter(agency_id=filters.agency_id)
+    if filters.date_from:
+        queryset = queryset.filter(date__gte=filters.date_from)
+    if filters.date_to:
+        queryset = queryset.filter(date__lte=filters.date_to)
+    if filters.order == "relevance":
+        return queryset.order_by(_title_hits(terms).desc(), "length", "-date", "-id")
+    return queryset.order_by("-date", "-id")
+
+
+def search(
+    user, query: str, filters: Filters = Filters(), page: int | str = 1, per_page: int = PER_PAGE
+) -> Results:
+    """One page of hits with highlighted title and snippet (the first COUNT_LIMIT hits are
+    paged). DomainError for a bad query or filter, naming the field."""
+    terms = parse(query)
+    filters.check()
+    documents = documents_for(user, terms, filters).select_related("agency")
+    current = Paginator(documents[:COUNT_LIMIT], per_page).get_page(page)
+    kinds, statuses = registry.kind_labels(), registry.status_labels()
+    hits = [
+        Hit(
+            row,
+            kinds.get(row.kind, row.kind),
+            statuses.get(row.status, row.status),
+            highlight(row.title, terms),
+            highlight(row.body, terms, SNIPPET_WIDTH),
+        )
+        for row in current.object_list
+    ]
+    return Results(terms, current, hits, filters)

@@ -1,0 +1,118 @@
+"""Writes of the search index. The index is derived from the records: these functions bring it
+in step with them and are not audited themselves (the record's own change is)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from django.db import transaction
+
+from secretariat.core.errors import DomainError
+from secretariat.search import backends, registry
+from secretariat.search.models import SearchDocument
+from secretariat.search.registry import Document
+from secretariat.search.text import match_form
+
+BATCH = 1000
+_META_FIELDS = ("kind", "status", "agency_id", "date", "url", "title", "body")
+
+
+def _row(source_key: str, document: Document) -> SearchDocument:
+    match_title, match_body = match_form(document.title), match_form(document.body)
+    return SearchDocument(
+        source=source_key,
+        object_id=document.object_id,
+        kind=document.kind,
+        status=document.status,
+        agency_id=document.agency_id,
+        date=document.date,
+        url=document.url,
+        title=document.title[:300],
+        body=document.body,
+        match_title=match_title,
+        match_body=match_body,
+        length=len(match_title) + len(match_body),
+    )
+
+
+def _tokens_of(rows: Iterable[SearchDocument]) -> list[backends.Row]:
+    return [(row.id, row.match_title, row.match_body) for row in rows]
+
+
+@transaction.atomic
+def index_records(source_key: str, ids: Iterable[int]) -> None:
+    """Index these records of the source as they now stand; drop those it no longer yields
+    (deleted, or no longer searchable)."""
+    ids = set(ids)
+    if not ids:
+        return
+    source, engine = registry.get(source_key), backends.backend()
+    fresh = {d.object_id: _row(source_key, d) for d in source.documents(sorted(ids))}
+    stored = {
+        row.object_id: row
+        for row in SearchDocument.objects.filter(source=source_key, object_id__in=ids)
+    }
+    gone = [row for object_id, row in stored.items() if object_id not in fresh]
+    retokenize, relabel, new = [], [], []
+    for object_id, row in fresh.items():
+        old = stored.get(object_id)
+        if old is None:
+            new.append(row)
+            continue
+        row.id = old.id
+        if (old.match_title, old.match_body) != (row.match_title, row.match_body):
+            retokenize.append((old, row))
+        elif any(getattr(old, f) != getattr(row, f) for f in _META_FIELDS):
+            relabel.append(row)
+    engine.remove(_tokens_of(gone) + _tokens_of(old for old, _ in retokenize))
+    SearchDocument.objects.filter(pk__in=[row.id for row in gone]).delete()
+    changed = [row for _, row in retokenize] + relabel
+    if changed:
+        fields = [*_META_FIELDS, "match_title", "match_body", "length"]
+        SearchDocument.objects.bulk_update(changed, fields, batch_size=BATCH)
+    SearchDocument.objects.bulk_create(new, batch_size=BATCH)
+    engine.add(_tokens_of([row for _, row in retokenize] + new))
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    source: str
+    label: str
+    documents: int
+
+
+def _batches(documents: Iterator[Document]) -> Iterator[list[Document]]:
+    while batch := list(islice(documents, BATCH)):
+        yield batch
+
+
+def reindex(source_keys: Iterable[str] | None = None) -> list[Rebuilt]:
+    """Rebuild the index of these sources (all for None) from their records, in one
+    transaction: searches see the old index until the new one is complete."""
+    keys = list(source_keys) if source_keys is not None else list(registry.SOURCES)
+    unknown = [key for key in keys if key not in registry.SOURCES]
+    if unknown:
+        names = "、".join(registry.SOURCES)
+        raise DomainError(
+            "unknown_source", f"未知的檢索來源：{'、'.join(unknown)}（可用：{names}）"
+        )
+    engine, done = backends.backend(), []
+    with transaction.atomic():
+        if set(keys) == set(registry.SOURCES):
+            engine.clear()
+            SearchDocument.objects.all().delete()
+        else:
+            stored = SearchDocument.objects.filter(source__in=keys)
+            engine.remove(_tokens_of(stored.only("id", "match_title", "match_body")))
+            stored.delete()
+        for key in keys:
+            count = 0
+            for batch in _batches(iter(registry.get(key).documents(None))):
+                rows = SearchDocument.objects.bulk_create([_row(key, d) for d in batch])
+                engine.add(_tokens_of(rows))
+                count += len(rows)
+            done.append(Rebuilt(key, registry.get(key).label, count))
+    engine.optimize()
+    return done
