@@ -8,8 +8,9 @@ same transaction as the document row. What differs is how a term is looked up:
   check afterwards.
 * The ``tsvector`` holds each distinct token once (``array_to_tsvector``: no positions, so no
   16,383-position limit and no 256-positions-per-lexeme cut): a term is the AND of its tokens,
-  then ``strpos`` on the match text keeps the texts that hold the term itself. A term of one
-  bigram or one character needs no check.
+  and the candidates are checked for the term itself (``check`` in SQL where every match is
+  counted, ``holds`` in Python on the few rows of a page). A term of one bigram or one
+  character needs no check.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import BooleanField, Q, Value
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
 
@@ -80,9 +81,34 @@ class SqliteBackend:
             phrases.append(phrase + " *" if prefix else phrase)
         return " AND ".join(phrases)
 
-    def condition(self, terms: list[Term]) -> Q:
-        sql = f'"{TABLE}"."id" IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)'
-        return Q(RawSQL(sql, [self.match_expression(terms)], output_field=BooleanField()))
+    def candidates(self, terms: list[Term]) -> Q:
+        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+        return Q(id__in=RawSQL(sql, [self.match_expression(terms)]))
+
+    def unchecked(self, terms: list[Term]) -> list[Term]:
+        """A phrase of consecutive tokens is exact: nothing to check."""
+        return []
+
+
+class TokensMatch(Expression):
+    """``<table>.tokens @@ <tsquery>`` for the ``tokens`` column, which is not a model field,
+    under whatever alias the table has in the query (a subquery relabels it)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, tsquery: str, alias: str | None = None):
+        super().__init__()
+        self.tsquery, self.alias = tsquery, alias
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        return TokensMatch(self.tsquery, query.get_initial_alias())
+
+    def relabeled_clone(self, change_map):
+        return TokensMatch(self.tsquery, change_map.get(self.alias, self.alias))
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(self.alias)
+        return f"{table}.tokens @@ %s::tsquery", [self.tsquery]
 
 
 class PostgresBackend:
@@ -134,17 +160,30 @@ class PostgresBackend:
                 parts.append(f"'{prefix}':*")
         return " & ".join(parts)
 
-    def condition(self, terms: list[Term]) -> Q:
-        sql = f'"{TABLE}"."tokens" @@ %s::tsquery'
-        condition = Q(RawSQL(sql, [self.tsquery(terms)], output_field=BooleanField()))
-        for term in terms:
-            if len(term.runs) == 1 and len(term.runs[0]) <= 2:
-                continue  # one bigram or one character: the index answers exactly
-            needle = Value(term.text)
-            condition &= Q(GreaterThan(StrIndex("match_title", needle), 0)) | Q(
-                GreaterThan(StrIndex("match_body", needle), 0)
-            )
-        return condition
+    def candidates(self, terms: list[Term]) -> Q:
+        return Q(TokensMatch(self.tsquery(terms)))
+
+    def unchecked(self, terms: list[Term]) -> list[Term]:
+        """Terms the AND of tokens does not answer exactly: all but one bigram or one
+        character."""
+        return [t for t in terms if not (len(t.runs) == 1 and len(t.runs[0]) <= 2)]
+
+
+def check(terms: list[Term]) -> Q:
+    """The rows whose match text holds every term itself (``strpos``: the check that candidates
+    of an inexact index pass)."""
+    condition = Q()
+    for term in terms:
+        needle = Value(term.text)
+        condition &= Q(GreaterThan(StrIndex("match_title", needle), 0)) | Q(
+            GreaterThan(StrIndex("match_body", needle), 0)
+        )
+    return condition
+
+
+def holds(match_title: str, match_body: str, terms: list[Term]) -> bool:
+    """The same check on a row already read."""
+    return all(t.text in match_title or t.text in match_body for t in terms)
 
 
 def backend_for(vendor: str) -> SqliteBackend | PostgresBackend:

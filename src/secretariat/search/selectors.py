@@ -29,6 +29,8 @@ PER_PAGE = 20
 # are counted and paged, and the page says 「以上」.
 COUNT_LIMIT = 1000
 SNIPPET_WIDTH = 120
+# Rows a page reads beyond what it shows where candidates are checked one by one.
+CHECK_SLACK = 10
 
 
 @dataclass(frozen=True)
@@ -107,10 +109,9 @@ def _title_hits(terms: list[Term]):
     return functools.reduce(operator.add, found)
 
 
-def documents_for(user, terms: list[Term], filters: Filters = Filters()) -> QuerySet:
-    """The documents matching every term that the person may see (``user`` None: all of
-    them, for the command line), in the filters' order."""
-    queryset = SearchDocument.objects.filter(backends.backend().condition(terms))
+def _candidates(user, terms: list[Term], filters: Filters) -> QuerySet:
+    """What the engine's index finds, scoped and filtered, in the filters' order."""
+    queryset = SearchDocument.objects.filter(backends.backend().candidates(terms))
     queryset = queryset.filter(_visible(user))
     if filters.kinds:
         queryset = queryset.filter(kind__in=filters.kinds)
@@ -122,9 +123,70 @@ def documents_for(user, terms: list[Term], filters: Filters = Filters()) -> Quer
         queryset = queryset.filter(date__gte=filters.date_from)
     if filters.date_to:
         queryset = queryset.filter(date__lte=filters.date_to)
+    return queryset.order_by(*_ordering(terms, filters))
+
+
+def _ordering(terms: list[Term], filters: Filters) -> tuple:
     if filters.order == "relevance":
-        return queryset.order_by(_title_hits(terms).desc(), "length", "-date", "-id")
-    return queryset.order_by("-date", "-id")
+        return (_title_hits(terms).desc(), "length", "-date", "-id")
+    return ("-date", "-id")
+
+
+def documents_for(user, terms: list[Term], filters: Filters = Filters()) -> QuerySet:
+    """The documents holding every term that the person may see (``user`` None: all of them,
+    for the command line), in the filters' order."""
+    unchecked = backends.backend().unchecked(terms)
+    queryset = _candidates(user, terms, filters)
+    return queryset.filter(backends.check(unchecked)) if unchecked else queryset
+
+
+class Matches:
+    """The hits as the paginator sees them: counted up to COUNT_LIMIT; a page is one query
+    whose ordered part selects ids only (the sort over every match carries narrow rows), the
+    page's rows read by those ids. Where the index is not exact, each candidate is checked on
+    its match text; false candidates are rare, so a page reads a few rows more than it shows
+    and only seldom a second time."""
+
+    def __init__(self, user, terms: list[Term], filters: Filters = Filters()):
+        self.unchecked = backends.backend().unchecked(terms)
+        self.candidates = _candidates(user, terms, filters)
+        self.ordering = _ordering(terms, filters)
+
+    def count(self) -> int:
+        queryset = self.candidates.order_by()
+        if self.unchecked:
+            queryset = queryset.filter(backends.check(self.unchecked))
+        return queryset[:COUNT_LIMIT].count()
+
+    def __getitem__(self, window: slice) -> list[SearchDocument]:
+        start, stop = window.start or 0, window.stop
+        if not self.unchecked:
+            return self._read(start, stop)
+        found: list[SearchDocument] = []
+        read, batch = 0, stop + CHECK_SLACK
+        while len(found) < stop:
+            chunk = self._read(read, read + batch)
+            found += [
+                row
+                for row in chunk
+                if backends.holds(row.match_title, row.match_body, self.unchecked)
+            ]
+            read += len(chunk)
+            if len(chunk) < batch:
+                break
+            batch *= 2
+        return found[start:stop]
+
+    def _read(self, start: int, stop: int) -> list[SearchDocument]:
+        ids = self.candidates.values("id")[start:stop]
+        rows = SearchDocument.objects.filter(id__in=ids).select_related("agency")
+        return list(rows.order_by(*self.ordering))
+
+
+def _aligned(text: str, match_text: str) -> str | None:
+    """The stored match text when it is the projection itself (no white space was collapsed,
+    so positions agree): highlighting need not project the text again."""
+    return match_text if len(match_text) == len(text) else None
 
 
 def search(
@@ -134,17 +196,20 @@ def search(
     paged). DomainError for a bad query or filter, naming the field."""
     terms = parse(query)
     filters.check()
-    documents = documents_for(user, terms, filters).select_related("agency")
-    current = Paginator(documents[:COUNT_LIMIT], per_page).get_page(page)
+    current = Paginator(Matches(user, terms, filters), per_page).get_page(page)
+    return Results(terms, current, hits_of(current.object_list, terms), filters)
+
+
+def hits_of(rows: list[SearchDocument], terms: list[Term]) -> list[Hit]:
+    """The rows as the page shows them: labels, the title and a snippet with the terms marked."""
     kinds, statuses = registry.kind_labels(), registry.status_labels()
-    hits = [
+    return [
         Hit(
             row,
             kinds.get(row.kind, row.kind),
             statuses.get(row.status, row.status),
-            highlight(row.title, terms),
-            highlight(row.body, terms, SNIPPET_WIDTH),
+            highlight(row.title, terms, projected=_aligned(row.title, row.match_title)),
+            highlight(row.body, terms, SNIPPET_WIDTH, _aligned(row.body, row.match_body)),
         )
-        for row in current.object_list
+        for row in rows
     ]
-    return Results(terms, current, hits, filters)

@@ -45,11 +45,14 @@ def _tokens_of(rows: Iterable[SearchDocument]) -> list[backends.Row]:
 def index_records(source_key: str, ids: Iterable[int]) -> None:
     """Index these records of the source as they now stand; drop those it no longer yields
     (deleted, or no longer searchable)."""
-    ids = set(ids)
-    if not ids:
-        return
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), BATCH):
+        _index_batch(source_key, ordered[start : start + BATCH])
+
+
+def _index_batch(source_key: str, ids: list[int]) -> None:
     source, engine = registry.get(source_key), backends.backend()
-    fresh = {d.object_id: _row(source_key, d) for d in source.documents(sorted(ids))}
+    fresh = {d.object_id: _row(source_key, d) for d in source.documents(ids)}
     stored = {
         row.object_id: row
         for row in SearchDocument.objects.filter(source=source_key, object_id__in=ids)

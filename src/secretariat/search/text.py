@@ -117,10 +117,9 @@ def parse(query: str) -> list[Term]:
     return terms
 
 
-def _spans(text: str, terms: list[Term]) -> list[tuple[int, int]]:
-    """Where the terms' runs occur in ``text`` (positions of the original: the projection
-    keeps them), merged."""
-    projected = project(text)
+def _spans(projected: str, terms: list[Term]) -> list[tuple[int, int]]:
+    """Where the terms' runs occur in the projection of a text (the positions of the
+    original: the projection keeps them), merged."""
     spans = []
     for term in terms:
         for run in term.runs:
@@ -138,10 +137,13 @@ def _spans(text: str, terms: list[Term]) -> list[tuple[int, int]]:
     return merged
 
 
-def highlight(text: str, terms: list[Term], width: int | None = None) -> str:
+def highlight(
+    text: str, terms: list[Term], width: int | None = None, projected: str | None = None
+) -> str:
     """HTML of ``text`` (escaped) with the terms in <mark>; with ``width``, a window of about
-    that many characters around the first hit, with … where it was cut."""
-    spans = _spans(text, terms)
+    that many characters around the first hit, with … where it was cut. ``projected`` is
+    ``project(text)`` when the caller has it."""
+    spans = _spans(project(text) if projected is None else projected, terms)
     begin, end = 0, len(text)
     if width is not None and len(text) > width:
         first = spans[0][0] if spans else 0
