@@ -4,13 +4,16 @@ their DomainError messages are put next to the fields they name (``add_domain_er
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 
 from secretariat.cases import kinds, selectors
 from secretariat.cases.models import CaseStatus
-from secretariat.core import selectors as core_selectors
 from secretariat.core.errors import DomainError
-from secretariat.core.forms import RocDateField
+from secretariat.core.forms import (
+    AgencyChoiceField,
+    RocDateField,
+    agencies_in_force,
+    check_date_range,
+)
 
 ORDER_CHOICES = [
     ("-received", "收件日期（新到舊）"),
@@ -35,18 +38,6 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data]
         return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
-
-
-def agencies_in_force():
-    """Agencies in force today, in the registry's order."""
-    return (
-        core_selectors.agencies().in_force_on(timezone.localdate()).order_by("sort_order", "code")
-    )
-
-
-class AgencyChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.short_name
 
 
 class AgenciesChoiceField(forms.ModelMultipleChoiceField):
@@ -116,9 +107,7 @@ class CaseFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("received_from"), data.get("received_to")
-        if start and end and start > end:
-            self.add_error("received_to", "迄日不可早於起日。")
+        check_date_range(self, "received_from", "received_to")
         return data
 
     def filters(self) -> dict:

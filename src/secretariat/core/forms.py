@@ -35,6 +35,25 @@ class RocDateField(forms.DateField):
         return value
 
 
+def agencies_in_force():
+    """Agencies in force today, in the registry's order (the choices of an agency field)."""
+    from secretariat.core import selectors
+
+    return selectors.agencies().in_force_on(timezone.localdate()).order_by("sort_order", "code")
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.short_name
+
+
+def check_date_range(form: forms.Form, start_field: str, end_field: str) -> None:
+    """A form's date range: the end may not come before the start (the error on the end)."""
+    start, end = form.cleaned_data.get(start_field), form.cleaned_data.get(end_field)
+    if start and end and start > end:
+        form.add_error(end_field, "迄日不可早於起日。")
+
+
 class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "帳號或密碼錯誤。連續錯誤多次將暫時鎖定帳號。",

@@ -6,13 +6,8 @@ from __future__ import annotations
 
 from django import forms
 
-from secretariat.cases.forms import (
-    AgencyChoiceField,
-    DomainErrorForm,
-    agencies_in_force,
-    required_text,
-)
-from secretariat.core.forms import RocDateField
+from secretariat.cases.forms import DomainErrorForm, required_text
+from secretariat.core.forms import AgencyChoiceField, RocDateField, agencies_in_force
 from secretariat.council.models import (
     Councillor,
     DisputeKind,

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 
-from secretariat.core import selectors as core_selectors
-from secretariat.core.forms import RocDateField
+from secretariat.core.forms import (
+    AgencyChoiceField,
+    RocDateField,
+    agencies_in_force,
+    check_date_range,
+)
 from secretariat.search import registry
 from secretariat.search.selectors import ORDERS, Filters
-
-
-class AgencyField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.short_name
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(label="搜尋字詞", required=False, max_length=200)
     kind = forms.ChoiceField(label="類別", required=False)
     status = forms.ChoiceField(label="狀態", required=False)
-    agency = AgencyField(
+    agency = AgencyChoiceField(
         label="主辦機關", queryset=None, required=False, to_field_name="code", empty_label="全部"
     )
     date_from = RocDateField(label="日期（起）", required=False)
@@ -35,16 +33,11 @@ class SearchForm(forms.Form):
         )
         self.fields["kind"].choices = [("", "全部"), *registry.kind_labels().items()]
         self.fields["status"].choices = [("", "全部"), *registry.status_labels().items()]
-        today = timezone.localdate()
-        self.fields["agency"].queryset = (
-            core_selectors.agencies().in_force_on(today).order_by("sort_order", "code")
-        )
+        self.fields["agency"].queryset = agencies_in_force()
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", "迄日不可早於起日。")
+        check_date_range(self, "date_from", "date_to")
         return data
 
     def filters(self) -> Filters:
