@@ -148,15 +148,13 @@ class Matches:
     and only seldom a second time."""
 
     def __init__(self, user, terms: list[Term], filters: Filters = Filters()):
+        self.exact = documents_for(user, terms, filters)
         self.unchecked = backends.backend().unchecked(terms)
         self.candidates = _candidates(user, terms, filters)
         self.ordering = _ordering(terms, filters)
 
     def count(self) -> int:
-        queryset = self.candidates.order_by()
-        if self.unchecked:
-            queryset = queryset.filter(backends.check(self.unchecked))
-        return queryset[:COUNT_LIMIT].count()
+        return self.exact.order_by()[:COUNT_LIMIT].count()
 
     def __getitem__(self, window: slice) -> list[SearchDocument]:
         start, stop = window.start or 0, window.stop
