@@ -19,7 +19,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
-from secretariat.cases import kinds
+from secretariat.cases import kinds, suggest
 from secretariat.cases.models import (
     Assignment,
     AssignmentRole,
@@ -437,6 +437,7 @@ def route_case(
             case.get_absolute_url(),
             [RoleCode.CASE_OFFICER, RoleCode.SUPERVISOR],
         )
+    suggest.record(case, lead, co_agencies, by=by)  # the suggester learns from the choice
     return created
 
 

@@ -3,7 +3,16 @@
 The rule-based suggester is transparent: administrators keep a keyword → agency table
 (RoutingKeyword); a text's score for an agency is the sum of the weights of its keywords found
 in the text, and the confidence is that score's share of all scores. A learned suggester
-(issue 6) implements the same protocol."""
+(``assist``, installed with :func:`set_suggester`) implements the same protocol.
+
+Besides ``suggest``, a suggester may have (looked up by name, so none is required):
+
+* ``wording() -> Wording`` — what the routing page says about its suggestions;
+* ``record(case, lead, co_agencies, *, by)`` — how a case was routed, called by
+  ``services.route_case`` inside its transaction (the learned suggester keeps it as feedback);
+* ``keywords(text, limit) -> list[str]`` — subject keywords of a case's text.
+
+The case engine calls these through this module only: it never imports the suggester."""
 
 from __future__ import annotations
 
@@ -21,11 +30,27 @@ class Suggestion:
     reason: str
 
 
+@dataclass(frozen=True)
+class Wording:
+    """The routing page's caption of the suggestions and what it says when there are none."""
+
+    caption: str
+    empty: str
+
+
+KEYWORD_WORDING = Wording(
+    "依分辦關鍵字排序的建議主辦機關", "本案內容沒有符合的分辦關鍵字，請自行判斷受分辦機關。"
+)
+
+
 class Suggester(Protocol):
     def suggest(self, text: str, limit: int = 3) -> list[Suggestion]: ...
 
 
 class KeywordSuggester:
+    def wording(self) -> Wording:
+        return KEYWORD_WORDING
+
     def suggest(self, text: str, limit: int = 3) -> list[Suggestion]:
         from secretariat.cases.models import RoutingKeyword
 
@@ -55,3 +80,19 @@ def set_suggester(suggester: Suggester) -> None:
 
 def suggest(text: str, limit: int = 3) -> list[Suggestion]:
     return _SUGGESTER.suggest(text, limit)
+
+
+def wording() -> Wording:
+    described = getattr(_SUGGESTER, "wording", None)
+    return described() if described is not None else KEYWORD_WORDING
+
+
+def record(case, lead: Agency, co_agencies: list[Agency], *, by) -> None:
+    recorder = getattr(_SUGGESTER, "record", None)
+    if recorder is not None:
+        recorder(case, lead, co_agencies, by=by)
+
+
+def keywords(text: str, limit: int = 8) -> list[str]:
+    extract = getattr(_SUGGESTER, "keywords", None)
+    return extract(text, limit) if extract is not None else []

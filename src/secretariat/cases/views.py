@@ -390,6 +390,8 @@ def _detail_context(
         "parts": parts,
         "routing": routing,
         "suggestions": suggest.suggest(f"{case.subject}\n{case.body}") if routing else [],
+        "suggestion_wording": suggest.wording() if routing else None,
+        "keywords": suggest.keywords(f"{case.subject}\n{case.body}"),
         "closing": closing,
         "reassignments": reassignments,
         "extensions": extensions,

@@ -1,0 +1,111 @@
+"""Routing-suggestion benchmark: training time on 100,000 synthetic petitions and the time to
+suggest for one case (ranking, abstention and the grounds shown beside each suggestion), plus
+keyword extraction. Prints JSON.
+
+    .venv/bin/python bench/assist/run.py ../shared/data/tcc_bills.json \\
+        ../shared/data/councillor_suggestions.json            # --cases N, --queries N
+
+Targets: training 100,000 cases ≤ 60 s; suggestion p95 ≤ 20 ms per case. ``--svm-rows`` and
+``--svm-iterations`` change the two training limits (docs/assist.md compares them)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parents[1] / "src")]
+
+import synthetic  # noqa: E402
+
+from secretariat.assist import learning  # noqa: E402
+from secretariat.assist.keywords import DISTRICTS, Extractor  # noqa: E402
+
+
+def _ms(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    return {
+        "p50_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 2),
+        "max_ms": round(ordered[-1] * 1000, 2),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("bills", type=Path)
+    parser.add_argument("suggestions", type=Path)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=1_000)
+    parser.add_argument(
+        "--svm-rows", type=int, default=learning.SVM_ROWS, help="cases per agency's SVM"
+    )
+    parser.add_argument(
+        "--svm-iterations", type=int, default=learning.SVM_ITERATIONS, help="liblinear passes"
+    )
+    args = parser.parse_args(argv)
+    learning.SVM_ROWS, learning.SVM_ITERATIONS = args.svm_rows, args.svm_iterations
+
+    texts, labels = synthetic.cases(args.bills, args.suggestions, args.cases, seed=0)
+    queries, _ = synthetic.cases(args.bills, args.suggestions, args.queries, seed=1)
+
+    started = time.perf_counter()
+    model = learning.fit(texts, labels)
+    training = time.perf_counter() - started
+    heldout = model.heldout
+    stored = model.to_bytes()
+    started = time.perf_counter()
+    model = learning.Model.from_bytes(stored)
+    loading = time.perf_counter() - started
+
+    suggesting, abstained = [], 0
+    for text in queries:
+        started = time.perf_counter()
+        ranked = model.suggest(text, 3)
+        for r in ranked:
+            model.explain(text, r.label, 2)
+        suggesting.append(time.perf_counter() - started)
+        abstained += not ranked
+
+    extractor = Extractor(DISTRICTS)
+    extracting = []
+    for text in queries:
+        started = time.perf_counter()
+        extractor.keywords(text, 8)
+        extracting.append(time.perf_counter() - started)
+
+    print(
+        json.dumps(
+            {
+                "date": dt.date.today().isoformat(),
+                "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+                "training": {
+                    "cases": len(texts),
+                    "svm_rows": learning.SVM_ROWS,
+                    "svm_iterations": learning.SVM_ITERATIONS,
+                    "labels": len(set(labels)),
+                    "mean_characters": round(sum(map(len, texts)) / len(texts), 1),
+                    "seconds": round(training, 1),
+                    "features": len(model.features.terms),
+                    "model_bytes": len(stored),
+                    "load_seconds": round(loading, 2),
+                    "heldout": heldout,
+                },
+                "suggestion": {"cases": len(queries), "abstained": abstained, **_ms(suggesting)},
+                "keywords": {"cases": len(queries), **_ms(extracting)},
+            },
+            ensure_ascii=False,
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

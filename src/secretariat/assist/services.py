@@ -1,0 +1,146 @@
+"""Writes of the routing assistant: training a model version (and activating it), activating
+another version, and recording the router's response to a suggestion. Each checks permission,
+validates, writes and audits in one transaction and raises DomainError (zh-Hant)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from secretariat.assist import embeddings, learning, selectors
+from secretariat.assist.models import RoutingFeedback, TrainedModel, Trigger
+from secretariat.core import audit
+from secretariat.core.errors import DomainError, PermissionDenied
+from secretariat.core.models import Agency
+from secretariat.core.permissions import is_administrator
+
+logger = logging.getLogger(__name__)
+
+MIN_CASES = 10
+KEEP_WEIGHTS = 5  # the newest versions that keep their weights (the active one always does)
+
+
+def _require_administrator(by) -> None:
+    # by=None: the system itself (the daily job, the command line).
+    if by is not None and not is_administrator(by):
+        raise PermissionDenied("只有系統管理者或秘書處管理者可以訓練或啟用分辦建議模型。")
+
+
+def train_model(*, by=None, trigger: str = Trigger.COMMAND, activate: bool = True) -> TrainedModel:
+    """Train a new version on every routed case's final lead agency (feedback-weighted), store
+    it with its held-out evaluation and, by default, put it in use. Training runs before the
+    transaction: it takes seconds to a minute and must not hold the database's write lock."""
+    _require_administrator(by)
+    examples = selectors.training_examples()
+    agencies = {e.agency for e in examples}
+    if len(examples) < MIN_CASES or len(agencies) < 2:
+        raise DomainError(
+            "assist_not_enough_data",
+            f"訓練資料不足：需要至少 {MIN_CASES} 件已分辦案件、2 個以上主辦機關"
+            f"（目前 {len(examples)} 件、{len(agencies)} 個機關）。",
+        )
+    embed = embeddings.configured()
+    started = time.perf_counter()
+    model = learning.fit(
+        [e.text for e in examples],
+        [e.agency for e in examples],
+        [e.weight for e in examples],
+        embed=embed,
+    )
+    seconds = time.perf_counter() - started
+    weights = model.to_bytes()
+    threshold = model.threshold_for(embed)
+    with transaction.atomic(), audit.acting_as(audit.actor_of(by)), audit.action("assist:train"):
+        latest = TrainedModel.objects.select_for_update().defer("weights").first()
+        previous = selectors.active_model()
+        evaluation = dict(model.heldout)
+        if previous is not None:
+            evaluation["previous_model"] = {
+                "version": previous.version,
+                **selectors.feedback_of(previous),
+            }
+        record = TrainedModel.objects.create(
+            version=(latest.version if latest else 0) + 1,
+            trained_at=timezone.now(),
+            trained_by=by,
+            trigger=trigger,
+            training_size=len(examples),
+            label_count=len(agencies),
+            feedback_cases=sum(e.has_feedback for e in examples),
+            overruled_cases=sum(e.overruled for e in examples),
+            evaluation=evaluation,
+            threshold=threshold if threshold <= 1 else None,
+            target_precision=model.target_precision,
+            uses_embeddings=model.uses_embeddings,
+            seconds=round(seconds, 2),
+            size=len(weights),
+            weights=weights,
+        )
+        if activate:
+            _activate(record)
+        _drop_old_weights()
+    logger.info("trained routing model v%s on %s cases", record.version, len(examples))
+    return record
+
+
+@transaction.atomic
+def activate_model(record: TrainedModel, *, by) -> TrainedModel:
+    """Put a stored version in use (e.g. back to an earlier one)."""
+    _require_administrator(by)
+    record = TrainedModel.objects.select_for_update().defer("weights").get(pk=record.pk)
+    if not TrainedModel.objects.filter(pk=record.pk, weights__isnull=False).exists():
+        raise DomainError("assist_no_weights", f"{record} 的模型權重已清除，無法啟用；請重新訓練。")
+    with audit.acting_as(audit.actor_of(by)), audit.action("assist:activate"):
+        _activate(record)
+    return record
+
+
+def _activate(record: TrainedModel) -> None:
+    for other in TrainedModel.objects.defer("weights").filter(is_active=True).exclude(pk=record.pk):
+        other.is_active = False
+        other.save(update_fields=["is_active"])
+    record.is_active = True
+    record.save(update_fields=["is_active"])
+
+
+def _drop_old_weights() -> None:
+    keep = list(TrainedModel.objects.values_list("pk", flat=True)[:KEEP_WEIGHTS])
+    old = TrainedModel.objects.exclude(pk__in=keep).filter(is_active=False, weights__isnull=False)
+    # A queryset update: the weights are not audited, and the rows' figures stay as they were.
+    old.update(weights=None)
+
+
+def record_feedback(
+    case,
+    lead: Agency,
+    co_agencies: Iterable[Agency],
+    *,
+    by,
+    trained_model: TrainedModel | None,
+    suggested: list[dict],
+    abstained: bool,
+) -> RoutingFeedback:
+    """分辦回饋: what was suggested for ``case`` (by ``trained_model``; None: the keyword
+    table) and what the router chose. Called by the suggester inside the routing transaction."""
+    accepted = bool(suggested) and not abstained and suggested[0]["agency"] == lead.code
+    with (
+        transaction.atomic(),
+        audit.acting_as(audit.actor_of(by)),
+        audit.action("assist:routing_feedback"),
+    ):
+        return RoutingFeedback.objects.update_or_create(
+            case=case,
+            defaults={
+                "trained_model": trained_model,
+                "suggested": suggested,
+                "abstained": abstained,
+                "lead": lead,
+                "co_agencies": [a.code for a in co_agencies],
+                "accepted": accepted,
+                "routed_by": by if getattr(by, "is_authenticated", False) else None,
+            },
+        )[0]
