@@ -15,16 +15,32 @@ def _fast_password_hashing(request, settings):
         settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
-@pytest.fixture
-def registry(db):
-    """The real agency registry and the roles, loaded as in production (again after a
-    browser test's database flush)."""
+def _load_registry() -> None:
     from secretariat.core.models import Role
     from secretariat.core.registry import load_registry
     from secretariat.core.roles import ensure_roles
 
     ensure_roles(Role)
     load_registry()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the real agency registry and the roles loaded once, as in
+    production, instead of in every test (0.3–0.5 s a test; each test's changes still roll
+    back). A browser test's flush empties them; ``registry`` loads them again after it."""
+    with django_db_blocker.unblock():
+        _load_registry()
+
+
+@pytest.fixture
+def registry(db):
+    """The real agency registry and the roles (loaded with the test database; loaded again
+    after a browser test's database flush)."""
+    from secretariat.core.models import Agency, Role
+
+    if not (Agency.objects.exists() and Role.objects.exists()):
+        _load_registry()
 
 
 @pytest.fixture
