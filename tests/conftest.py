@@ -27,8 +27,8 @@ def _load_registry() -> None:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, with the real agency registry and the roles loaded once, as in
-    production, instead of in every test (0.3–0.5 s a test; each test's changes still roll
-    back). A browser test's flush empties them; ``registry`` loads them again after it."""
+    production, instead of in every test (about 0.3 s a test on SQLite, more on PostgreSQL;
+    each test's changes still roll back). A browser test's flush empties them; ``registry`` loads them again after it."""
     with django_db_blocker.unblock():
         _load_registry()
 

@@ -173,6 +173,8 @@ def test_loading_twice_changes_nothing(registry):
     # The test database holds the registry loaded once already (tests/conftest.py).
     counts = _counts()
     assert counts[1] > 70
+    # That first load created every agency in one save: none was saved a second time.
+    assert not AuditEntry.objects.filter(object_type="core.agency", action="update").exists()
     second = load_registry()
     assert not second.changed
     assert second.unchanged == sum(counts[1:])
