@@ -9,7 +9,13 @@ as the council wrote it (勞工局 and 勞動局 stay two labels). Prints what i
 With ``--registry`` each agency is first resolved through the agency registry's names and
 former names (src/secretariat/core/data/agencies.json) to its short name today, as the
 deployment's training data are: 勞工局 and 勞動局 are one agency there, so are 法規委員會 and
-法務局, 地政處 and 地政局, 體育處 and 體育局. Names the registry does not know stay as written."""
+法務局, 地政處 and 地政局, 體育處 and 體育局. Names the registry does not know stay as written.
+
+With ``--priors FILE`` it also writes the routing keyword table's seed
+(src/secretariat/cases/data/routing_keywords.json: each agency's statutory duty terms) as
+training-only cases for ``secretariat assist evaluate --priors FILE``: each term of an agency
+once for every label naming that agency (under any of its names, so 勞工局 and 勞動局 both get
+勞動局's terms); a label no agency answers to (臺北市政府) gets none."""
 
 from __future__ import annotations
 
@@ -20,7 +26,9 @@ from collections import Counter
 from pathlib import Path
 
 MIN_EXAMPLES = 5
-REGISTRY = Path(__file__).resolve().parents[2] / "src/secretariat/core/data/agencies.json"
+SRC = Path(__file__).resolve().parents[2] / "src/secretariat"
+REGISTRY = SRC / "core/data/agencies.json"
+KEYWORDS = SRC / "cases/data/routing_keywords.json"
 PREFIXES = ("臺北市政府", "臺北市")
 
 
@@ -32,14 +40,26 @@ def _key(name: str) -> str:
     return name
 
 
-def registry_names(path: Path = REGISTRY) -> dict[str, str]:
-    """Every name and former name of every agency (without 臺北市政府/臺北市) → its short name."""
+def registry_names(path: Path = REGISTRY, value: str = "short_name") -> dict[str, str]:
+    """Every name and former name of every agency (without 臺北市政府/臺北市) → its short name
+    (or another key of its entry: ``value="code"``)."""
     names = {}
     for agency in json.loads(path.read_text(encoding="utf-8"))["agencies"]:
         for entry in (agency, *agency.get("history", ())):
             for name in (entry["name"], entry["short_name"]):
-                names[_key(name)] = agency["short_name"]
+                names[_key(name)] = agency[value]
     return names
+
+
+def priors(labels: set[str], keywords: Path = KEYWORDS) -> list[dict]:
+    """The keyword table's terms as training-only cases of the labels their agency goes by."""
+    code_of = registry_names(value="code")
+    terms = json.loads(keywords.read_text(encoding="utf-8"))["agencies"]
+    return [
+        {"text": term, "label": label}
+        for label in sorted(labels)
+        for term in terms.get(code_of.get(_key(label), ""), ())
+    ]
 
 
 def examples(bills: list[dict], resolve: dict[str, str] | None = None) -> list[dict]:
@@ -62,16 +82,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--registry", action="store_true", help="resolve agencies to today's registry names"
     )
+    parser.add_argument(
+        "--priors", type=Path, help="also write the keyword table's terms for these labels here"
+    )
     args = parser.parse_args(argv)
     resolve = registry_names() if args.registry else None
     rows = examples(json.loads(args.bills.read_text(encoding="utf-8")), resolve)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    with args.output.open("w", encoding="utf-8") as out:
+    labels = {row["label"] for row in rows}
+    _write(args.output, rows)
+    report = {"records": len(rows), "labels": len(labels), "output": str(args.output)}
+    if args.priors is not None:
+        terms = priors(labels)
+        _write(args.priors, terms)
+        named = {row["label"] for row in terms}
+        report |= {
+            "priors": len(terms),
+            "labels_with_priors": len(named),
+            "without": sorted(labels - named),
+        }
+    print(json.dumps(report, ensure_ascii=False))
+    return 0
+
+
+def _write(path: Path, rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    labels = len({row["label"] for row in rows})
-    print(json.dumps({"records": len(rows), "labels": labels, "output": str(args.output)}))
-    return 0
 
 
 if __name__ == "__main__":

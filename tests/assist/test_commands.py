@@ -63,6 +63,31 @@ def test_evaluate_lists_every_bad_line_and_evaluates_nothing(tmp_path):
     assert "第 1 行" not in message
 
 
+def test_evaluate_trains_on_priors_without_testing_them(data, tmp_path):
+    priors = tmp_path / "priors.jsonl"
+    rows = [
+        {"text": "鳳梨", "label": "水果"},
+        {"text": "飛機", "label": "交通工具", "weight": 2},
+        {"text": "恐龍", "label": "古生物"},  # not a label of the data: left out
+    ]
+    priors.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    args = ("evaluate", "--data", str(data), "--folds", "3", "--priors", str(priors))
+    result = json.loads(run(*args, "--format", "json"))
+    assert (result["n"], result["labels"], result["priors"]) == (15, 3, 2)
+    assert set(result["per_label"]) == set(EXAMPLES)
+    assert "另有 2筆先驗案例只用於訓練" in run(*args)
+
+
+def test_bad_priors_are_listed_by_line(data, tmp_path):
+    priors = tmp_path / "priors.jsonl"
+    priors.write_text('{"text": "鳳梨", "label": "水果", "weight": 0}\n{"text": "飛機"}\n', "utf-8")
+    with pytest.raises(CommandError) as error:
+        run("evaluate", "--data", str(data), "--folds", "3", "--priors", str(priors))
+    message = str(error.value)
+    assert message.startswith("先驗案例有誤，未執行評估")
+    assert "第 1 行：weight 必須是大於 0 的數字" in message and "第 2 行：label" in message
+
+
 def test_evaluate_needs_enough_examples_for_the_folds(data):
     with pytest.raises(CommandError, match="每個標籤至少需要 6 筆資料"):
         run("evaluate", "--data", str(data), "--folds", "6")

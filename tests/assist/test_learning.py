@@ -94,3 +94,40 @@ def test_evaluation_needs_enough_cases_per_label_for_the_folds():
         learning.evaluate(TEXTS, LABELS, folds=7)
     with pytest.raises(ValueError, match="two labels"):
         learning.fit(TEXTS[:6], LABELS[:6])
+
+
+def test_priors_teach_a_duty_the_history_has_not_shown():
+    """A keyword-table term is a training case of its label: a duty nobody has routed yet is
+    ranked to its agency — without the term it is not. A prior of a label the history lacks
+    is left out: it does not make a new label."""
+    plain = learning.fit(TEXTS, LABELS)
+    priors = [
+        learning.Prior("槍械", "警察局"),
+        learning.Prior("流浪狗", "環保局"),
+        learning.Prior("消防栓", "消防局"),
+    ]
+    model = learning.fit(TEXTS, LABELS, priors=priors)
+    for text, label in (("有人在網路上販賣槍械", "警察局"), ("社區有流浪狗咬人", "環保局")):
+        assert plain.rank(text)[0].label != label
+        assert model.rank(text)[0].label == label
+    assert sorted(model.labels) == sorted(HISTORY)
+    assert [p.label for p in learning.usable_priors(priors, model.labels)] == ["警察局", "環保局"]
+    # Held-out figures are of the history only: the priors are never tested.
+    assert model.heldout["n"] == len(TEXTS)
+
+
+def test_a_prior_weighs_as_much_as_its_weight():
+    texts = [*TEXTS, "巷口的路燈整晚不亮"]
+    labels = [*LABELS, "交通局"]
+    for weight, first in ((0.5, "交通局"), (2.0, "環保局")):
+        prior = learning.Prior("巷口的路燈整晚不亮", "環保局", weight)
+        model = learning.fit(texts, labels, priors=[prior])
+        assert model.rank("巷口的路燈整晚不亮")[0].label == first
+
+
+def test_evaluation_trains_on_the_priors_in_every_fold_and_tests_only_the_data():
+    priors = [learning.Prior("消防栓", "消防局"), learning.Prior("公車站牌", "交通局")]
+    result = learning.evaluate(TEXTS, LABELS, folds=3, priors=priors)
+    assert (result["n"], result["labels"], result["priors"]) == (18, 3, 1)
+    assert set(result["per_label"]) == set(HISTORY)
+    assert 0 <= result["top1"] <= result["top3"] <= 1.0

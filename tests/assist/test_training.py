@@ -3,15 +3,19 @@ evaluation, the daily job, permissions and the models that keep their weights.""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from secretariat.assist import selectors
+from secretariat.assist import learning, selectors
 from secretariat.assist import services as assist_services
 from secretariat.assist.models import TrainedModel
 from secretariat.assist.tasks import retrain_task
 from secretariat.cases import services
+from secretariat.cases.models import RoutingKeyword
 from secretariat.core import tasks as core_tasks
 from secretariat.core.errors import DomainError, PermissionDenied
+from secretariat.core.models import Agency
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +40,40 @@ def test_training_learns_the_final_lead_agency_of_routed_cases(history, routed, 
     second = assist_services.train_model()
     record.refresh_from_db()
     assert second.version == 2 and second.is_active and not record.is_active
+
+
+def test_the_keyword_table_trains_the_model_too(history, agency):
+    """Keywords of agencies in force are training-only cases of the agencies the history has:
+    a duty no case has touched yet goes to its agency. An agency nobody was routed to does not
+    become a suggestion through its keywords, and an abolished agency's keywords are not read."""
+    text = "有人在網路上販賣槍械"
+    plain = assist_services.train_model()
+    assert _model(plain).rank(text)[0].label != "police"
+    RoutingKeyword.objects.create(keyword="槍械", agency=agency("警察局"))
+    RoutingKeyword.objects.create(keyword="消防栓", agency=agency("消防局"), weight=2)
+    gone = Agency.objects.create(
+        code="gone",
+        name="臺北市政府已裁撤局",
+        short_name="已裁撤局",
+        kind="first_level",
+        abolished_on=dt.date(2020, 1, 1),
+    )
+    RoutingKeyword.objects.create(keyword="舊業務", agency=gone)
+    priors = selectors.keyword_priors()
+    assert [(p.text, p.label, p.weight) for p in priors] == [
+        ("槍械", "police", 1.0),
+        ("消防栓", "fire", 2.0),
+    ]
+    record = assist_services.train_model()
+    assert (record.training_size, record.label_count) == (18, 3)
+    assert record.evaluation["keyword_priors"] == 1 and record.evaluation["n"] == 18
+    model = _model(record)
+    assert "fire" not in model.labels
+    assert model.rank(text)[0].label == "police"
+
+
+def _model(record) -> learning.Model:
+    return learning.Model.from_bytes(selectors.model_weights(record.pk))
 
 
 def test_too_little_history_is_refused(routed):

@@ -6,8 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from secretariat.assist.learning import Prior
 from secretariat.assist.models import RoutingFeedback, TrainedModel
+from secretariat.cases import selectors as case_selectors
 from secretariat.cases.models import Assignment, AssignmentRole, AssignmentStatus
 from secretariat.core.models import Agency, AgencyKind, AgencyName
 
@@ -65,6 +68,15 @@ def training_examples() -> list[Example]:
             )
         )
     return examples
+
+
+def keyword_priors() -> list[Prior]:
+    """The routing keyword table (分辦關鍵字: each agency's statutory duty terms as seeded, and
+    whatever administrators added) as training-only cases: 「社會救助」 is a case of 社會局 at
+    the keyword's weight. It teaches the model what the history has not shown yet — a duty no
+    routed case has touched, an agency nobody has routed to."""
+    today = timezone.localdate()
+    return [Prior(k, code, w) for k, code, w in case_selectors.routing_keywords(today)]
 
 
 def active_model() -> TrainedModel | None:

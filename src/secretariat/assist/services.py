@@ -31,8 +31,9 @@ def _require_administrator(by) -> None:
 
 
 def train_model(*, by=None, trigger: str = Trigger.COMMAND, activate: bool = True) -> TrainedModel:
-    """Train a new version on every routed case's final lead agency (feedback-weighted), store
-    it with its held-out evaluation and, by default, put it in use. Training runs before the
+    """Train a new version on every routed case's final lead agency (feedback-weighted) and the
+    routing keyword table (training-only cases), store it with its held-out evaluation and, by
+    default, put it in use. Training runs before the
     transaction: it takes seconds to a minute and must not hold the database's write lock."""
     _require_administrator(by)
     examples = selectors.training_examples()
@@ -43,12 +44,14 @@ def train_model(*, by=None, trigger: str = Trigger.COMMAND, activate: bool = Tru
             f"訓練資料不足：需要至少 {MIN_CASES} 件已分辦案件、2 個以上主辦機關"
             f"（目前 {len(examples)} 件、{len(agencies)} 個機關）。",
         )
+    priors = selectors.keyword_priors()
     embed = embeddings.configured()
     started = time.perf_counter()
     model = learning.fit(
         [e.text for e in examples],
         [e.agency for e in examples],
         [e.weight for e in examples],
+        priors=priors,
         embed=embed,
     )
     seconds = time.perf_counter() - started
@@ -57,7 +60,8 @@ def train_model(*, by=None, trigger: str = Trigger.COMMAND, activate: bool = Tru
     with transaction.atomic(), audit.acting_as(audit.actor_of(by)), audit.action("assist:train"):
         latest = TrainedModel.objects.select_for_update().defer("weights").first()
         previous = selectors.active_model()
-        evaluation = dict(model.heldout)
+        used = learning.usable_priors(priors, model.labels)
+        evaluation = dict(model.heldout, keyword_priors=len(used))
         if previous is not None:
             evaluation["previous_model"] = {
                 "version": previous.version,
@@ -69,7 +73,7 @@ def train_model(*, by=None, trigger: str = Trigger.COMMAND, activate: bool = Tru
             trained_by=by,
             trigger=trigger,
             training_size=len(examples),
-            label_count=len(agencies),
+            label_count=len(model.labels),
             feedback_cases=sum(e.has_feedback for e in examples),
             overruled_cases=sum(e.overruled for e in examples),
             evaluation=evaluation,

