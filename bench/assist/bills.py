@@ -6,10 +6,11 @@ Keeps the bills naming exactly one proposing agency and, of those, the agencies 
 five bills (882 bills, 26 agencies); each line is {"text": abstract, "label": agency}, the agency
 as the council wrote it (勞工局 and 勞動局 stay two labels). Prints what it wrote.
 
-With ``--registry`` each agency is first resolved through the agency registry's names and
-former names (src/secretariat/core/data/agencies.json) to its short name today, as the
-deployment's training data are: 勞工局 and 勞動局 are one agency there, so are 法規委員會 and
-法務局, 地政處 and 地政局, 體育處 and 體育局. Names the registry does not know stay as written.
+With ``--registry`` the same 882 bills' agencies are then resolved through the agency
+registry's names and former names (src/secretariat/core/data/agencies.json) to their short
+names today, as the deployment's training data are: 勞工局 and 勞動局 are one agency there, so
+are 法規委員會 and 法務局, 地政處 and 地政局 (23 agencies). Names the registry does not know
+stay as written.
 
 With ``--priors FILE`` it also writes the routing keyword table's seed
 (src/secretariat/cases/data/routing_keywords.json: each agency's statutory duty terms) as
@@ -67,12 +68,16 @@ def examples(bills: list[dict], resolve: dict[str, str] | None = None) -> list[d
         return resolve.get(_key(name), name) if resolve is not None else name
 
     single = [
-        {"text": bill["abstract"], "label": label(bill["proposed_by"][0])}
+        (bill["abstract"], bill["proposed_by"][0])
         for bill in bills
         if len(bill.get("proposed_by") or []) == 1 and (bill.get("abstract") or "").strip()
     ]
-    counts = Counter(row["label"] for row in single)
-    return [row for row in single if counts[row["label"]] >= MIN_EXAMPLES]
+    counts = Counter(name for _, name in single)
+    return [
+        {"text": text, "label": label(name)}
+        for text, name in single
+        if counts[name] >= MIN_EXAMPLES
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
