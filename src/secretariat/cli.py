@@ -4,6 +4,7 @@
                                  the daily scheduler beside it (the embedded set-up)
     secretariat worker           run background jobs (several may run on PostgreSQL)
     secretariat scheduler        enqueue daily jobs at their time
+    secretariat setup            load the reference data (agency registry, keyword table seed)
     secretariat migrate | demo | createadmin | check | audit verify | …
 
 Anything else is passed to Django's management commands.

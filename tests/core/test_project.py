@@ -1,5 +1,6 @@
 """Project set-up: production settings pass the deployment checks, the CLI, demo data."""
 
+import json
 import os
 import subprocess
 import sys
@@ -51,7 +52,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 def test_cli_help_lists_the_commands(capsys):
     assert cli.main(["--help"]) == 0
     out = capsys.readouterr().out
-    for command in ("serve", "worker", "scheduler", "demo", "createadmin", "audit verify"):
+    for command in ("serve", "worker", "scheduler", "setup", "demo", "createadmin", "audit verify"):
         assert command in out
 
 
@@ -63,6 +64,31 @@ def test_demo_data_is_idempotent():
     assert (User.objects.count(), User.objects.filter(roles__isnull=False).count()) == counts
     held = set(User.objects.values_list("roles__code", flat=True))
     assert set(RoleCode.values) <= held
+
+
+@pytest.mark.django_db
+def test_setup_loads_the_reference_data_and_no_account(capsys):
+    """What a production installation runs after migrate: the registry and the keyword table's
+    seed, idempotent, and nobody to log in with."""
+    from secretariat.cases.models import RoutingKeyword
+    from secretariat.cases.services import ROUTING_KEYWORDS_PATH
+    from secretariat.core.models import Agency
+
+    seeded = sum(
+        len(terms)
+        for terms in json.loads(ROUTING_KEYWORDS_PATH.read_text(encoding="utf-8"))[
+            "agencies"
+        ].values()
+    )
+    call_command("setup")
+    first = capsys.readouterr().out
+    assert "機關名錄：" in first and f"分辦關鍵字（各機關法定職掌）：新增 {seeded} 筆" in first
+    assert Agency.objects.filter(code="sec").exists()
+    assert RoutingKeyword.objects.count() == seeded
+    call_command("setup")
+    again = capsys.readouterr().out
+    assert "新增 0 筆、更新 0 筆" in again and f"新增 0 筆、已有 {seeded} 筆" in again
+    assert not User.objects.exists()
 
 
 @pytest.mark.django_db

@@ -43,14 +43,14 @@ def pending_cases(user) -> list[PendingItem]:
 def register() -> None:
     from secretariat.cases import searchable
     from secretariat.cases.tasks import send_reminders_task
-    from secretariat.core.modules import NavItem, register_demo, register_nav, register_pending
+    from secretariat.core.modules import NavItem, register_nav, register_pending, register_setup
     from secretariat.core.tasks import register_daily
 
     register_nav(NavItem("cases", "分辦列管", "cases:list", order=10, section="cases:"))
     register_pending("cases", "我的案件", pending_cases)
     searchable.register()
     register_daily("cases.reminders", dt.time(8, 0), send_reminders_task.enqueue)
-    register_demo("routing_keywords", "分辦關鍵字（各機關法定職掌）", _seed_keywords)
+    register_setup("routing_keywords", "分辦關鍵字（各機關法定職掌）", _seed_keywords)
 
 
 def _seed_keywords() -> str:

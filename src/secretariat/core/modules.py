@@ -1,5 +1,6 @@
 """Registries through which each domain plugs into the shell: navigation entries, the
-personal dashboard's pending items, and global-search providers. Domains register in their
+personal dashboard's pending items, global-search providers, the reference data of
+`secretariat setup` and the sample records of `secretariat demo`. Domains register in their
 AppConfig.ready(); the shell only reads these lists."""
 
 from __future__ import annotations
@@ -7,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+
+from django.db import transaction
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ NAVIGATION: dict[str, NavItem] = {}
 PENDING: dict[str, Provider] = {}
 SEARCH: dict[str, Provider] = {}
 DEMO: dict[str, Provider] = {}
+SETUP: dict[str, Provider] = {}
 
 
 def register_nav(item: NavItem) -> None:
@@ -69,6 +73,19 @@ def register_pending(key: str, label: str, fn: Callable[[object], Iterable[Pendi
 
 def register_search(key: str, label: str, fn: Callable[[object, str], Iterable[SearchHit]]) -> None:
     SEARCH[key] = Provider(key, label, fn)
+
+
+def register_setup(key: str, label: str, fn: Callable[[], object]) -> None:
+    """Reference data a module loads in `secretariat setup` (and before the demo data): real
+    data every installation needs, such as the agency registry. ``fn`` must be idempotent and
+    return what it did (printed after the label); run in registration order, core first."""
+    SETUP[key] = Provider(key, label, fn)
+
+
+def load_setup() -> list[tuple[str, str]]:
+    """Run every setup provider in one transaction: (label, what it did) per provider."""
+    with transaction.atomic():
+        return [(provider.label, str(provider.fn())) for provider in SETUP.values()]
 
 
 def register_demo(key: str, label: str, fn: Callable[[], object]) -> None:
@@ -90,8 +107,10 @@ def search_all(user, query: str) -> list[tuple[str, list[SearchHit]]]:
 
 
 def register_core() -> None:
-    from secretariat.core import selectors
+    from secretariat.core import registry, selectors
     from secretariat.core.permissions import is_administrator
+
+    register_setup("registry", "機關名錄", registry.load_registry)
 
     register_nav(NavItem("dashboard", "我的待辦", "core:dashboard", order=0))
     register_nav(NavItem("agencies", "機關", "core:agency_list", order=900))

@@ -27,7 +27,9 @@ class Command(BaseCommand):
         )
         home = Agency.objects.filter(code=agency).first()
         if home is None:
-            raise CommandError(f"找不到機關代號 {agency}；請先執行 secretariat demo 或 migrate。")
+            raise CommandError(
+                f"找不到機關代號 {agency}；請先執行 secretariat setup 載入機關名錄。"
+            )
         try:
             person = services.create_person(
                 by=None,

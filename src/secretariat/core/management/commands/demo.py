@@ -1,4 +1,5 @@
-"""Demo data: the agency registry, one account per role, and sample records. Idempotent."""
+"""Demo data: the reference data of `setup` (the agency registry …), one account per role, and
+sample records. Idempotent."""
 
 import datetime as dt
 
@@ -29,12 +30,12 @@ DEMO_PEOPLE = [
 
 
 class Command(BaseCommand):
-    help = "載入示範資料（機關名錄、各角色示範帳號、範例行事曆調整）；可重複執行。"
+    help = "載入示範資料（基本資料、各角色示範帳號、範例行事曆調整與各模組範例）；可重複執行。"
 
     @transaction.atomic
     def handle(self, *args, **options):
-        result = registry.load_registry()
-        self.stdout.write(f"機關名錄：{result}")
+        for label, result in modules.load_setup():
+            self.stdout.write(f"{label}：{result}")
         created = 0
         for username, name, agency_name, unit_name, title, roles in DEMO_PEOPLE:
             if User.objects.filter(username=username).exists():
