@@ -73,8 +73,8 @@ def training_examples() -> list[Example]:
 def keyword_priors() -> list[Prior]:
     """The routing keyword table (分辦關鍵字: each agency's statutory duty terms as seeded, and
     whatever administrators added) as training-only cases: 「社會救助」 is a case of 社會局 at
-    the keyword's weight. It teaches the model what the history has not shown yet — a duty no
-    routed case has touched, an agency nobody has routed to."""
+    the keyword's weight. It teaches the model duties the history has not shown yet; keywords
+    of agencies the history has no case of are left out by ``learning.usable_priors``."""
     today = timezone.localdate()
     return [Prior(k, code, w) for k, code, w in case_selectors.routing_keywords(today)]
 

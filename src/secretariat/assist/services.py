@@ -33,8 +33,8 @@ def _require_administrator(by) -> None:
 def train_model(*, by=None, trigger: str = Trigger.COMMAND, activate: bool = True) -> TrainedModel:
     """Train a new version on every routed case's final lead agency (feedback-weighted) and the
     routing keyword table (training-only cases), store it with its held-out evaluation and, by
-    default, put it in use. Training runs before the
-    transaction: it takes seconds to a minute and must not hold the database's write lock."""
+    default, put it in use. Training runs before the transaction: it takes seconds to a minute
+    and must not hold the database's write lock."""
     _require_administrator(by)
     examples = selectors.training_examples()
     agencies = {e.agency for e in examples}
