@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from secretariat.cases import kinds
 from secretariat.cases import services as case_services
-from secretariat.cases.models import AssignmentRole, AssignmentStatus, Case, Channel
+from secretariat.cases.models import AssignmentRole, AssignmentStatus, Case, Channel, Requester
 from secretariat.cases.services import ImportedCase, ImportedPart
 from secretariat.core import audit, importing, roc, workdays
 from secretariat.core.audit import Audited
@@ -37,6 +37,11 @@ REPLIED = "回復日期"
 CLOSED = "結案日期"
 
 MAX_NUMBER = Case._meta.get_field("number").max_length
+# The requester's fields and their lengths, for the kinds that import a requester.
+REQUESTER_LIMITS = {
+    field: Requester._meta.get_field(field).max_length
+    for field in ("name", "email", "phone", "address")
+}
 MAX_SUBJECT = Case._meta.get_field("subject").max_length
 # Existing cases are looked up this many numbers per query.
 LOOKUP_CHUNK = 500

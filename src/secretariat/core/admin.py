@@ -10,6 +10,7 @@ from secretariat.core.models import (
     ApiToken,
     AuditEntry,
     CalendarAdjustment,
+    Contractor,
     ImportRun,
     IndicatorTarget,
     ReportGroup,
@@ -44,6 +45,21 @@ class UnitAdmin(admin.ModelAdmin):
     list_filter = ("agency",)
 
 
+@admin.register(Contractor)
+class ContractorAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "agency",
+        "unit",
+        "contact_name",
+        "phone",
+        "contract_until",
+        "is_active",
+    )
+    list_filter = ("agency", "is_active")
+    search_fields = ("name", "contact_name")
+
+
 @admin.register(User)
 class PersonAdmin(UserAdmin):
     list_display = (
@@ -66,6 +82,7 @@ class PersonAdmin(UserAdmin):
                     "display_name",
                     "agency",
                     "unit",
+                    "contractor",
                     "job_title",
                     "phone",
                     "roles",

@@ -11,7 +11,45 @@ from django.utils import timezone
 
 from secretariat.core import roc
 from secretariat.core.auth import AccountLocked
+from secretariat.core.errors import DomainError
 from secretariat.core.models import DayKind
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the services check each one's type and size."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
+
+
+def required_text(label: str, rows: int = 4) -> forms.CharField:
+    # The service says what is missing (one place for the rule), so the field itself is not
+    # required; aria-required tells assistive technology that it is.
+    return forms.CharField(
+        label=label,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": rows, "aria-required": "true"}),
+    )
+
+
+class DomainErrorForm(forms.Form):
+    """A form that shows a service's DomainError beside the fields it names."""
+
+    def add_domain_error(self, error: DomainError) -> None:
+        placed = False
+        for field, messages in error.fields.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+                placed = True
+        if not placed:
+            self.add_error(None, error.message)
 
 
 class RocDateField(forms.DateField):

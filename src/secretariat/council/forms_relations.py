@@ -9,9 +9,8 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from secretariat.cases.forms import DomainErrorForm
 from secretariat.core import roc
-from secretariat.core.forms import AgencyChoiceField, RocDateField
+from secretariat.core.forms import AgencyChoiceField, DomainErrorForm, RocDateField
 from secretariat.core.models import Agency
 from secretariat.council.models import (
     Attendance,

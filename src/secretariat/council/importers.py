@@ -31,7 +31,6 @@ from secretariat.cases.importers import (
     CaseImporter,
     CaseRecord,
 )
-from secretariat.cases.models import Case
 from secretariat.core import importing, roc
 from secretariat.core.importing import Column, Plan, Problems, Row
 from secretariat.council import kinds
@@ -438,7 +437,7 @@ class CouncilQuestionImporter(CouncilImporter):
                 plan.new.append(record)
         return plan
 
-    def own_values(self, case: Case) -> dict[str, Any]:
+    def own_values(self, case) -> dict[str, Any]:
         return {COUNCILLOR: self.names.get(case.pk)}
 
     def write(self, plan: Plan, *, by) -> None:
@@ -508,7 +507,7 @@ class DataRequestImporter(CouncilImporter):
             record.row, record.case, record.due_given, own, councillors=[councillor]
         )
 
-    def own_values(self, case: Case) -> dict[str, Any]:
+    def own_values(self, case) -> dict[str, Any]:
         request = getattr(case, "data_request", None)
         if request is None:
             return {}
@@ -518,7 +517,7 @@ class DataRequestImporter(CouncilImporter):
             CUSTOM_DUE: request.custom_due_on,
         }
 
-    def own_record(self, case: Case, record: CouncilRecord) -> DataRequest:
+    def own_record(self, case, record: CouncilRecord) -> DataRequest:
         return DataRequest(
             case=case,
             councillor=record.councillors[0],
@@ -568,13 +567,13 @@ class ServiceCaseImporter(CouncilImporter):
             record.row, record.case, record.due_given, own, councillors=[councillor]
         )
 
-    def own_values(self, case: Case) -> dict[str, Any]:
+    def own_values(self, case) -> dict[str, Any]:
         service = getattr(case, "service_case", None)
         if service is None:
             return {}
         return {COUNCILLOR: service.councillor.name, GRADE: service.grade}
 
-    def own_record(self, case: Case, record: CouncilRecord) -> ServiceCase:
+    def own_record(self, case, record: CouncilRecord) -> ServiceCase:
         return ServiceCase(case=case, councillor=record.councillors[0], grade=record.own[GRADE])
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from secretariat.cases.models import ACTIVE_ASSIGNMENT
+from secretariat.cases.selectors import ACTIVE_ASSIGNMENT
 from secretariat.core import errors, roc
 from secretariat.core.errors import DomainError
 from secretariat.core.models import Agency

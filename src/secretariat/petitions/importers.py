@@ -19,10 +19,11 @@ from secretariat.cases.importers import (
     COLUMN_SUBJECT,
     LEAD,
     RECEIVED,
+    REQUESTER_LIMITS,
     CaseImporter,
     CaseRecord,
 )
-from secretariat.cases.models import Case, Channel, Requester
+from secretariat.cases.selectors import Channel
 from secretariat.core import importing
 from secretariat.core.importing import Column, Problems, Row
 from secretariat.petitions.catalogue import CATEGORIES, DEFAULT_CATEGORY
@@ -121,7 +122,7 @@ class PetitionImporter(CaseImporter):
         if not any(values.values()):
             return None
         for column, field in REQUESTER_COLUMNS.items():
-            limit = Requester._meta.get_field(field).max_length
+            limit = REQUESTER_LIMITS[field]
             if len(values[field]) > limit:
                 problems.add(row.number, column, f"最長 {limit} 字。")
         if not values["name"]:
@@ -133,11 +134,11 @@ class PetitionImporter(CaseImporter):
                 problems.add(row.number, "陳情人電子郵件", "電子郵件格式不正確。")
         return values
 
-    def own_values(self, case: Case) -> dict[str, Any]:
+    def own_values(self, case) -> dict[str, Any]:
         petition = getattr(case, "petition", None)
         return {CATEGORY: petition.category if petition else None}
 
-    def own_record(self, case: Case, record: CaseRecord) -> Petition:
+    def own_record(self, case, record: CaseRecord) -> Petition:
         # The citizen's password of the old system cannot be carried over: an unusable hash
         # (cheap, unlike hashing a random one a thousand times) keeps the status page closed.
         return Petition(case=case, category=record.own[CATEGORY], password_hash=make_password(None))
