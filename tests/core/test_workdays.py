@@ -410,3 +410,20 @@ def test_calendar_note():
     # A count that runs past the end of the calendar gets the note too.
     assert workdays.calendar_note(last, last + dt.timedelta(days=20)) is not None
     assert workdays.calendar_note(D(1999, 3, 1)).startswith("94年以前")
+
+
+def test_the_calendar_page_and_calculator_show_the_note(client, admin):
+    client.force_login(admin)
+    with pytest.warns(workdays.CalendarWarning):
+        page = client.get("/calendar/", {"year": 2005, "month": 3}).content.decode()
+    assert "94年以前的辦公日曆表未收錄" in page
+    assert (
+        "calendar-note" not in client.get("/calendar/", {"year": 2017, "month": 1}).content.decode()
+    )
+    result = client.get("/calendar/calculate/", {"start": "106/01/25", "days": 6}).content.decode()
+    assert "106年2月8日" in result and "calendar-note" not in result
+    with pytest.warns(workdays.CalendarWarning):
+        result = client.get(
+            "/calendar/calculate/", {"start": "116/12/28", "days": 6}
+        ).content.decode()
+    assert "117年以後的辦公日曆表尚未收錄" in result
