@@ -185,6 +185,10 @@ TIME_ZONE = "Asia/Taipei"
 USE_I18N = True
 USE_TZ = True
 CALENDAR_CITY = os.environ.get("CALENDAR_CITY", "臺北市")
+# Office hours counted by deadlines in working hours (core.workdays, docs/calendar.md); a
+# break, e.g. ("12:30", "13:30"), is left out of the count. No break: the lunch hour counts.
+OFFICE_HOURS = ("08:30", "17:30")
+OFFICE_BREAK = None
 
 # --- Cases and petitions (docs/cases.md, docs/petitions.md) -------------------------------------
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")  # absolute links in e-mails to citizens

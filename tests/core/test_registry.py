@@ -187,7 +187,9 @@ def test_a_reload_puts_changed_values_back(registry):
     labor.short_name = "勞局"
     labor.save()
     AgencyName.objects.filter(agency=labor).delete()
-    AgencyName.objects.create(agency=labor, name="多餘", short_name="多餘")
+    AgencyName.objects.create(
+        agency=labor, name="多餘", short_name="多餘", valid_from=dt.date(1990, 1, 1)
+    )
     result = load_registry()
     assert (result.updated, result.created, result.deleted) == (1, 1, 1)
     labor.refresh_from_db()

@@ -382,6 +382,22 @@ def test_format_datetime():
     )
 
 
+def test_format_deadline():
+    assert roc.format_deadline(dt.date(2026, 12, 7)) == "115年12月7日"
+    moment = dt.datetime(2026, 12, 7, 7, 30, tzinfo=dt.UTC)  # 15:30 in Taipei
+    assert roc.format_deadline(moment) == "115年12月7日下午3時30分"
+    assert roc.format_deadline(dt.datetime(2026, 12, 7, 17, 30)) == "115年12月7日下午5時30分"
+
+
+def test_roc_datetime_filter_shows_deadlines_of_either_kind():
+    from django.template import engines
+
+    template = engines["django"].from_string("{{ due|roc_datetime }}")
+    assert template.render({"due": dt.date(2026, 12, 7)}) == "115年12月7日"
+    moment = dt.datetime(2026, 12, 7, 7, 30, tzinfo=dt.UTC)
+    assert template.render({"due": moment}) == "115年12月7日下午3時30分"
+
+
 # ---------------------------------------------------------------- counts and amounts
 
 

@@ -3,6 +3,8 @@ Every model here is Audited, so changes made in the admin land in the audit trai
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from secretariat.core.models import (
     Agency,
@@ -14,6 +16,7 @@ from secretariat.core.models import (
     ImportRun,
     IndicatorTarget,
     ReportGroup,
+    ReportGroupMembership,
     Role,
     Unit,
     User,
@@ -23,20 +26,78 @@ from secretariat.core.models import (
 class AgencyNameInline(admin.TabularInline):
     model = AgencyName
     extra = 0
+    fields = ("name", "short_name", "valid_from", "valid_to", "source", "verified")
+
+
+# Fields whose change in the admin is a correction of the agency's dated history.
+HISTORY_FIELDS = ("established_on", "abolished_on", "dates_source", "dates_verified")
 
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ("name", "short_name", "kind", "parent", "established_on", "abolished_on")
-    list_filter = ("kind",)
+    list_display = (
+        "name",
+        "short_name",
+        "kind",
+        "parent",
+        "established_on",
+        "abolished_on",
+        "dates_verified",
+        "history_corrected",
+    )
+    list_filter = ("kind", "dates_verified", "history_corrected", "name_history__verified")
     search_fields = ("name", "short_name", "code", "name_history__name", "name_history__short_name")
     inlines = [AgencyNameInline]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """A correction of dates, sources or names made here must survive the next registry
+        load: mark the agency's history as corrected (the loader then leaves it alone)."""
+        super().save_related(request, form, formsets, change)
+        agency = form.instance
+        corrected = any(name in form.changed_data for name in HISTORY_FIELDS) or any(
+            formset.has_changed() for formset in formsets if formset.model is AgencyName
+        )
+        if (
+            corrected
+            and not agency.history_corrected
+            and "history_corrected" not in (form.changed_data)
+        ):
+            agency.history_corrected = True
+            agency.save(update_fields=["history_corrected"])
+
+
+class MembershipFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        """Two periods of the same agency in one group may not overlap (the rows are checked
+        together, so new rows in the same form are compared too)."""
+        super().clean()
+        kept = [
+            form.instance
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.instance.agency_id is not None
+        ]
+        for position, row in enumerate(kept):
+            for other in kept[position + 1 :]:
+                if row.agency_id == other.agency_id and row.overlaps(other):
+                    raise ValidationError(
+                        f"{row.agency.short_name}的兩段成員期間重疊，請調整起訖日期。"
+                    )
+
+
+class ReportGroupMembershipInline(admin.TabularInline):
+    model = ReportGroupMembership
+    formset = MembershipFormSet
+    extra = 0
+    fields = ("agency", "valid_from", "valid_to")
+    autocomplete_fields = ("agency",)
 
 
 @admin.register(ReportGroup)
 class ReportGroupAdmin(admin.ModelAdmin):
     list_display = ("label", "code", "sort_order")
-    filter_horizontal = ("members",)
+    inlines = [ReportGroupMembershipInline]
 
 
 @admin.register(Unit)

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from secretariat.core.audit import Audited
+from secretariat.core.roc import format_date
 
 
 class AgencyKind(models.TextChoices):
@@ -50,6 +51,19 @@ class Agency(Audited):
     )
     established_on = models.DateField("成立日期", null=True, blank=True)
     abolished_on = models.DateField("裁撤日期", null=True, blank=True)
+    dates_source = models.CharField(
+        "成立／裁撤日期出處",
+        max_length=300,
+        blank=True,
+        help_text="組織規程或自治條例的發布、修正，或公報、機關沿革的出處。",
+    )
+    dates_verified = models.BooleanField("成立／裁撤日期已查證", default=False)
+    history_corrected = models.BooleanField(
+        "沿革由管理者校正",
+        default=False,
+        help_text="勾選時，重新載入機關名錄不會改動此機關的成立、裁撤日期與名稱沿革。"
+        "在管理介面修改這些資料時會自動勾選；取消勾選則下次載入以名錄檔為準。",
+    )
     email = models.EmailField("聯絡信箱", blank=True)
     phone = models.CharField("聯絡電話", max_length=40, blank=True)
     sort_order = models.PositiveIntegerField("排序", default=0)
@@ -98,6 +112,13 @@ class AgencyName(Audited):
     short_name = models.CharField("簡稱", max_length=40)
     valid_from = models.DateField("起始日期", null=True, blank=True)
     valid_to = models.DateField("截止日期（不含）", null=True, blank=True)
+    source = models.CharField(
+        "出處",
+        max_length=300,
+        blank=True,
+        help_text="日期的依據：組織規程或自治條例的修正、公報文號、機關沿革等。",
+    )
+    verified = models.BooleanField("日期已查證", default=False)
 
     class Meta:
         verbose_name = "機關名稱沿革"
@@ -123,11 +144,18 @@ class AgencyName(Audited):
 
 class ReportGroup(Audited):
     """A report grouping rule: the agencies counted together under one row label, e.g.
-    「民政局（含區公所）」 = 民政局 + the 12 district offices. Editable by administrators."""
+    「民政局（含區公所）」 = 民政局 + the 12 district offices. Editable by administrators.
+    Membership is dated (:class:`ReportGroupMembership`): a report labels a record by the
+    membership in force on the record's date."""
 
     code = models.SlugField("代號", max_length=40, unique=True)
     label = models.CharField("報表列名", max_length=60)
-    members = models.ManyToManyField(Agency, verbose_name="包含機關", related_name="report_groups")
+    members = models.ManyToManyField(
+        Agency,
+        verbose_name="包含機關",
+        related_name="report_groups",
+        through="ReportGroupMembership",
+    )
     sort_order = models.PositiveIntegerField("排序", default=0)
 
     class Meta:
@@ -137,6 +165,62 @@ class ReportGroup(Audited):
 
     def __str__(self) -> str:
         return self.label
+
+
+class ReportGroupMembership(Audited):
+    """An agency counted under a report group for a period (報表合併列成員), e.g. a district
+    office under 「民政局（含區公所）」. ``valid_to`` is the first day it no longer applies;
+    empty dates mean no limit."""
+
+    group = models.ForeignKey(
+        ReportGroup, verbose_name="報表合併列", on_delete=models.CASCADE, related_name="memberships"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name="機關", on_delete=models.CASCADE, related_name="report_memberships"
+    )
+    valid_from = models.DateField("起始日期", null=True, blank=True)
+    valid_to = models.DateField("截止日期（不含）", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "報表合併列成員"
+        verbose_name_plural = "報表合併列成員"
+        ordering = ["group", "agency", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
+                name="reportgroupmembership_valid_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group.label}：{self.agency.short_name}"
+
+    def covers(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day < self.valid_to
+        )
+
+    @property
+    def period(self) -> str:
+        """The period in words, last day inclusive: 「113年1月1日起」, 「至113年6月30日」,
+        「113年1月1日至113年6月30日」; empty when unlimited."""
+        begin = format_date(self.valid_from) if self.valid_from else ""
+        end = format_date(self.valid_to - dt.timedelta(days=1)) if self.valid_to else ""
+        if begin and end:
+            return f"{begin}至{end}"
+        return f"{begin}起" if begin else (f"至{end}" if end else "")
+
+    def overlaps(self, other: ReportGroupMembership) -> bool:
+        """Whether the two periods share a day (both open-ended where a date is empty)."""
+        starts_before_other_ends = (
+            self.valid_from is None or other.valid_to is None or self.valid_from < other.valid_to
+        )
+        ends_after_other_starts = (
+            self.valid_to is None or other.valid_from is None or other.valid_from < self.valid_to
+        )
+        return starts_before_other_ends and ends_after_other_starts
 
 
 class Unit(Audited):

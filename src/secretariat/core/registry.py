@@ -14,22 +14,29 @@ import json
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from secretariat.core import audit, services
+from secretariat.core import audit, roc, services
 from secretariat.core.errors import DomainError
 from secretariat.core.models import Agency, AgencyKind, AgencyName, ReportGroup
+
+# What a caller prefetches on agencies before labelling many report rows with report_label /
+# report_order: Agency.objects.prefetch_related(*REPORT_PREFETCH) (then no query per call).
+REPORT_PREFETCH = ("name_history", "report_memberships__group")
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "agencies.json"
 
 # Optional agency keys: when a file entry leaves them out, the value in the database (e.g. a
 # phone number an administrator entered) is kept rather than blanked.
 _OPTIONAL_FIELDS = ("email", "phone")
+# The agency's dated history: left alone by a load once an administrator corrected it.
+_HISTORY_FIELDS = ("established_on", "abolished_on", "dates_source", "dates_verified")
 
 
 @dataclass
@@ -40,16 +47,21 @@ class RegistryResult:
     updated: int = 0
     unchanged: int = 0
     deleted: int = 0
+    # Codes of agencies whose history administrators corrected (not synced from the file).
+    kept: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         return bool(self.created or self.updated or self.deleted)
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"新增 {self.created} 筆、更新 {self.updated} 筆、"
             f"未變更 {self.unchanged} 筆、刪除 {self.deleted} 筆"
         )
+        if self.kept:
+            text += f"；{len(self.kept)} 個機關的沿革經管理者校正，未依檔案更新（{'、'.join(self.kept)}）"
+        return text
 
 
 # --- Loading -----------------------------------------------------------------------------------
@@ -66,6 +78,20 @@ def _date(value: Any, where: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError) as error:
         raise _invalid(f"{where} 的日期「{value}」不是 YYYY-MM-DD 格式。") from error
+
+
+def _flag(value: Any, where: str) -> bool:
+    if value in (None, False, True):
+        return bool(value)
+    raise _invalid(f"{where} 的 verified 必須是 true 或 false。")
+
+
+def _text(value: Any, where: str) -> str:
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str):
+        raise _invalid(f"{where} 的 source 必須是文字。")
+    return value.strip()
 
 
 def _clean(instance, where: str, exclude: Iterable[str] = ()) -> None:
@@ -110,6 +136,8 @@ def _parse_agencies(raw: list[dict[str, Any]], known_codes: set[str]) -> list[di
             "parent": item.get("parent") or None,
             "established_on": _date(item.get("established_on"), where),
             "abolished_on": _date(item.get("abolished_on"), where),
+            "dates_source": _text(item.get("dates_source"), where),
+            "dates_verified": _flag(item.get("dates_verified"), where),
             "sort_order": int(item.get("sort_order") or 0),
             "optional": {key: item[key] or "" for key in _OPTIONAL_FIELDS if key in item},
             "history": [],
@@ -133,6 +161,8 @@ def _parse_agencies(raw: list[dict[str, Any]], known_codes: set[str]) -> list[di
                     "short_name": raw_name["short_name"],
                     "valid_from": valid_from,
                     "valid_to": valid_to,
+                    "source": _text(raw_name.get("source"), name_where),
+                    "verified": _flag(raw_name.get("verified"), name_where),
                 }
             )
         by_code[code] = entry
@@ -173,11 +203,16 @@ def _sync_agency(
         "parent_id": parent.pk if parent else None,
         "established_on": entry["established_on"],
         "abolished_on": entry["abolished_on"],
+        "dates_source": entry["dates_source"],
+        "dates_verified": entry["dates_verified"],
         "sort_order": entry["sort_order"],
         **entry["optional"],
     }
     where = f"機關 {entry['code']}"
     agency = agencies.get(entry["code"])
+    if agency is not None and agency.history_corrected:
+        for name in _HISTORY_FIELDS:
+            values.pop(name)
     if agency is None:
         agency = Agency(code=entry["code"], **values)
         _clean(agency, where)
@@ -234,6 +269,26 @@ def _sync_history(
         result.deleted += 1
 
 
+def _parse_members(
+    item: dict[str, Any], code: str, agencies: dict[str, Agency]
+) -> list[services.GroupMember]:
+    """A group's ``members``: agency codes (no time limit) or objects with ``agency``,
+    ``valid_from`` and ``valid_to`` (exclusive)."""
+    members = []
+    for number, raw in enumerate(item.get("members") or [], start=1):
+        where = f"報表合併列 {code} 的第 {number} 個成員"
+        entry = raw if isinstance(raw, dict) else {"agency": raw}
+        agency = agencies.get(entry.get("agency"))
+        if agency is None:
+            raise _invalid(f"{where}（{entry.get('agency')}）不存在。")
+        valid_from = _date(entry.get("valid_from"), where)
+        valid_to = _date(entry.get("valid_to"), where)
+        if valid_from and valid_to and valid_to <= valid_from:
+            raise _invalid(f"{where} 的 valid_to 必須晚於 valid_from。")
+        members.append(services.GroupMember(agency, valid_from, valid_to))
+    return members
+
+
 def _sync_groups(
     raw: list[dict[str, Any]],
     agencies: dict[str, Agency],
@@ -242,22 +297,20 @@ def _sync_groups(
     by,
     replace_groups: bool,
 ) -> None:
-    existing = {g.code: g for g in ReportGroup.objects.prefetch_related("members")}
+    existing = {g.code: g for g in ReportGroup.objects.prefetch_related("memberships")}
     for position, item in enumerate(raw, start=1):
         code, label = item.get("code"), item.get("label")
         if not code or not label:
             raise _invalid(f"第 {position} 筆報表合併列缺少 code 或 label。")
-        missing = [c for c in item.get("members") or [] if c not in agencies]
-        if missing:
-            raise _invalid(f"報表合併列 {code} 的成員 {'、'.join(missing)} 不存在。")
-        members = [agencies[c] for c in item.get("members") or []]
+        members = _parse_members(item, code, agencies)
         sort_order = int(item.get("sort_order") or 0)
         group = existing.get(code)
         if group is not None:
             same = (
                 group.label == label
                 and group.sort_order == sort_order
-                and {m.pk for m in group.members.all()} == {m.pk for m in members}
+                and {(m.agency_id, m.valid_from, m.valid_to) for m in group.memberships.all()}
+                == {(m.agency.pk, m.valid_from, m.valid_to) for m in members}
             )
             # Administrators own groups once they exist; only an explicit request
             # (replace_groups) puts the file's definition back over their edits.
@@ -279,6 +332,8 @@ def load_registry(
     """Create or update the agencies in ``path`` (default: the bundled real registry) by code,
     make each one's name history match the file, and create the file's report groups that do
     not exist yet (with ``replace_groups`` also reset existing ones to the file's definition).
+    An agency whose history administrators corrected (``history_corrected``) keeps its dates,
+    their sources and its name history; ``RegistryResult.kept`` lists such agencies.
 
     Idempotent: a record is saved only when a value differs, so a second load writes no audit
     entries. Agencies in the database but not in the file are left alone. One transaction;
@@ -295,6 +350,9 @@ def load_registry(
             names_by_agency[row.agency_id].append(row)
         for entry in ordered:
             agency = _sync_agency(entry, agencies, result)
+            if agency.history_corrected:
+                result.kept.append(agency.code)
+                continue
             _sync_history(agency, entry["history"], names_by_agency.get(agency.pk, []), result)
         _sync_groups(
             data.get("report_groups") or [],
@@ -428,21 +486,63 @@ def agency_by_name(text: str, on: dt.date | None = None) -> Agency | None:
 
 
 def report_label(agency: Agency, on: dt.date) -> str:
-    """The row label an agency is reported under on ``on``: its report group's label (e.g.
-    「民政局（含區公所）」 for a district office), else its short name in force that day."""
-    group = _report_group(agency)
+    """The row label an agency is reported under on ``on``: the label of its report group in
+    force that day (e.g. 「民政局（含區公所）」 for a district office), else its short name in
+    force that day. Prefetch :data:`REPORT_PREFETCH` when labelling many rows."""
+    group = _report_group(agency, on)
     return group.label if group is not None else agency.short_name_on(on)
 
 
-def report_order(agency: Agency) -> int:
-    """Where the agency's row goes among rows with equal figures: its report group's place,
-    else its own place in the registry."""
-    group = _report_group(agency)
+def report_order(agency: Agency, on: dt.date | None = None) -> int:
+    """Where the agency's row goes among rows with equal figures: the place of its report
+    group in force on ``on`` (default today), else its own place in the registry."""
+    group = _report_group(agency, on)
     return group.sort_order if group is not None else agency.sort_order
 
 
-def _report_group(agency: Agency):
-    # .all() and sorting here, not order_by(): a prefetch of report_groups then serves
-    # every call (statistics label thousands of rows).
-    groups = sorted(agency.report_groups.all(), key=lambda group: (group.sort_order, group.code))
+def report_label_changes_within(agency: Agency, start: dt.date, end: dt.date) -> bool:
+    """Whether the agency's report label may differ between days of ``start`` .. ``end``: it
+    was renamed, or joined or left a report group, on a day after ``start`` up to ``end``.
+    Only such agencies need their records labelled day by day in a report of the period."""
+    if agency.renamed_within(start, end):
+        return True
+    return any(
+        (m.valid_from is not None and start < m.valid_from <= end)
+        or (m.valid_to is not None and start < m.valid_to <= end)
+        for m in agency.report_memberships.all()
+    )
+
+
+def _report_group(agency: Agency, on: dt.date | None):
+    day = on if on is not None else timezone.localdate()
+    # .all() and filtering here, not a filtered query: a prefetch (REPORT_PREFETCH) then
+    # serves every call (statistics label thousands of rows).
+    groups = [m.group for m in agency.report_memberships.all() if m.covers(day)]
+    groups.sort(key=lambda group: (group.sort_order, group.code))
     return groups[0] if groups else None
+
+
+# --- Agencies in force ---------------------------------------------------------------------
+
+
+def agency_in_force_on(agency: Agency, day: dt.date) -> bool:
+    """Whether the agency existed on ``day``: established on or before it (or no date known),
+    not yet abolished. The same rule as ``Agency.objects.in_force_on(day)`` in SQL."""
+    established, abolished = agency.established_on, agency.abolished_on
+    return (established is None or established <= day) and (abolished is None or day < abolished)
+
+
+def agency_not_in_force_message(
+    agency: Agency, day: dt.date, *, record: str = "案件"
+) -> str | None:
+    """The zh-Hant reason ``agency`` cannot be used for a ``record`` dated ``day``, e.g.
+    「臺北市政府青年局於113年6月1日成立，不能用於113年5月3日的案件。」; None when it is
+    in force that day. The name is the one the agency carried at the boundary."""
+    if agency_in_force_on(agency, day):
+        return None
+    on = roc.format_date(day)
+    if agency.established_on is not None and day < agency.established_on:
+        name = agency.names_on(agency.established_on)[0]
+        return f"{name}於{roc.format_date(agency.established_on)}成立，不能用於{on}的{record}。"
+    name = agency.names_on(agency.abolished_on - dt.timedelta(days=1))[0]
+    return f"{name}已於{roc.format_date(agency.abolished_on)}裁撤，不能用於{on}的{record}。"

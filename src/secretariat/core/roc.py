@@ -294,6 +294,14 @@ def format_datetime(dt_: dt.datetime) -> str:
     return format_date(local, "short") + format_time(local.time())
 
 
+def format_deadline(value: dt.date | dt.datetime) -> str:
+    """A deadline as it is written in a 公文: a date as 115年12月7日, a moment (a deadline in
+    working hours) as 115年12月7日下午3時30分 in Taipei time (see :func:`format_datetime`)."""
+    if isinstance(value, dt.datetime):
+        return format_datetime(value)
+    return format_date(value, "short")
+
+
 # ---------------------------------------------------------------- numbers
 
 Number = int | Decimal | float

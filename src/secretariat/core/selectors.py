@@ -8,13 +8,14 @@ from django.urls import reverse
 from secretariat.core.models import Agency, AuditEntry, Notification, User
 from secretariat.core.modules import PendingItem, SearchHit
 from secretariat.core.permissions import is_administrator, scope_to_agency, sees_all_agencies
+from secretariat.core.registry import REPORT_PREFETCH
 
 SEARCH_LIMIT = 20
 
 
 def agencies() -> QuerySet[Agency]:
     """The agency registry is public within the city government: every signed-in person sees it."""
-    return Agency.objects.select_related("parent").prefetch_related("name_history", "report_groups")
+    return Agency.objects.select_related("parent").prefetch_related(*REPORT_PREFETCH)
 
 
 def people_for(user, **filters) -> QuerySet[User]:

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from secretariat.core.models import (
     DayKind,
     Notification,
     ReportGroup,
+    ReportGroupMembership,
     Role,
     RoleCode,
     Unit,
@@ -193,23 +195,73 @@ def unlock_account(person: User, *, by) -> None:
 # --- Agencies and report groups --------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class GroupMember:
+    """An agency in a report group for a period (``valid_to`` exclusive; None: no limit)."""
+
+    agency: Agency
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+
 @transaction.atomic
 def set_report_group(
-    *, by, code: str, label: str, members: Iterable[Agency], sort_order: int = 0
+    *,
+    by,
+    code: str,
+    label: str,
+    members: Iterable[Agency | GroupMember],
+    sort_order: int = 0,
 ) -> ReportGroup:
-    """Create or change a report grouping rule (e.g. 民政局（含區公所）)."""
+    """Create or change a report grouping rule (e.g. 民政局（含區公所）). ``members`` are
+    agencies (members without a time limit) or :class:`GroupMember` periods; the group's
+    memberships become exactly these, each added, changed or removed row audited."""
     _require(by is None or is_administrator(by))
     group = ReportGroup.objects.filter(code=code).first() or ReportGroup(code=code)
     group.label, group.sort_order = label, sort_order
     _full_clean(group)
     group.save()
-    members = list(members)
-    if not members:
+    wanted = [m if isinstance(m, GroupMember) else GroupMember(m) for m in members]
+    if not wanted:
         raise DomainError(
             "empty_group", "報表合併列至少要包含一個機關。", {"members": ["至少要包含一個機關。"]}
         )
-    group.members.set(members)
+    _sync_memberships(group, wanted)
     return group
+
+
+def _sync_memberships(group: ReportGroup, wanted: list[GroupMember]) -> None:
+    """Make the group's membership rows equal ``wanted``, matching rows by (agency, valid_from)
+    so an unchanged period is not rewritten."""
+    rows = [
+        ReportGroupMembership(
+            group=group, agency=m.agency, valid_from=m.valid_from, valid_to=m.valid_to
+        )
+        for m in wanted
+    ]
+    for position, row in enumerate(rows):
+        if row.valid_from and row.valid_to and row.valid_to <= row.valid_from:
+            raise DomainError(
+                "invalid_period",
+                f"{row.agency.short_name}的成員期間截止日期必須晚於起始日期。",
+                {"members": ["截止日期必須晚於起始日期。"]},
+            )
+        if any(row.agency.pk == o.agency.pk and row.overlaps(o) for o in rows[position + 1 :]):
+            raise DomainError(
+                "overlapping_periods",
+                f"{row.agency.short_name}在報表合併列「{group.label}」的兩段成員期間重疊。",
+                {"members": ["同一機關的成員期間不可重疊。"]},
+            )
+    existing = {(m.agency_id, m.valid_from): m for m in group.memberships.all()}
+    for row in rows:
+        current = existing.pop((row.agency.pk, row.valid_from), None)
+        if current is None:
+            row.save()
+        elif current.valid_to != row.valid_to:
+            current.valid_to = row.valid_to
+            current.save()
+    for stale in existing.values():
+        stale.delete()
 
 
 # --- Calendar ---------------------------------------------------------------------------------

@@ -147,6 +147,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('core:calendar')}?year={first.year}&month={first.month}")
     context = {
         "month": workdays.month_view(first.year, first.month),
+        "calendar_note": workdays.calendar_note(first),
         "first": first,
         "prev": (first - dt.timedelta(days=1)).replace(day=1),
         "next": (first + dt.timedelta(days=32)).replace(day=1),
@@ -164,10 +165,12 @@ def workday_calculator(request: HttpRequest) -> HttpResponse:
     result = None
     if form.is_valid():
         start, days, end = (form.cleaned_data[k] for k in ("start", "days", "end"))
-        result = {"due": workdays.add_working_days(start, days), "days": days, "start": start}
+        due = workdays.add_working_days(start, days)
+        result = {"due": due, "days": days, "start": start}
         if end:
             result["between"] = workdays.working_days_between(start, end)
             result["end"] = end
+        result["note"] = workdays.calendar_note(min(start, end or start), max(due, end or due))
     return render(request, "core/_workday_result.html", {"form": form, "result": result})
 
 

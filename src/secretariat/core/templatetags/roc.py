@@ -51,9 +51,7 @@ def roc_datetime(value) -> str:
     if value in (None, ""):
         return ""
     try:
-        if isinstance(value, dt.datetime):
-            return roc.format_datetime(_local(value))
-        return roc.format_date(value)
+        return roc.format_deadline(_local(value))
     except (TypeError, AttributeError, ValueError):
         return str(value)
 
