@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0003_open_part_indexes"),
-        ("core", "0005_contractors"),
+        ("core", "0006_contractors"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

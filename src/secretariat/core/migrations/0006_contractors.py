@@ -16,7 +16,7 @@ def remove_contractor_role(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0004_importrun"),
+        ("core", "0005_dated_agency_history"),
     ]
 
     operations = [
