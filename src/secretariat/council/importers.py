@@ -21,6 +21,8 @@ from secretariat.cases.importers import (
     COLUMN_BODY,
     COLUMN_CLOSED,
     COLUMN_DUE,
+    COLUMN_EXTENSIONS,
+    COLUMN_MOVES,
     COLUMN_NUMBER,
     COLUMN_ROUTED,
     COLUMN_SUBJECT,
@@ -312,6 +314,8 @@ class CouncilQuestionImporter(CouncilImporter):
         COLUMN_ROUTED,
         COLUMN_DUE,
         COLUMN_REPLIED,
+        COLUMN_MOVES,
+        COLUMN_EXTENSIONS,
         COLUMN_CLOSED,
     )
 
@@ -478,6 +482,8 @@ class DataRequestImporter(CouncilImporter):
         Column(OWNER, True, "資料權管機關：全銜、簡稱或收件當時的舊名。"),
         COLUMN_ROUTED,
         COLUMN_REPLIED,
+        COLUMN_MOVES,
+        COLUMN_EXTENSIONS,
         COLUMN_CLOSED,
     )
 
@@ -545,6 +551,8 @@ class ServiceCaseImporter(CouncilImporter):
         COLUMN_ROUTED,
         COLUMN_DUE,
         COLUMN_REPLIED,
+        COLUMN_MOVES,
+        COLUMN_EXTENSIONS,
         COLUMN_CLOSED,
         Column(GRADE, False, "A、B、C 或 D；結案的案件必填。"),
     )

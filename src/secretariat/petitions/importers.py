@@ -14,8 +14,12 @@ from secretariat.cases.importers import (
     COLUMN_BODY,
     COLUMN_CLOSED,
     COLUMN_DUE,
+    COLUMN_ENDED_REASON,
+    COLUMN_EXTENSIONS,
+    COLUMN_MOVES,
     COLUMN_NUMBER,
     COLUMN_ROUTED,
+    COLUMN_STATUS,
     COLUMN_SUBJECT,
     LEAD,
     RECEIVED,
@@ -61,13 +65,17 @@ class PetitionImporter(CaseImporter):
         Column("陳情人電子郵件"),
         Column("陳情人電話"),
         Column("陳情人地址"),
-        Column(LEAD, True, "全銜、簡稱或收件當時的舊名。"),
+        Column(LEAD, False, "全銜、簡稱或收件當時的舊名（改分後的機關）；存查或撤回未分辦者空白。"),
         Column(CO, False, "多個以「、」分隔。"),
         COLUMN_ROUTED,
         COLUMN_DUE,
         Column(LEAD_REPLIED),
         Column(CO_REPLIED, False, "一個日期代表全部協辦機關，或依協辦機關順序以「、」分隔。"),
+        COLUMN_MOVES,
+        COLUMN_EXTENSIONS,
         COLUMN_CLOSED,
+        COLUMN_STATUS,
+        COLUMN_ENDED_REASON,
     )
 
     def read(self, row: Row, problems: Problems) -> CaseRecord | None:
@@ -78,8 +86,13 @@ class PetitionImporter(CaseImporter):
             row[CATEGORY], row.number, CATEGORY, problems, CATEGORY_CHOICES
         )
         requester = self._requester(row, problems)
+        ended = self.ended(row, problems)
         parts = self.parts(
-            row, problems, received_on, lambda co_count: self._replies(row, problems, co_count)
+            row,
+            problems,
+            received_on,
+            lambda co_count: self._replies(row, problems, co_count),
+            ended=ended,
         )
         record = self.case_record(
             row,
@@ -89,6 +102,7 @@ class PetitionImporter(CaseImporter):
             channel=channel or Channel.LETTER,
             requester=requester,
             own={CATEGORY: category or DEFAULT_CATEGORY},
+            ended=ended,
         )
         return record if len(problems) == found else None
 

@@ -12,7 +12,12 @@ from django.db.models.functions import TruncMonth
 
 from secretariat.cases.models import Assignment, Case, CaseStatus, late_reply_q
 from secretariat.core.models import Agency
-from secretariat.core.registry import report_label, report_order
+from secretariat.core.registry import (
+    REPORT_PREFETCH,
+    report_label,
+    report_label_changes_within,
+    report_order,
+)
 
 
 def received(kind: str, start: dt.date, end: dt.date) -> QuerySet[Case]:
@@ -88,16 +93,18 @@ def count_by_lead_agency(kind: str, start: dt.date, end: dt.date) -> LeadCounts:
     first, ties in the registry's order; and the cases that have no lead, by status."""
     parts = _lead_parts(kind, start, end)
     per_agency = dict(parts.values_list("agency").annotate(n=Count("pk")).order_by())
-    agencies = Agency.objects.prefetch_related("name_history", "report_groups").in_bulk(per_agency)
-    # Only an agency renamed (or regrouped) inside the period needs its cases counted by day.
-    renamed = [pk for pk, agency in agencies.items() if agency.renamed_within(start, end)]
+    agencies = Agency.objects.prefetch_related(*REPORT_PREFETCH).in_bulk(per_agency)
+    # Only an agency renamed or regrouped inside the period needs its cases counted by day.
+    renamed = [
+        pk for pk, agency in agencies.items() if report_label_changes_within(agency, start, end)
+    ]
     counts: Counter[str] = Counter()
     order: dict[str, int] = {}
 
     def add(pk: int, day: dt.date, n: int) -> None:
         label = report_label(agencies[pk], day)
         counts[label] += n
-        order[label] = report_order(agencies[pk])
+        order[label] = report_order(agencies[pk], day)
 
     for pk, n in per_agency.items():
         if pk not in renamed:
