@@ -30,8 +30,6 @@ from secretariat.council.models import (
     Liaison,
     LiaisonMeeting,
     QuestionEvent,
-    ScheduleItem,
-    ScheduleMailing,
     ServiceCase,
 )
 
@@ -289,7 +287,7 @@ def question_replies(event: QuestionEvent) -> list[tuple[CouncilQuestion, list]]
     return [(question, question.case.live_parts) for question in questions]
 
 
-# --- Liaisons (府會聯絡人), their meetings, engagements, the mayor's schedule --------------------
+# --- Liaisons (府會聯絡人), their meetings, engagements, councillors' addresses --------------------
 
 
 def liaisons_in_force(day: dt.date) -> QuerySet[Liaison]:
@@ -409,15 +407,6 @@ def engagements_in(start: dt.date, end: dt.date) -> EngagementPeriod:
 
 def engagement_commitments(engagement: Engagement) -> QuerySet[Commitment]:
     return engagement.commitments.select_related("case").order_by("case__number")
-
-
-def schedule_for(day: dt.date) -> QuerySet[ScheduleItem]:
-    """The mayor's public schedule of a day: public, everyone signed in may read it."""
-    return ScheduleItem.objects.filter(day=day).order_by("starts_at", "id")
-
-
-def schedule_mailing(day: dt.date) -> ScheduleMailing | None:
-    return ScheduleMailing.objects.filter(day=day).first()
 
 
 def councillor_addresses(day: dt.date) -> list[str]:

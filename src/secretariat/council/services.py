@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -21,8 +21,6 @@ from secretariat.cases.selectors import REPLY_ROLES, Channel, acts_for, is_route
 from secretariat.core import audit, roc, workdays
 from secretariat.core.errors import DomainError, PermissionDenied
 from secretariat.core.models import Agency, RoleCode
-from secretariat.core.permissions import is_secretariat_staff
-from secretariat.core.tasks import send_mail_task
 from secretariat.council import kinds, selectors
 from secretariat.council.models import (
     Asker,
@@ -41,8 +39,6 @@ from secretariat.council.models import (
     LiaisonMeeting,
     LiaisonMeetingKind,
     QuestionEvent,
-    ScheduleItem,
-    ScheduleMailing,
     ServiceCase,
     Session,
     Urgency,
@@ -618,81 +614,3 @@ def validate_commitment(fields: Mapping[str, Any], context: OpenContext) -> dict
 
 def create_commitment(case, fields: Mapping[str, Any], context: OpenContext) -> Commitment:
     return Commitment.objects.create(case=case, engagement=fields["engagement"])
-
-
-# --- The mayor's public schedule (市長公開行程) ---------------------------------------------------
-
-
-def may_enter_schedule(user) -> bool:
-    """The Secretariat's 府會 staff, or its 新聞聯絡人 (the press office keeps the schedule)."""
-    if manages_council(user):
-        return True
-    return is_secretariat_staff(user) and user.has_role(RoleCode.PRESS_LIAISON)
-
-
-def _require_schedule_keeper(by) -> None:
-    if not may_enter_schedule(by):
-        raise PermissionDenied("只有秘書處府會業務人員或新聞聯絡人可以登錄市長公開行程。")
-
-
-@transaction.atomic
-def add_schedule_item(
-    day: dt.date | None, starts_at: dt.time | None, title: str, place: str = "", *, by
-) -> ScheduleItem:
-    _require_schedule_keeper(by)
-    title, place = (title or "").strip(), (place or "").strip()
-    errors: dict[str, list[str]] = {}
-    if day is None:
-        errors["day"] = ["請填寫日期。"]
-    if starts_at is None:
-        errors["starts_at"] = ["請填寫時間。"]
-    if not title:
-        errors["title"] = ["請填寫行程。"]
-    if errors:
-        raise DomainError.invalid(errors)
-    return ScheduleItem.objects.create(day=day, starts_at=starts_at, title=title, place=place)
-
-
-@transaction.atomic
-def remove_schedule_item(item: ScheduleItem, *, by) -> None:
-    _require_schedule_keeper(by)
-    item.delete()
-
-
-def schedule_mail(day: dt.date, items: Sequence[ScheduleItem]) -> tuple[str, str]:
-    """Subject and body of a day's schedule mail: 「市長公開行程（115年8月16日）」."""
-    heading = f"市長公開行程（{roc.format_date(day)}）"
-    lines = [f"{heading}如下：", ""]
-    for item in items:
-        lines.append(f"{roc.format_time(item.starts_at)}　{item.title}")
-        if item.place:
-            lines.append(f"　地點：{item.place}")
-    lines += ["", "臺北市政府秘書處"]
-    return heading, "\n".join(lines)
-
-
-@transaction.atomic
-def mail_schedule(day: dt.date) -> ScheduleMailing | None:
-    """Mail the day's schedule to every councillor in office with an e-mail address, one mail
-    each, once: a day already mailed sends nothing, and a day without items sends and records
-    nothing."""
-    items = list(selectors.schedule_for(day))
-    if not items:
-        return None
-    addresses = selectors.councillor_addresses(day)
-    try:
-        with transaction.atomic():
-            mailing = ScheduleMailing.objects.create(
-                day=day, recipients=len(addresses), items=len(items)
-            )
-    except IntegrityError:
-        return None  # the day's row exists: it was mailed already
-    subject, body = schedule_mail(day, items)
-
-    def enqueue() -> None:
-        for address in addresses:
-            send_mail_task.enqueue(subject=subject, body=body, recipients=[address])
-
-    # Mails go out only once the ScheduleMailing row is committed (the way core queues mail).
-    transaction.on_commit(enqueue)
-    return mailing
