@@ -29,7 +29,6 @@ from secretariat.documents.signing.cms import (
     TSA_TIMEOUT_SECONDS,
     Verification,
     signer_parts,
-    tst_time,
     verdict,
 )
 from secretariat.documents.signing.credentials import DIGEST_ALGORITHM, Credential
@@ -136,32 +135,31 @@ def _validate_one(signature, trust: TrustStore) -> Verification:
     try:
         cert: asn1_x509.Certificate = signature.signer_cert
         info = certificate_info(cert.dump())
-        timestamp = signature.attached_timestamp_data
-        signing_time = (
-            tst_time(timestamp) if timestamp is not None else signature.self_reported_timestamp
-        )
-        found = {
-            "signer_subject": info.subject,
-            "signer_issuer": info.issuer,
-            "signer_serial": info.serial,
-            "signing_time": signing_time,
-            "time_source": "tsa" if timestamp is not None else "server",
-            "digest_algorithm": signature.md_algorithm,
-        }
-        moment = signing_time or datetime.now(UTC)
+        claimed = signature.self_reported_timestamp or datetime.now(UTC)
         status = _aio.run(
             async_validate_pdf_signature(
                 signature,
-                signer_validation_context=trust.validation_context(moment),
+                signer_validation_context=trust.validation_context(claimed),
                 key_usage_settings=KeyUsageConstraints(key_usage=set(SIGNING_KEY_USAGE)),
             )
         )
     except (PdfError, ValueError, KeyError, TypeError):
         return verdict("signature_malformed")
+    stamp = status.timestamp_validity
+    found = {
+        "signer_subject": info.subject,
+        "signer_issuer": info.issuer,
+        "signer_serial": info.serial,
+        "signing_time": stamp.timestamp if stamp is not None else claimed,
+        "time_source": "tsa" if stamp is not None else "server",
+        "digest_algorithm": signature.md_algorithm,
+    }
     if not status.intact:
         return verdict("signature_mismatch", **found)
     if not status.valid:
         return verdict("signature_invalid", **found)
+    if stamp is not None and not (stamp.intact and stamp.valid and stamp.trusted):
+        return verdict("timestamp_invalid", **found)
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE and (
         status.modification_level is None
         or status.modification_level > ModificationLevel.FORM_FILLING
@@ -169,7 +167,7 @@ def _validate_one(signature, trust: TrustStore) -> Verification:
     ):
         return verdict("pdf_modified", **found)
     chain = tuple(c.dump() for c in signature.other_embedded_certs)
-    outcome = trust.check(cert.dump(), moment, chain)
+    outcome = trust.check(cert.dump(), found["signing_time"], chain)
     if outcome.code is not None:
         return verdict(outcome.code, **found)
     return Verification(ok=True, revocation_checked=outcome.revocation_checked, **found)
