@@ -26,12 +26,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from asn1crypto import cms, core
+from asn1crypto import cms, core, parser
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
 from django.conf import settings
 from pyhanko.sign.ades.cades_asn1 import CommitmentTypeIndication
 from pyhanko.sign.general import as_signing_certificate_v2
@@ -354,6 +355,17 @@ def tst_time(tst_signed_data: cms.SignedData) -> datetime:
 # --- verifying ------------------------------------------------------------------------------
 
 
+# What asn1crypto and cryptography raise for bytes they cannot decode.
+_UNDECODABLE = (
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    x509.InvalidVersion,
+    UnsupportedAlgorithm,
+)
+
+
 class _Refused(Exception):
     def __init__(self, code: str):
         self.code = code
@@ -377,7 +389,7 @@ def verify_detached(
         info = certificate_info(signed.cert)
     except _Refused as refused:
         return verdict(refused.code)
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except _UNDECODABLE:
         return verdict("signature_malformed")
     found = {
         "signer_subject": info.subject,
@@ -393,7 +405,7 @@ def verify_detached(
             signing_time, time_source = signed.check_timestamp(trust), "tsa"
     except _Refused as refused:
         return verdict(refused.code, **found)
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except _UNDECODABLE:
         # asn1crypto decodes lazily: a damaged attribute surfaces when it is read
         return verdict("signature_malformed", **found)
     if isinstance(signed, _Parsed):
@@ -426,6 +438,20 @@ class _Parsed:
         if len(signer_infos) != 1:
             raise _Refused("signature_malformed")
         signer = self.signer = signer_infos[0]
+        # The encodings as they came, cut out by asn1crypto's parser before anything inside
+        # them is decoded (asn1crypto re-encodes a decoded SET OF, which would change the
+        # bytes of signed attributes that are not in DER order, and costs milliseconds).
+        fields = _tlvs(signer.contents)
+        if len(fields) < 6 or fields[3][:1] != b"\xa0":
+            raise _Refused("signature_malformed")
+        self.tlvs = dict(
+            zip(
+                ("digest_algorithm", "signed_attrs", "signature_algorithm", "signature"),
+                fields[2:6],
+                strict=True,
+            )
+        )
+        digest_algorithms = _tlvs(parser.parse(_tlvs(signed_data.contents)[1])[4])
         self.digest_algorithm = signer["digest_algorithm"]["algorithm"].native
         # Nothing outside the signature may vary unnoticed: versions as RFC 5652 sets them
         # for this form, and the digest algorithms the signer's one alone.
@@ -433,8 +459,7 @@ class _Parsed:
             self.digest_algorithm not in _HASHES
             or signed_data["version"].native != "v1"
             or signer["version"].native != "v1"
-            or [a.contents for a in signed_data["digest_algorithms"]]
-            != [signer["digest_algorithm"].contents]
+            or digest_algorithms != [self.tlvs["digest_algorithm"]]
         ):
             raise _Refused("signature_malformed")
         self._check_signature_algorithm(signer["signature_algorithm"]["algorithm"].native)
@@ -443,7 +468,7 @@ class _Parsed:
         if sid.name != "issuer_and_serial_number":
             raise _Refused("signature_malformed")
         issuer, serial = sid.chosen["issuer"].dump(), sid.chosen["serial_number"].native
-        certs = [c.chosen.dump() for c in signed_data["certificates"] if c.name == "certificate"]
+        certs = [c.public_bytes(Encoding.DER) for c in pkcs7.load_der_pkcs7_certificates(signature)]
         own = [c for c in certs if _facts(c)[:2] == (serial, issuer)]
         if len(own) != 1:
             raise _Refused("signature_malformed")
@@ -456,12 +481,8 @@ class _Parsed:
         if attrs["content_type"].native != "data":
             raise _Refused("signature_malformed")
         self.message_digest = attrs["message_digest"].native
-        self.tlvs = {
-            "message_digest": attrs["message_digest"].dump(),
-            "signing_time": attrs["signing_time"].dump() if "signing_time" in attrs else b"",
-            "signature": signer["signature"].dump(),
-            "signed_attrs": signer["signed_attrs"].dump(),
-        }
+        self.tlvs["message_digest"] = attrs["message_digest"].dump()
+        self.tlvs["signing_time"] = attrs["signing_time"].dump() if "signing_time" in attrs else b""
         self.signature_value = signer["signature"].native
         self.signing_certificate = attrs["signing_certificate_v2"]
         self.algorithm_protection = attrs["cms_algorithm_protection"]
@@ -469,7 +490,7 @@ class _Parsed:
         self.purpose = purpose_of(attrs.get("commitment_type"))
         # The signed attributes are signed as a SET OF: their own encoding with the
         # universal SET tag in place of the [0] that SignerInfo puts on them.
-        self.signed_bytes = b"\x31" + signer["signed_attrs"].dump()[1:]
+        self.signed_bytes = b"\x31" + self.tlvs["signed_attrs"][1:]
 
         unsigned = signer["unsigned_attrs"]
         found = self._attributes(unsigned) if _present(unsigned) else {}
@@ -541,10 +562,10 @@ class _Parsed:
         which are otherwise outside the signature: they must match it byte for byte,
         parameters included."""
         protection = self.algorithm_protection
+        signature_algorithm = cms.SignedDigestAlgorithm.load(self.tlvs["signature_algorithm"])
         if (
-            protection["digest_algorithm"].contents != self.signer["digest_algorithm"].contents
-            or protection["signature_algorithm"].contents
-            != self.signer["signature_algorithm"].contents
+            protection["digest_algorithm"].dump() != self.tlvs["digest_algorithm"]
+            or protection["signature_algorithm"].contents != signature_algorithm.contents
             or _present(protection["mac_algorithm"])
         ):
             raise _Refused("signature_invalid")
@@ -679,6 +700,17 @@ def purpose_of(indication) -> str:
     return ""
 
 
+def _tlvs(data: bytes) -> list[bytes]:
+    """The encodings of the values one after another in ``data``, as they are."""
+    found, at = [], 0
+    while at < len(data):
+        _, _, _, header, contents, trailer = parser.parse(data[at:])
+        size = len(header) + len(contents) + len(trailer)
+        found.append(data[at : at + size])
+        at += size
+    return found
+
+
 def _present(value) -> bool:
     """An optional field is there (asn1crypto gives ``Void`` for a missing one; asking for
     ``.native`` instead would decode the whole value)."""
@@ -690,10 +722,7 @@ def _facts(cert_der: bytes) -> tuple[int, bytes, rsa.RSAPublicKey | None]:
     """A certificate's serial number, issuer (DER) and RSA public key, read once by
     ``cryptography`` (the nightly check meets the same few thousand certificates again and
     again)."""
-    try:
-        cert = x509.load_der_x509_certificate(cert_der)
-    except x509.InvalidVersion as error:
-        raise ValueError(cert_der[:16]) from error
+    cert = x509.load_der_x509_certificate(cert_der)
     try:
         key = cert.public_key()
     except UnsupportedAlgorithm:
