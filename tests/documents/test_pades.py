@@ -12,11 +12,11 @@ from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import BoxConstraints
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.pdf_embedded import async_validate_pdf_signature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 
 from secretariat.core.errors import DomainError
-from secretariat.documents.signing import seal_pdf, validate_pdf
+from secretariat.documents.signing import _aio, seal_pdf, validate_pdf
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +39,12 @@ def test_sealed_pdf_validates_with_ours_and_pyhankos_validator(pki, credential, 
     (signature,) = reader.embedded_signatures
     assert signature.sig_object["/SubFilter"] == pdf_name("/ETSI.CAdES.detached")  # PAdES
     assert signature.sig_object["/Reason"] == "發文"
-    status = validate_pdf_signature(
-        signature,
-        signer_validation_context=pki.trust.validation_context(verdict.signing_time),
-        key_usage_settings=KeyUsageConstraints(key_usage={"digital_signature"}),
+    status = _aio.run(  # (pyHanko's synchronous wrapper fails inside a running event loop)
+        async_validate_pdf_signature(
+            signature,
+            signer_validation_context=pki.trust.validation_context(verdict.signing_time),
+            key_usage_settings=KeyUsageConstraints(key_usage={"digital_signature"}),
+        )
     )
     assert status.bottom_line, status.pretty_print_details()
 
@@ -84,9 +86,14 @@ def test_second_seal_keeps_the_first_valid(pki, credential, letter):
     assert verdict.signer_subject.startswith("CN=開發者")  # the newest seal speaks
 
 
-def test_unsigned_and_broken_pdfs(pki, letter):
+def test_unsigned_and_broken_pdfs(pki, credential, letter):
     assert validate_pdf(letter, trust=pki.trust).code == "pdf_unsigned"
     assert validate_pdf(b"%PDF-1.7 nonsense", trust=pki.trust).code == "pdf_malformed"
+    with pytest.raises(DomainError) as refused:
+        seal_pdf(
+            b"%PDF-1.7 nonsense", credential, reason="發文", location="臺北市", trust=pki.trust
+        )
+    assert (refused.value.code, refused.value.message) == ("pdf_malformed", "無法讀取 PDF 檔。")
 
 
 def test_expired_certificate_is_refused_before_sealing(pki, letter):

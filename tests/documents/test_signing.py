@@ -3,6 +3,7 @@ what a changed byte does, and what is refused before the key is used."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import shutil
 import subprocess
@@ -307,3 +308,16 @@ def test_the_key_stays_on_the_token(pki, credential):
     assert key[Attribute.SENSITIVE] and not key[Attribute.EXTRACTABLE]
     with pytest.raises(AttributeSensitive):
         key[Attribute.PRIVATE_EXPONENT]
+
+
+def test_signing_and_verifying_work_inside_a_running_event_loop(pki, credential):
+    """pyHanko's validation is asynchronous; called from an async view (or a test driving a
+    browser) the signing module runs it on a spare thread."""
+    fresh = TrustStore([pki.root.certificate], crls=pki.trust.crls)  # nothing remembered
+
+    async def inside():
+        record = sign_detached(DRAFT, credential, purpose="決行", trust=fresh)
+        return verify_detached(DRAFT, record.signature, trust=TrustStore(fresh.anchors))
+
+    verdict = asyncio.run(inside())
+    assert verdict.ok, verdict.problem

@@ -85,7 +85,8 @@ class Credential:
 class _TokenCredential(Credential):
     kind = "pkcs11"
 
-    def __init__(self, session, key, mechanism: Mechanism, certificate: bytes, chain):
+    def __init__(self, label: str, session, key, mechanism: Mechanism, certificate: bytes, chain):
+        self._label = label
         self._session = session
         self._key = key
         self._mechanism = mechanism
@@ -104,7 +105,7 @@ class _TokenCredential(Credential):
             )
             return self._key.sign(digest_info.dump(), mechanism=Mechanism.RSA_PKCS)
         except p11.PKCS11Error as error:
-            raise _token_problem(error) from error
+            raise _token_problem(error, self._label) from error
 
     def close(self) -> None:
         if self._session is not None:
@@ -148,13 +149,13 @@ def _load_token(spec: TokenSpec, pin: str) -> _TokenCredential:
     except (p11.NoSuchToken, p11.TokenNotPresent, p11.TokenNotRecognised) as error:
         raise problem("token_missing", label=label) from error
     except p11.PKCS11Error as error:
-        raise _token_problem(error) from error
+        raise _token_problem(error, label) from error
     if token.flags & TokenFlag.USER_PIN_LOCKED:
         raise problem("pin_locked")
     try:
         session = token.open(user_pin=pin)
     except p11.PKCS11Error as error:
-        raise _token_problem(error) from error
+        raise _token_problem(error, label) from error
     try:
         key = _signing_key(session, spec)
         certificate, chain = _certificates_for(session, key)
@@ -162,7 +163,7 @@ def _load_token(spec: TokenSpec, pin: str) -> _TokenCredential:
     except BaseException:
         session.close()
         raise
-    return _TokenCredential(session, key, mechanism, certificate, chain)
+    return _TokenCredential(label, session, key, mechanism, certificate, chain)
 
 
 def _signing_key(session, spec: TokenSpec):
@@ -220,7 +221,7 @@ def _mechanism(slot) -> Mechanism:
     )
 
 
-def _token_problem(error: p11.PKCS11Error):
+def _token_problem(error: p11.PKCS11Error, label: str):
     if isinstance(error, p11.PinIncorrect):
         return problem("pin_incorrect")
     if isinstance(error, p11.PinLocked):
@@ -228,7 +229,7 @@ def _token_problem(error: p11.PKCS11Error):
     if isinstance(error, p11.PinLenRange | p11.PinInvalid):
         return problem("pin_invalid")
     if isinstance(error, p11.TokenNotPresent | p11.DeviceRemoved):
-        return problem("token_missing", label="")
+        return problem("token_missing", label=label)
     return problem("token_error", detail=type(error).__name__)
 
 

@@ -97,17 +97,16 @@ def seal_pdf(
         signer=_CredentialSigner(credential),
         timestamper=timestamper,
     )
-    try:
-        writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
-    except (PdfError, ValueError, KeyError) as error:
-        raise problem("pdf_malformed") from error
     output = io.BytesIO()
     try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
         _aio.run(signer.async_sign_pdf(writer, output=output))
-    except (OSError, ValueError) as error:
-        if timestamper is not None and isinstance(error, OSError):
-            raise problem("tsa_unavailable", detail=type(error).__name__) from error
-        raise
+    except OSError as error:  # requests' and pyHanko's TSA errors are OSErrors
+        if timestamper is None:
+            raise
+        raise problem("tsa_unavailable", detail=type(error).__name__) from error
+    except (PdfError, ValueError, KeyError) as error:
+        raise problem("pdf_malformed") from error
     return output.getvalue()
 
 
