@@ -7,6 +7,7 @@ import asyncio
 import hashlib
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -319,5 +320,7 @@ def test_signing_and_verifying_work_inside_a_running_event_loop(pki, credential)
         record = sign_detached(DRAFT, credential, purpose="決行", trust=fresh)
         return verify_detached(DRAFT, record.signature, trust=TrustStore(fresh.anchors))
 
-    verdict = asyncio.run(inside())
+    # a thread of its own: the test session may already run a loop here (Playwright's)
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        verdict = thread.submit(asyncio.run, inside()).result()
     assert verdict.ok, verdict.problem

@@ -233,6 +233,8 @@ def _template(parts: _SignerParts, purpose: str) -> _Template | None:
     None if a marker is not found exactly once (then every signature is encoded whole)."""
     if purpose in parts.templates:
         return parts.templates[purpose]
+    # The signed attributes are a DER SET OF, sorted by their encodings; any two differ in
+    # length or type before their values, so values put in place later keep the order.
     marker_time = datetime(2049, 1, 1, tzinfo=UTC) + timedelta(seconds=secrets.randbelow(10**7))
     marker_digest = secrets.token_bytes(32)
     marker_signature = secrets.token_bytes(parts.cert.public_key.bit_size // 8)
