@@ -258,3 +258,18 @@ def test_a_tracked_part_reports_progress_monthly_until_released(directives, staf
     assert case.status == CaseStatus.REPLIED
     reports = list(selectors.progress_reports(part))
     assert [r.reported_on for r in reports] == [dt.date(2025, 3, 10), dt.date(2025, 4, 21)]
+
+
+def test_a_contractor_signs_in_and_finds_only_its_tickets(tickets, building, client):
+    mine, theirs = open_ticket(building["router"]), open_ticket(building["router"])
+    services.route_case(mine, building["contractor"], by=building["router"])
+    services.route_case(theirs, building["unit"], by=building["router"])
+    client.force_login(building["tech"])
+    listing = client.get("/cases/").content.decode()
+    assert mine.number in listing and theirs.number not in listing
+    assert client.get(mine.get_absolute_url()).status_code == 200
+    assert client.get(theirs.get_absolute_url()).status_code == 404
+    api = client.get("/api/v1/cases").json()
+    assert [item["number"] for item in api["items"]] == [mine.number]
+    (part,) = client.get(f"/api/v1/cases/{mine.number}").json()["parts"]
+    assert part["assignee"] == "機電維護公司（秘書處）" and part["due_at"] is not None
