@@ -72,7 +72,7 @@ def make_person(agency):
             by=None,
             username=username,
             password=password,
-            agency=agency(agency_name),
+            agency=agency(agency_name) if agency_name else None,
             display_name=extra.pop("display_name", username),
             roles=roles,
             **extra,

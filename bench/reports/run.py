@@ -66,6 +66,12 @@ RAW = {
         JOIN cases_case c ON c.id = a.case_id
         WHERE c.kind = 'petition' AND c.received_on BETWEEN %(start)s AND %(end)s
           AND a.role = 'lead' AND a.status <> 'withdrawn' GROUP BY a.agency_id""",
+    "petitions_without_lead": """
+        SELECT c.status, count(*) FROM cases_case c
+        WHERE c.kind = 'petition' AND c.received_on BETWEEN %(start)s AND %(end)s
+          AND NOT EXISTS (SELECT 1 FROM cases_assignment a WHERE a.case_id = c.id
+                          AND a.role = 'lead' AND a.status <> 'withdrawn')
+        GROUP BY c.status""",
     "questions_by_event_kind": """
         SELECT e.kind, count(*) FROM council_councilquestion q
         JOIN council_questionevent e ON e.id = q.event_id

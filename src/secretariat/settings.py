@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "secretariat.cases",
     "secretariat.petitions",
     "secretariat.council",
+    "secretariat.media",
     "secretariat.reports",
     "secretariat.search",
     "secretariat.assist",

@@ -49,11 +49,11 @@ def petition(registry):
     """petition(subject, body=None, **extra) → a new case waiting to be routed."""
 
     def make(subject: str, body: str | None = None, **extra):
-        return services.register_case(
+        return services.open_case(
             kind="petition",
             subject=subject,
             body=body or f"{subject}，請儘速處理。",
-            channel="web",
+            channel="letter",
             requester={"name": "林小華", "email": "hua@example.test"},
             **extra,
         )

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def new_case(received_on=dt.date(2025, 3, 3), body="人行道破損請修復", **requester):
-    return services.register_case(
+    return services.open_case(
         kind="petition",
         subject="陳情人行道破損",
         body=body,
@@ -91,8 +91,8 @@ def test_overdue_is_computed_not_stored(staff, agency):
         new_case(), agency("都發局"), by=staff["router"], on=dt.date(2025, 3, 3)
     )
     assert lead.due_on == dt.date(2025, 3, 11)
-    assert not lead.is_overdue_on(dt.date(2025, 3, 11))
-    assert lead.is_overdue_on(dt.date(2025, 3, 12))
+    assert not lead.is_overdue_at(dt.date(2025, 3, 11))
+    assert lead.is_overdue_at(dt.date(2025, 3, 12))
     overdue = selectors.overdue_assignments(staff["router"], dt.date(2025, 3, 12))
     assert list(overdue) == [lead]
     assert not selectors.overdue_assignments(staff["router"], dt.date(2025, 3, 11)).exists()
@@ -258,7 +258,7 @@ def test_bad_input_names_the_field_and_saves_nothing(registry):
     from secretariat.cases.models import Case
 
     with pytest.raises(DomainError) as error:
-        services.register_case(
+        services.open_case(
             kind="petition",
             subject="",
             body="內容",
@@ -266,7 +266,8 @@ def test_bad_input_names_the_field_and_saves_nothing(registry):
             requester={"name": "王小明", "email": "not-mail"},
             attachments=[SimpleUploadedFile("run.exe", b"MZ")],
         )
-    assert set(error.value.fields) == {"subject", "email", "attachments"}
+    # The engine's fields and the kind's (a web petition needs consent) in one pass.
+    assert set(error.value.fields) == {"subject", "email", "attachments", "consent"}
     assert "run.exe" in error.value.fields["attachments"][0]
     assert not Case.objects.exists()
 
@@ -297,7 +298,7 @@ def test_requester_identity_needs_the_role_and_is_audited(staff, agency):
 
 
 def test_an_anonymous_case_has_no_requester_to_reveal(staff, agency):
-    case = services.register_case(
+    case = services.open_case(
         kind="petition", subject="匿名檢舉", body="匿名來信。", channel="letter", requester={}
     )
     services.route_case(case, agency("都發局"), by=staff["router"])
@@ -347,7 +348,7 @@ def test_statistics_by_lead_agency_month_status_and_on_time(staff, agency):
     services.approve_reply(late_lead, by=staff["police_boss"], on=dt.date(2025, 4, 30))
     by_agency = selectors.count_by_lead_agency(
         "petition", dt.date(2025, 1, 1), dt.date(2025, 6, 30)
-    )
+    ).rows
     assert by_agency == {"都發局": 4, "民政局（含區公所）": 3, "警察局": 2}
     assert list(by_agency)[0] == "都發局"
     by_month = selectors.count_by_month("petition", dt.date(2025, 1, 1), dt.date(2025, 6, 30))
@@ -365,7 +366,9 @@ def test_statistics_use_the_name_in_force_on_the_case_date(staff, agency):
     old, _ = water.names_on(dt.date(2024, 6, 1))
     case = new_case(received_on=dt.date(2024, 6, 3))
     services.route_case(case, water, by=staff["router"], on=dt.date(2024, 6, 3))
-    labels = selectors.count_by_lead_agency("petition", dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    labels = selectors.count_by_lead_agency(
+        "petition", dt.date(2024, 1, 1), dt.date(2024, 12, 31)
+    ).rows
     assert labels == {water.short_name_on(dt.date(2024, 6, 3)): 1}
     assert water.short_name_on(dt.date(2024, 6, 3)) != water.short_name
 
@@ -376,5 +379,7 @@ def test_a_rename_inside_the_period_splits_the_agencys_count(staff, agency):
         services.route_case(new_case(received_on=day), water, by=staff["router"], on=day)
     before, after = water.short_name_on(dt.date(2024, 12, 20)), water.short_name
     assert before != after and water.renamed_within(dt.date(2024, 7, 1), dt.date(2025, 6, 30))
-    labels = selectors.count_by_lead_agency("petition", dt.date(2024, 7, 1), dt.date(2025, 6, 30))
+    labels = selectors.count_by_lead_agency(
+        "petition", dt.date(2024, 7, 1), dt.date(2025, 6, 30)
+    ).rows
     assert labels == {after: 2, before: 1}

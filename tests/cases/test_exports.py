@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def cases(staff, agency):
     def new(subject, received_on, name):
-        return services.register_case(
+        return services.open_case(
             kind="petition",
             subject=subject,
             body=f"{subject}。",
@@ -69,8 +69,8 @@ def test_csv_of_the_filtered_list(client, staff, cases):
 
 def test_csv_has_every_page_not_only_the_first(client, staff, registry):
     for i in range(60):
-        services.register_case(
-            kind="petition", subject=f"陳情第{i}件", body="內容", channel="web", by=None
+        services.open_case(
+            kind="petition", subject=f"陳情第{i}件", body="內容", channel="letter", by=None
         )
     client.force_login(staff["router"])
     assert len(read_csv(client.get("/cases/export.csv", {"page": 1}))) == 61

@@ -40,7 +40,7 @@ def council_desk(make_person):
 
 
 def new_case(kind="petition", received_on=MONDAY):
-    return services.register_case(
+    return services.open_case(
         kind=kind, subject="測試案件", body="內容", channel="letter", received_on=received_on
     )
 

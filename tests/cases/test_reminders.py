@@ -22,7 +22,7 @@ DUE = dt.date(2025, 3, 11)
 
 @pytest.fixture
 def part(staff, agency):
-    case = services.register_case(
+    case = services.open_case(
         kind="petition",
         subject="陳情人行道破損",
         body="人行道破損請修復",

@@ -31,7 +31,7 @@ MONDAY = dt.date(2025, 3, 3)
 
 
 def new_case(subject="陳情人行道破損", body=None, received_on=None, **extra):
-    return services.register_case(
+    return services.open_case(
         kind="petition",
         subject=subject,
         body=body or f"{subject}，請儘速處理。",

@@ -130,11 +130,11 @@ def test_unreadable_files_are_refused_as_a_whole(registry, data, message):
 
 
 def test_header_problems_stop_before_the_rows(registry):
-    data = "案號,收件日期,主旨,主旨,備註\r\n陳1,日期,甲,甲,x\r\n".encode()
+    data = "案號,主旨,主旨,備註\r\n陳1,甲,甲,x\r\n".encode()
     assert messages(run_import("petitions", data)) == [
         "第1列「主旨」：欄位重複。",
         "第1列「備註」：不是此類型的欄位。",
-        "第1列「主辦機關」：缺少必要欄位。",
+        "第1列「收件日期」：缺少必要欄位。",
     ]
 
 

@@ -21,7 +21,7 @@ def people(make_person):
 
 
 def new_case(subject: str, **extra):
-    return services.register_case(
+    return services.open_case(
         kind="petition",
         subject=subject,
         body=f"{subject}，請儘速處理。",

@@ -36,7 +36,7 @@ def test_council_pages_pass_axe_for_staff_and_agencies(page):
             "/council/service/",
             "/council/councillors/",
             "/council/engagements/",
-            "/council/schedule/",
+            "/media/schedule/",
             f"/cases/{urgent.case.number}/",
         ],
     )

@@ -18,7 +18,7 @@ def cases(make_person, agency):
     router = make_person("sec-clerk", "秘書處", "registry_clerk")
     make_person("udd-officer", "都發局", "case_officer", display_name="黃承辦")
     mine, theirs = (
-        case_services.register_case(
+        case_services.open_case(
             kind="petition",
             subject=subject,
             body=body,

@@ -13,7 +13,6 @@ from django.utils import timezone
 from secretariat.cases.models import Case, Channel, Requester
 from secretariat.core import services as core_services
 from secretariat.petitions import services
-from secretariat.petitions.models import Petition
 from tests.petitions.conftest import REQUESTER
 
 pytestmark = pytest.mark.django_db
@@ -303,7 +302,7 @@ def test_requester_identity_is_never_in_get_responses(client, requests):
 
 def test_updated_datetime_follows_the_case(client, submit, flow):
     receipt = submit()
-    Petition.objects.update(updated_at=timezone.now() - dt.timedelta(days=1))
+    Case.objects.update(updated_at=timezone.now() - dt.timedelta(days=1))
     before = client.get(f"/open311/v2/requests/{receipt.number}.json").json()[0]["updated_datetime"]
     flow.route(receipt.petition.case)
     after = client.get(f"/open311/v2/requests/{receipt.number}.json").json()[0]["updated_datetime"]

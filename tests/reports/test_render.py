@@ -178,8 +178,12 @@ def test_json_has_stable_keys_and_raw_values(report):
     assert data["chapters"][0]["sections"] == []
 
     petitions = _section(data, "petitions.by_agency")
-    assert set(petitions) == {"key", "heading", "paragraphs", "figures", "tables"}
-    assert petitions["figures"] == {"received": {"label": "受理案件", "value": 4, "unit": "件"}}
+    assert set(petitions) == {"key", "heading", "has_records", "paragraphs", "figures", "tables"}
+    assert petitions["has_records"] is True
+    assert petitions["figures"] == {
+        "received": {"label": "受理案件", "value": 4, "unit": "件"},
+        "routed": {"label": "分辦案件", "value": 4, "unit": "件"},
+    }
     (table,) = petitions["tables"]
     assert set(table) == {"key", "caption", "columns", "rows", "total", "pairs"}
     assert table["columns"] == [

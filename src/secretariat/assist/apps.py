@@ -15,18 +15,14 @@ class AssistConfig(AppConfig):
         suggest.set_suggester(LearnedSuggester())
         register_daily("assist.retrain", RETRAIN_AT, retrain_task.enqueue)
 
-        from django.db.models.signals import post_save
-
         from secretariat.assist.tasks import embed_new_cases
-        from secretariat.cases.models import Case
-        from secretariat.cases.services import cases_imported
+        from secretariat.cases.services import case_opened, cases_imported
 
-        def registered(sender, instance, created, **kwargs):
-            if created:
-                embed_new_cases([instance])
+        def opened(sender, case, **kwargs):
+            embed_new_cases([case])
 
         def imported(sender, cases, **kwargs):
             embed_new_cases(cases)
 
-        post_save.connect(registered, sender=Case, weak=False, dispatch_uid="assist:embed")
-        cases_imported.connect(imported, sender=Case, weak=False, dispatch_uid="assist:embed")
+        case_opened.connect(opened, weak=False, dispatch_uid="assist:embed")
+        cases_imported.connect(imported, weak=False, dispatch_uid="assist:embed")

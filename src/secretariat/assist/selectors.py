@@ -11,7 +11,6 @@ from django.utils import timezone
 from secretariat.assist.learning import Prior
 from secretariat.assist.models import RoutingFeedback, TrainedModel
 from secretariat.cases import selectors as case_selectors
-from secretariat.cases.models import Assignment, AssignmentRole, AssignmentStatus, Case
 from secretariat.core.models import Agency, AgencyKind, AgencyName
 
 # A case the model got wrong — its top suggestion was not the case's final lead, because the
@@ -38,14 +37,7 @@ def case_text(subject: str, body: str) -> str:
 def training_examples() -> list[Example]:
     """Every routed, non-confidential case with its final lead agency (the active lead part:
     not one withdrawn by 改分 or by filing), weighted by the router's feedback."""
-    leads = (
-        Assignment.objects.filter(
-            role=AssignmentRole.LEAD, case__routed_on__isnull=False, case__confidential=False
-        )
-        .exclude(status=AssignmentStatus.WITHDRAWN)
-        .order_by("case_id")
-        .values_list("case_id", "case__subject", "case__body", "agency__code")
-    )
+    leads = case_selectors.final_leads()
     feedback = {
         case_id: (model_id, abstained, suggested)
         for case_id, model_id, abstained, suggested in RoutingFeedback.objects.values_list(
@@ -81,8 +73,7 @@ def keyword_priors() -> list[Prior]:
 
 def case_texts(case_ids) -> list[str]:
     """What the suggester reads of each of these cases."""
-    rows = Case.objects.filter(pk__in=list(case_ids)).order_by("pk")
-    return [case_text(subject, body) for subject, body in rows.values_list("subject", "body")]
+    return [case_text(subject, body) for subject, body in case_selectors.texts(case_ids)]
 
 
 def active_model() -> TrainedModel | None:

@@ -1,5 +1,6 @@
 """Django admin for the case engine's settings: the routing keyword table (分辦關鍵字, what
-the suggester reads) and the per-kind rules (回復期限, 改分申請期限, 期限前提醒)."""
+the suggester reads) and the per-kind rules (回復期限 in working days or hours, 改分申請期限,
+期限前提醒)."""
 
 from django import forms
 from django.contrib import admin
@@ -23,7 +24,7 @@ class KindSettingForm(forms.ModelForm):
 
     class Meta:
         model = KindSetting
-        fields = ["kind", "reply_days", "reassign_days", "remind_days_before"]
+        fields = ["kind", "reply_days", "reply_hours", "reassign_days", "remind_days_before"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,9 +34,15 @@ class KindSettingForm(forms.ModelForm):
 @admin.register(KindSetting)
 class KindSettingAdmin(admin.ModelAdmin):
     form = KindSettingForm
-    list_display = ("kind", "kind_label", "reply_days", "reassign_days", "remind_days_before")
+    list_display = (
+        "kind",
+        "kind_label",
+        "reply_days",
+        "reply_hours",
+        "reassign_days",
+        "remind_days_before",
+    )
 
     @admin.display(description="名稱")
     def kind_label(self, setting: KindSetting) -> str:
-        kind = kinds.KINDS.get(setting.kind)
-        return kind.label if kind else setting.kind
+        return kinds.label(setting.kind)

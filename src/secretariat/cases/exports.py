@@ -33,11 +33,6 @@ def _date(value) -> str:
     return roc.format_date(value, "slash") if value else ""
 
 
-def kind_label(code: str) -> str:
-    kind = kinds.KINDS.get(code)
-    return kind.label if kind else code
-
-
 def masked_requester(case: Case) -> str:
     """The requester as lists show them (王○明), or "" when the case has none."""
     try:
@@ -53,7 +48,7 @@ def case_sheet(cases: Iterable[Case]) -> Sheet:
     rows = [
         [
             case.number,
-            kind_label(case.kind),
+            kinds.label(case.kind),
             case.subject,
             case.get_channel_display(),
             _date(case.received_on),
@@ -75,7 +70,7 @@ def part_sheet(parts: Iterable[Assignment]) -> Sheet:
     rows = [
         [
             part.case.number,
-            kind_label(part.case.kind),
+            kinds.label(part.case.kind),
             part.case.subject,
             part.case.get_channel_display(),
             _date(part.case.received_on),

@@ -7,12 +7,14 @@ from django import forms
 
 from secretariat.cases import kinds, selectors
 from secretariat.cases.models import CaseStatus
-from secretariat.core.errors import DomainError
 from secretariat.core.forms import (
     AgencyChoiceField,
+    DomainErrorForm,
+    MultipleFileField,
     RocDateField,
     agencies_in_force,
     check_date_range,
+    required_text,
 )
 
 ORDER_CHOICES = [
@@ -26,20 +28,6 @@ ORDER_CHOICES = [
 DECISIONS = [("approve", "核准"), ("refuse", "駁回")]
 
 
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; the services check each one's type and size."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
-
-
 class AgenciesChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.short_name
@@ -48,29 +36,6 @@ class AgenciesChoiceField(forms.ModelMultipleChoiceField):
 class OfficerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj}（{obj.job_title}）" if obj.job_title else str(obj)
-
-
-def required_text(label: str, rows: int = 4) -> forms.CharField:
-    # The service says what is missing (one place for the rule), so the field itself is not
-    # required; aria-required tells assistive technology that it is.
-    return forms.CharField(
-        label=label,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": rows, "aria-required": "true"}),
-    )
-
-
-class DomainErrorForm(forms.Form):
-    """A form that shows a service's DomainError beside the fields it names."""
-
-    def add_domain_error(self, error: DomainError) -> None:
-        placed = False
-        for field, messages in error.fields.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
-                placed = True
-        if not placed:
-            self.add_error(None, error.message)
 
 
 class CaseFilterForm(forms.Form):
@@ -220,7 +185,40 @@ class ReassignmentDecisionForm(DecisionForm):
 
 
 class CloseForm(DomainErrorForm):
-    """結案: nothing to fill in."""
+    """結案: nothing to fill in, but what the kind asks for (its ``close_form``'s fields)."""
+
+    @classmethod
+    def for_kind(cls, kind) -> type[CloseForm]:
+        if kind is None or kind.close_form is None:
+            return cls
+        return type("KindCloseForm", (cls, kind.close_form), {})
+
+
+class WithdrawForm(DomainErrorForm):
+    filed_reason = forms.CharField(
+        label="撤回原因",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"aria-required": "true"}),
+    )
+
+
+class ProgressForm(DomainErrorForm):
+    """進度報告 of a tracked part (列管)."""
+
+    text = required_text("辦理情形", rows=6)
+    asks_release = forms.BooleanField(label="已辦結，建議解除列管", required=False)
+
+
+class ReleaseForm(DomainErrorForm):
+    """解除列管."""
+
+    reason = forms.CharField(
+        label="解除列管理由",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"aria-required": "true"}),
+    )
 
 
 class FileForm(DomainErrorForm):

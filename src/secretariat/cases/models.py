@@ -11,12 +11,13 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django_fsm import FSMField, transition
 
 from secretariat.core.audit import Audited
-from secretariat.core.models import Agency
+from secretariat.core.models import Agency, Contractor, Unit
 
 
 class CaseStatus(models.TextChoices):
@@ -27,6 +28,7 @@ class CaseStatus(models.TextChoices):
     REPLIED = "replied", "已回復"
     CLOSED = "closed", "結案"
     FILED = "filed", "存查"
+    WITHDRAWN = "withdrawn", "撤回"
 
 
 OPEN_STATUSES = (
@@ -64,7 +66,7 @@ class Case(Audited):
     status = FSMField(
         "狀態", max_length=20, choices=CaseStatus.choices, default=CaseStatus.PENDING, db_index=True
     )
-    filed_reason = models.CharField("存查理由", max_length=200, blank=True)
+    filed_reason = models.CharField("存查或撤回理由", max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="登錄者",
@@ -74,6 +76,9 @@ class Case(Audited):
         related_name="+",
     )
     created_at = models.DateTimeField("建立時間", auto_now_add=True)
+    # Moved by every step of the engine, on the case or one of its parts (Open311's
+    # updated_datetime, "recently changed" lists).
+    updated_at = models.DateTimeField("最後異動時間", auto_now=True)
 
     class Meta:
         verbose_name = "案件"
@@ -88,12 +93,13 @@ class Case(Audited):
         return reverse("cases:detail", args=[self.number])
 
     def audit_agency_id(self) -> int | None:
-        lead = (
-            self.assignments.filter(role=AssignmentRole.LEAD)
-            .exclude(status=AssignmentStatus.WITHDRAWN)
-            .first()
-        )
+        lead = self.current_lead
         return lead.agency_id if lead else None
+
+    @property
+    def current_lead(self) -> Assignment | None:
+        """主辦: the lead part in force (after any 改分), or None before routing."""
+        return self.assignments.leads().first()
 
     # 狀態轉換: services call these inside their transaction; an illegal one raises
     # django_fsm.TransitionNotAllowed, which services turn into a DomainError.
@@ -130,6 +136,14 @@ class Case(Audited):
     )
     def file(self) -> None:
         """存查"""
+
+    @transition(
+        field=status,
+        source=[CaseStatus.PENDING, CaseStatus.IN_PROGRESS],
+        target=CaseStatus.WITHDRAWN,
+    )
+    def withdraw(self) -> None:
+        """撤回 (the requester withdrew the case)"""
 
     @property
     def is_open(self) -> bool:
@@ -213,32 +227,96 @@ class AssignmentStatus(models.TextChoices):
 ACTIVE_ASSIGNMENT = (AssignmentStatus.ASSIGNED, AssignmentStatus.DRAFTED)
 
 
+def overdue_q(at: dt.date | dt.datetime, prefix: str = "") -> Q:
+    """逾期, the one rule: a part still unanswered after its deadline. Computed, never stored.
+
+    As of a day (a ``date``), the parts whose due day has passed; as of a moment (an aware
+    ``datetime``), also the parts due that day at an hour that has passed (a deadline in
+    working hours). ``prefix`` points from another model to the assignment ("assignment__")."""
+    active = Q(**{f"{prefix}status__in": ACTIVE_ASSIGNMENT})
+    if not isinstance(at, dt.datetime):
+        return active & Q(**{f"{prefix}due_on__lt": at})
+    today = timezone.localdate(at)
+    # due_on <= today first: the partial index on unanswered parts' due_on serves both arms.
+    return (
+        active
+        & Q(**{f"{prefix}due_on__lte": today})
+        & (Q(**{f"{prefix}due_on__lt": today}) | Q(**{f"{prefix}due_at__lt": at}))
+    )
+
+
+def late_reply_q(prefix: str = "") -> Q:
+    """A reply given after its deadline: a later day, or a later hour of a deadline in hours."""
+    return Q(**{f"{prefix}status": AssignmentStatus.REPLIED}) & (
+        Q(**{f"{prefix}replied_on__gt": F(f"{prefix}due_on")})
+        | Q(
+            **{
+                f"{prefix}due_at__isnull": False,
+                f"{prefix}replied_at__gt": F(f"{prefix}due_at"),
+            }
+        )
+    )
+
+
 class AssignmentQuerySet(models.QuerySet):
     def active(self) -> AssignmentQuerySet:
+        """Unanswered parts (辦理中, 待核)."""
         return self.filter(status__in=ACTIVE_ASSIGNMENT)
 
-    def overdue(self, today: dt.date) -> AssignmentQuerySet:
-        """Still unanswered after the deadline. Computed from the date, never stored."""
-        return self.active().filter(due_on__lt=today)
+    def current(self) -> AssignmentQuerySet:
+        """Parts in force: every part but those withdrawn by 改分."""
+        return self.exclude(status=AssignmentStatus.WITHDRAWN)
 
-    def with_overdue(self, today: dt.date) -> AssignmentQuerySet:
+    def leads(self) -> AssignmentQuerySet:
+        """The lead part in force of each case (主辦, after any 改分)."""
+        return self.current().filter(role=AssignmentRole.LEAD)
+
+    def overdue(self, at: dt.date | dt.datetime) -> AssignmentQuerySet:
+        return self.filter(overdue_q(at))
+
+    def with_overdue(self, at: dt.date | dt.datetime) -> AssignmentQuerySet:
         return self.annotate(
             is_overdue=models.Case(
-                models.When(Q(status__in=ACTIVE_ASSIGNMENT, due_on__lt=today), then=True),
+                models.When(overdue_q(at), then=True),
                 default=False,
                 output_field=models.BooleanField(),
             )
         )
 
+    def late(self, as_of: dt.date | dt.datetime) -> AssignmentQuerySet:
+        """Parts that missed their deadline: replied after it, or unanswered past it."""
+        return self.current().filter(late_reply_q() | overdue_q(as_of))
+
 
 class Assignment(Audited):
-    """One agency's part of a case (主辦 or 協辦), with its own deadline and reply."""
+    """One assignee's part of a case (主辦 or 協辦), with its own deadline and reply.
+
+    The assignee is an agency, a unit of an agency (``unit``) or a contractor the agency
+    manages (``contractor``); ``agency`` is always the agency answerable for the part. The
+    deadline is a day (``due_on``), and for a deadline in working hours also a moment
+    (``due_at``, whose date is ``due_on``)."""
 
     case = models.ForeignKey(
         Case, verbose_name="案件", on_delete=models.CASCADE, related_name="assignments"
     )
     agency = models.ForeignKey(
         Agency, verbose_name="機關", on_delete=models.PROTECT, related_name="assignments"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="單位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    contractor = models.ForeignKey(
+        Contractor,
+        verbose_name="承攬廠商",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
     )
     role = models.CharField("主協辦", max_length=5, choices=AssignmentRole.choices)
     officer = models.ForeignKey(
@@ -250,7 +328,9 @@ class Assignment(Audited):
         related_name="assignments",
     )
     assigned_on = models.DateField("分辦日期")
+    assigned_at = models.DateTimeField("分辦時間", null=True, blank=True)
     due_on = models.DateField("回復期限")  # indexed for unanswered parts only (Meta)
+    due_at = models.DateTimeField("回復期限（時刻）", null=True, blank=True)
     status = models.CharField(
         "辦理狀態",
         max_length=10,
@@ -268,6 +348,7 @@ class Assignment(Audited):
         related_name="+",
     )
     replied_on = models.DateField("回復日期", null=True, blank=True)
+    replied_at = models.DateTimeField("回復時間", null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="核定者",
@@ -276,6 +357,7 @@ class Assignment(Audited):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    release_reason = models.CharField("解除列管理由", max_length=200, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -305,10 +387,36 @@ class Assignment(Audited):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case.number} {self.get_role_display()} {self.agency.short_name}"
+        return f"{self.case.number} {self.get_role_display()} {self.assignee_name}"
 
-    def is_overdue_on(self, today: dt.date) -> bool:
-        return self.status in ACTIVE_ASSIGNMENT and self.due_on < today
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # A part's step is a step of its case.
+        Case.objects.filter(pk=self.case_id).update(updated_at=timezone.now())
+
+    @property
+    def assignee_name(self) -> str:
+        """受分辦者: 「工務局」, 「秘書處 事務科」 or 「○○公司（秘書處）」."""
+        if self.contractor_id is not None:
+            return str(self.contractor)
+        if self.unit_id is not None:
+            return f"{self.agency.short_name} {self.unit.name}"
+        return self.agency.short_name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_ASSIGNMENT
+
+    def is_overdue_at(self, at: dt.date | dt.datetime) -> bool:
+        """The same rule as :func:`overdue_q`, for a part already in memory."""
+        if not self.is_active:
+            return False
+        if not isinstance(at, dt.datetime):
+            return self.due_on < at
+        today = timezone.localdate(at)
+        return self.due_on < today or (
+            self.due_on == today and self.due_at is not None and self.due_at < at
+        )
 
 
 class RequestStatus(models.TextChoices):
@@ -322,8 +430,14 @@ class AgencyRequest(Audited):
     approves or refuses."""
 
     reason = models.TextField("理由")
+    # Empty for requests imported from an old system, which did not record who asked.
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="申請人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="申請人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     requested_on = models.DateField("申請日期")
     status = models.CharField(
@@ -396,6 +510,37 @@ class Extension(AgencyRequest):
         return f"展期 {self.assignment}"
 
 
+class ProgressReport(Audited):
+    """進度報告 of a tracked part (列管): what the assignee has done by the deadline it answers.
+    ``asks_release`` proposes 解除列管; the tracking office decides."""
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name="分辦", on_delete=models.CASCADE, related_name="progress_reports"
+    )
+    text = models.TextField("辦理情形")
+    asks_release = models.BooleanField("建議解除列管", default=False)
+    due_on = models.DateField("應報告日期")
+    reported_on = models.DateField("報告日期")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="報告人", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "進度報告"
+        verbose_name_plural = "進度報告"
+        ordering = ["assignment", "reported_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} {self.reported_on}"
+
+    def audit_agency_id(self) -> int | None:
+        return self.assignment.agency_id
+
+    @property
+    def late(self) -> bool:
+        return self.reported_on > self.due_on
+
+
 class CaseLink(models.Model):
     """Related cases shown to the router: same requester, or near-identical text."""
 
@@ -431,6 +576,12 @@ class KindSetting(Audited):
 
     kind = models.CharField("案件類別", max_length=30, unique=True)
     reply_days = models.PositiveSmallIntegerField("回復期限（工作天）")
+    reply_hours = models.PositiveSmallIntegerField(
+        "回復期限（上班時數）",
+        null=True,
+        blank=True,
+        help_text="填寫時，期限以上班時間內的時數計算，不用工作天。",
+    )
     reassign_days = models.PositiveSmallIntegerField("改分申請期限（工作天）")
     remind_days_before = models.PositiveSmallIntegerField("期限前提醒（工作天）", default=1)
 

@@ -1,12 +1,24 @@
-"""Who may route, act for an agency, and see a requester's identity."""
+"""Who may route, see a part, act for an assignee, and see a requester's identity.
+
+A part (分辦) is held by an agency, a unit of an agency, or a contractor the agency manages.
+Visibility follows the holder, and :func:`part_scope` is the one rule every read applies:
+
+* administrators (系統管理者, 秘書處管理者) see every part;
+* the Secretariat's routers see every part of the kinds they route;
+* an agency's people see its parts — but a person placed in a unit sees, of the parts held by
+  units, only their own unit's, unless their role oversees the whole agency (首長, 研考);
+* a contractor's people see only the parts held by their contractor."""
 
 from __future__ import annotations
 
-from secretariat.core.models import RoleCode
-from secretariat.core.permissions import sees_all_agencies
+from django.db.models import Q
 
-SECRETARIAT_CODE = "sec"
+from secretariat.core.models import RoleCode
+from secretariat.core.permissions import is_secretariat_staff, sees_all_agencies
+
 REPLY_ROLES = {RoleCode.CASE_OFFICER, RoleCode.SUPERVISOR, RoleCode.HEAD}
+# Roles that oversee every unit of their agency.
+AGENCY_WIDE_ROLES = {RoleCode.HEAD, RoleCode.RDEC_OFFICER}
 
 
 def _signed_in(user) -> bool:
@@ -24,7 +36,7 @@ def routed_kinds(user) -> frozenset[str] | None:
         return frozenset()
     if user.is_superuser or user.has_role(RoleCode.SYSTEM_ADMIN, RoleCode.SECRETARIAT_ADMIN):
         return None
-    if user.agency is None or user.agency.code != SECRETARIAT_CODE:
+    if not is_secretariat_staff(user):
         return frozenset()
     return frozenset(
         code for code, kind in kinds.KINDS.items() if user.has_role(*kind.router_roles)
@@ -44,22 +56,72 @@ def sees_all_cases(user) -> bool:
     return routed_kinds(user) is None or sees_all_agencies(user)
 
 
-def acts_for(user, agency_id: int, roles: set[str]) -> bool:
-    """A person of that agency holding one of ``roles``."""
+def holder_scope(user, prefix: str = "") -> Q:
+    """The parts the person holds (as an agency's, a unit's or a contractor's person)."""
+    if not _signed_in(user):
+        return Q(pk__in=[])
+    if getattr(user, "contractor_id", None) is not None:
+        return Q(**{f"{prefix}contractor_id": user.contractor_id})
+    if user.agency_id is None:
+        return Q(pk__in=[])
+    held = Q(**{f"{prefix}agency_id": user.agency_id})
+    if user.unit_id is not None and not user.has_role(*AGENCY_WIDE_ROLES):
+        held &= Q(**{f"{prefix}unit__isnull": True}) | Q(**{f"{prefix}unit_id": user.unit_id})
+    return held
+
+
+def part_scope(user, prefix: str = "") -> Q | None:
+    """Which parts the person sees (None: all): every part of the kinds they route, and the
+    parts they hold. ``prefix`` points from another model to the assignment."""
+    if sees_all_cases(user):
+        return None
+    if not _signed_in(user):
+        return Q(pk__in=[])
+    scope = holder_scope(user, prefix)
+    routed = routed_kinds(user)
+    if routed:
+        scope |= Q(**{f"{prefix}case__kind__in": routed})
+    return scope
+
+
+def holds(user, part) -> bool:
+    """The person holds ``part`` (the same rule as :func:`part_scope`, for one part)."""
+    if not _signed_in(user):
+        return False
+    if getattr(user, "contractor_id", None) is not None:
+        return part.contractor_id == user.contractor_id
+    if user.agency_id is None or part.agency_id != user.agency_id:
+        return False
+    if part.unit_id is None or user.unit_id is None or user.has_role(*AGENCY_WIDE_ROLES):
+        return True
+    return part.unit_id == user.unit_id
+
+
+def acts_for(user, part, roles) -> bool:
+    """A holder of ``part`` with one of ``roles`` (a contractor's people act for its parts
+    whatever the roles asked, as their own 承辦)."""
+    if not holds(user, part):
+        return False
+    if getattr(user, "contractor_id", None) is not None:
+        return user.has_role(RoleCode.CONTRACTOR)
+    return user.has_role(*roles)
+
+
+def acts_for_agency(user, agency_id: int, roles) -> bool:
+    """A person of that agency holding one of ``roles`` (for agency matters that are not a
+    part, e.g. naming the agency's 府會聯絡人)."""
     return _signed_in(user) and user.agency_id == agency_id and user.has_role(*roles)
 
 
 def may_see_requester(user, case) -> bool:
-    """Administrators and routers always; an agency's officers and supervisors only while
-    their agency holds a part of the case, and only for roles the kind allows."""
+    """Administrators and routers always; a holder's officers and supervisors only while they
+    hold a part of the case, and only for roles the kind allows. Contractors never."""
     from secretariat.cases import kinds
 
     if is_router(user, case.kind):
         return True
-    if not _signed_in(user) or user.agency_id is None:
+    if not _signed_in(user) or getattr(user, "contractor_id", None) is not None:
         return False
     allowed = kinds.get(case.kind).requester_roles
-    holds_part = (
-        case.assignments.filter(agency_id=user.agency_id).exclude(status="withdrawn").exists()
-    )
-    return holds_part and user.has_role(*allowed)
+    held = any(holds(user, part) for part in case.assignments.current())
+    return held and user.has_role(*allowed)

@@ -17,13 +17,9 @@ SOURCE = "cases"
 
 
 def documents(ids: Iterable[int] | None) -> Iterator[Document]:
-    from secretariat.cases.models import Assignment, AssignmentRole, AssignmentStatus, Case
+    from secretariat.cases.models import Assignment, Case
 
-    lead = (
-        Assignment.objects.filter(case=OuterRef("pk"), role=AssignmentRole.LEAD)
-        .exclude(status=AssignmentStatus.WITHDRAWN)
-        .values("agency_id")[:1]
-    )
+    lead = Assignment.objects.leads().filter(case=OuterRef("pk")).values("agency_id")[:1]
     cases = Case.objects.annotate(lead_agency_id=Subquery(lead)).only(
         "pk", "kind", "number", "subject", "body", "received_on", "status"
     )

@@ -34,10 +34,13 @@ from secretariat.cases.forms import (
     ExtensionRequestForm,
     FileForm,
     OfficerForm,
+    ProgressForm,
     ReassignmentDecisionForm,
     ReassignmentRequestForm,
+    ReleaseForm,
     ReplyForm,
     RouteForm,
+    WithdrawForm,
 )
 from secretariat.cases.models import Case
 from secretariat.cases.permissions import is_router, sees_all_cases
@@ -51,16 +54,16 @@ AUDIT_TRAIL_SIZE = 100
 # --- The list -------------------------------------------------------------------------------
 
 
-def _listing(request: HttpRequest, today: dt.date):
+def _listing(request: HttpRequest, at: dt.datetime):
     """The filter form, whether the person sees every case, and the filtered rows: cases for
     the Secretariat (of the kinds it routes), the agency's own parts for an agency."""
     sees_all = is_router(request.user) or sees_all_cases(request.user)
     form = CaseFilterForm(request.GET or None, sees_all=sees_all)
     filters = form.filters()
     if sees_all:
-        rows = selectors.case_list_for(request.user, today, **filters)
+        rows = selectors.case_list_for(request.user, at, **filters)
     else:
-        rows = selectors.part_list_for(request.user, today, **filters)
+        rows = selectors.part_list_for(request.user, at, **filters)
     return form, sees_all, rows
 
 
@@ -75,8 +78,9 @@ class Row:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    form, sees_all, rows = _listing(request, today)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    form, sees_all, rows = _listing(request, now)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     cases = [item if sees_all else item.case for item in page]
     context = {
@@ -84,7 +88,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "sees_all": sees_all,
         "page": page,
         "rows": [
-            Row(item, exports.kind_label(case.kind), exports.masked_requester(case))
+            Row(item, kinds.label(case.kind), exports.masked_requester(case))
             for item, case in zip(page, cases, strict=True)
         ],
         "today": today,
@@ -94,7 +98,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         kind = form.filters()["kind"] or None
         context["overview"] = [
             (load, (today - load.oldest_assigned_on).days if load.oldest_assigned_on else None)
-            for load in selectors.open_by_agency(request.user, today, kind=kind)
+            for load in selectors.open_by_agency(request.user, now, kind=kind)
         ]
     return render(request, "cases/case_list.html", context)
 
@@ -104,8 +108,9 @@ def case_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The current filtered list (every page) as CSV or ODS."""
     if fmt not in ("csv", "ods"):
         raise Http404
-    today = timezone.localdate()
-    _, sees_all, rows = _listing(request, today)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    _, sees_all, rows = _listing(request, now)
     sheet = exports.case_sheet(rows) if sees_all else exports.part_sheet(rows)
     if fmt == "csv":
         content, content_type = exports.to_csv(sheet), "text/csv; charset=utf-8"
@@ -125,8 +130,9 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
     """The escalation list (逾期案件): every overdue part, most overdue first. Routers only."""
     if not is_router(request.user):
         raise PermissionDenied
-    today = timezone.localdate()
-    page = Paginator(selectors.overdue_assignments(request.user, today), PAGE_SIZE).get_page(
+    now = timezone.now()
+    today = timezone.localdate(now)
+    page = Paginator(selectors.overdue_assignments(request.user, now), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     late = workdays.working_days_since([part.due_on for part in page], today)
@@ -166,7 +172,20 @@ def _file(user, case, _, form):
 
 
 def _close(user, case, _, form):
-    return services.close_case(case, by=user)
+    return services.close_case(case, by=user, **form.cleaned_data)
+
+
+def _withdraw(user, case, _, form):
+    return services.withdraw_case(case, form.cleaned_data["filed_reason"], by=user)
+
+
+def _report_progress(user, _, part, form):
+    data = form.cleaned_data
+    return services.report_progress(part, data["text"], by=user, asks_release=data["asks_release"])
+
+
+def _release(user, _, part, form):
+    return services.release_part(part, form.cleaned_data["reason"], by=user)
 
 
 def _assign_officer(user, _, part, form):
@@ -213,11 +232,22 @@ STEPS: dict[str, Step] = {
         Step("route", "分辦", "分辦", RouteForm, "case", "已分辦並通知受分辦機關。", _route),
         Step("file", "存查", "存查", FileForm, "case", "已存查。", _file),
         Step("close", "結案", "結案", CloseForm, "case", "已結案。", _close),
+        Step("withdraw", "撤回", "登錄撤回", WithdrawForm, "case", "已登錄撤回。", _withdraw),
         Step(
             "officer", "指定承辦人", "指定", OfficerForm, "part", "已指定承辦人。", _assign_officer
         ),
         Step("draft", "擬復", "送核", DraftReplyForm, "part", "已儲存回復稿。", _draft),
         Step("approve", "核定回復", "核定回復", ReplyForm, "part", "已核定回復。", _approve),
+        Step(
+            "progress",
+            "填報進度",
+            "送出進度報告",
+            ProgressForm,
+            "part",
+            "已填報進度。",
+            _report_progress,
+        ),
+        Step("release", "解除列管", "解除列管", ReleaseForm, "part", "已解除列管。", _release),
         Step(
             "extend",
             "申請展期",
@@ -276,6 +306,7 @@ class PartView:
     overdue: bool
     reassign_until: dt.date | None
     actions: list[Action] = field(default_factory=list)
+    reports: list = field(default_factory=list)  # progress reports of a tracked part
 
 
 def _key(step: Step, target) -> str:
@@ -297,11 +328,14 @@ def _initial(step: Step, case: Case, target) -> dict:
 
 def _form(step: Step, case: Case, target, data=None, files=None) -> forms.Form:
     kwargs = {"auto_id": f"{_key(step, target)}-%s"}
-    if step.form_class is OfficerForm:
+    form_class = step.form_class
+    if form_class is OfficerForm:
         kwargs["assignment"] = target
+    if form_class is CloseForm:
+        form_class = CloseForm.for_kind(kinds.KINDS.get(case.kind))
     if data is None:
-        return step.form_class(initial=_initial(step, case, target), **kwargs)
-    return step.form_class(data, files, **kwargs)
+        return form_class(initial=_initial(step, case, target), **kwargs)
+    return form_class(data, files, **kwargs)
 
 
 def _action(step: Step, case: Case, target=None, form=None, *, level: int = 3) -> Action:
@@ -344,6 +378,7 @@ def _detail_context(
 ) -> dict:
     user, today, bound = request.user, timezone.localdate(), bound or {}
     allowed = selectors.actions_for(user, case, today)
+    tracked = kinds.get(case.kind).tracking is not None
 
     def action(key: str, target=None, level: int = 3) -> Action:
         step = STEPS[key]
@@ -356,20 +391,24 @@ def _detail_context(
             ("officer", can.assign_officer),
             ("draft", can.draft),
             ("approve", can.approve),
+            ("progress", can.report_progress),
+            ("release", can.release),
             ("extend", can.request_extension),
             ("reassign", can.request_reassignment),
         )
         parts.append(
             PartView(
                 part=part,
-                overdue=part.is_overdue_on(today),
+                overdue=part.is_overdue_at(timezone.now()),
                 reassign_until=can.reassign_until,
                 actions=[action(key, part, level=4) for key, ok in offered if ok],
+                reports=list(selectors.progress_reports(part)) if tracked else [],
             )
         )
     reassignments, extensions = selectors.pending_requests(user, case)
     routing = action("route") if allowed.route else None
-    closing = [action(k) for k, ok in (("close", allowed.close), ("file", allowed.file)) if ok]
+    ends = (("close", allowed.close), ("file", allowed.file), ("withdraw", allowed.withdraw))
+    closing = [action(k) for k, ok in ends if ok]
     decide = allowed.decide
     reassignments = [
         (r, action("decide-reassignment", r, 4) if decide else None) for r in reassignments

@@ -12,6 +12,7 @@ from secretariat.core.models import (
     ApiToken,
     AuditEntry,
     CalendarAdjustment,
+    Contractor,
     ImportRun,
     IndicatorTarget,
     ReportGroup,
@@ -105,6 +106,21 @@ class UnitAdmin(admin.ModelAdmin):
     list_filter = ("agency",)
 
 
+@admin.register(Contractor)
+class ContractorAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "agency",
+        "unit",
+        "contact_name",
+        "phone",
+        "contract_until",
+        "is_active",
+    )
+    list_filter = ("agency", "is_active")
+    search_fields = ("name", "contact_name")
+
+
 @admin.register(User)
 class PersonAdmin(UserAdmin):
     list_display = (
@@ -127,6 +143,7 @@ class PersonAdmin(UserAdmin):
                     "display_name",
                     "agency",
                     "unit",
+                    "contractor",
                     "job_title",
                     "phone",
                     "roles",

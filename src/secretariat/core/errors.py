@@ -16,6 +16,12 @@ class DomainError(Exception):
         self.message = message
         self.fields = fields or {}
 
+    @classmethod
+    def invalid(cls, fields: dict[str, list[str]], code: str = "invalid") -> DomainError:
+        """Every field's messages at once: 「資料有誤：請填寫主旨。；請選擇類別。」."""
+        summary = "；".join(message for messages in fields.values() for message in messages)
+        return cls(code, f"資料有誤：{summary}", fields)
+
     def as_dict(self) -> dict:
         return {"code": self.code, "message": self.message, "fields": self.fields}
 

@@ -11,7 +11,73 @@ from django.utils import timezone
 
 from secretariat.core import roc
 from secretariat.core.auth import AccountLocked
+from secretariat.core.errors import DomainError
 from secretariat.core.models import DayKind
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the services check each one's type and size."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
+
+
+def required_text(label: str, rows: int = 4) -> forms.CharField:
+    """A multi-line text the service requires (it says what is missing: one place for the
+    rule)."""
+    return optional_text(label, None, required=True, rows=rows)
+
+
+class DomainErrorForm(forms.Form):
+    """A form that shows a service's DomainError beside the fields it names."""
+
+    def add_domain_error(self, error: DomainError) -> None:
+        placed = False
+        for field, messages in error.fields.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+                placed = True
+        if not placed:
+            self.add_error(None, error.message)
+
+
+def optional_text(
+    label: str, max_length: int | None, *, required: bool = False, rows: int = 0
+) -> forms.CharField:
+    """A text field the service checks (``required`` only marks it for assistive technology)."""
+    # Required text is checked by the service (one place for the rule); aria-required tells
+    # assistive technology which fields must be filled in.
+    attrs = {"aria-required": "true"} if required else {}
+    widget = forms.Textarea(attrs={"rows": rows, **attrs}) if rows else forms.TextInput(attrs)
+    return forms.CharField(label=label, max_length=max_length, required=False, widget=widget)
+
+
+class RocTimeField(forms.TimeField):
+    """Accepts 08:30, 14時30分 or 上午8時30分."""
+
+    widget = forms.TextInput(attrs={"placeholder": "例：08:30 或 上午8時30分"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.time):
+            return value
+        try:
+            return roc.parse_time(str(value))
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="invalid") from error
+
+    def prepare_value(self, value):
+        if isinstance(value, dt.time):
+            return f"{value:%H:%M}"
+        return value
 
 
 class RocDateField(forms.DateField):

@@ -249,6 +249,41 @@ class Unit(Audited):
         return f"{self.agency.short_name} {self.name}"
 
 
+class Contractor(Audited):
+    """An external contractor (承攬廠商), e.g. the building's maintenance company: it can be
+    assigned routed work (a repair ticket) and its people sign in to see only their own
+    tickets. ``agency`` manages it and sees its parts."""
+
+    name = models.CharField("廠商名稱", max_length=100)
+    agency = models.ForeignKey(
+        Agency, verbose_name="管理機關", on_delete=models.PROTECT, related_name="contractors"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="管理單位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contractors",
+    )
+    contact_name = models.CharField("聯絡人", max_length=60, blank=True)
+    phone = models.CharField("聯絡電話", max_length=40, blank=True)
+    email = models.EmailField("電子郵件", blank=True)
+    contract_until = models.DateField("契約期限", null=True, blank=True)
+    is_active = models.BooleanField("啟用", default=True)
+
+    class Meta:
+        verbose_name = "承攬廠商"
+        verbose_name_plural = "承攬廠商"
+        ordering = ["agency__sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="contractor_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.agency.short_name}）"
+
+
 class RoleCode(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", "系統管理者"
     SECRETARIAT_ADMIN = "secretariat_admin", "秘書處管理者"
@@ -260,6 +295,7 @@ class RoleCode(models.TextChoices):
     COUNCIL_LIAISON = "council_liaison", "府會聯絡人"
     PRESS_LIAISON = "press_liaison", "新聞聯絡人"
     SERVICE_DESK = "service_desk", "服務台人員"
+    CONTRACTOR = "contractor", "承攬廠商人員"
 
 
 class Role(models.Model):
@@ -299,6 +335,15 @@ class User(Audited, AbstractUser):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        related_name="people",
+    )
+    # A contractor's people have no agency: they see only their contractor's own tickets.
+    contractor = models.ForeignKey(
+        Contractor,
+        verbose_name="承攬廠商",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="people",
     )
     job_title = models.CharField("職稱", max_length=60, blank=True)

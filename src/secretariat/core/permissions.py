@@ -8,6 +8,18 @@ from django.db.models import QuerySet
 
 from secretariat.core.models import RoleCode
 
+# The Secretariat's own code in the agency registry (臺北市政府秘書處).
+SECRETARIAT_CODE = "sec"
+
+
+def is_secretariat_staff(user) -> bool:
+    """A signed-in person of the Secretariat itself (whatever their roles)."""
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and user.agency_id is not None
+        and user.agency.code == SECRETARIAT_CODE
+    )
+
 
 def sees_all_agencies(user) -> bool:
     if not getattr(user, "is_authenticated", False):

@@ -12,6 +12,7 @@ ROLES = [
     ("council_liaison", "府會聯絡人", False, "本機關與議會之聯繫窗口。"),
     ("press_liaison", "新聞聯絡人", False, "本機關新聞與輿情聯繫窗口。"),
     ("service_desk", "服務台人員", False, "市政大樓服務台諮詢與陳情受理。"),
+    ("contractor", "承攬廠商人員", False, "承攬廠商的人員：僅能檢視並回報分派給該廠商的案件。"),
 ]
 
 

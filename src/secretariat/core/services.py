@@ -20,11 +20,13 @@ from secretariat.core.models import (
     Agency,
     ApiToken,
     CalendarAdjustment,
+    Contractor,
     DayKind,
     Notification,
     ReportGroup,
     ReportGroupMembership,
     Role,
+    RoleCode,
     Unit,
     User,
 )
@@ -73,19 +75,27 @@ def create_person(
     job_title: str = "",
     roles: Iterable[str] = (),
     is_system_account: bool = False,
+    contractor: Contractor | None = None,
 ) -> User:
-    """Create a staff (or API system) account in an agency with the given role codes."""
+    """Create a staff (or API system) account in an agency with the given role codes, or an
+    account of a contractor's person (no agency; the role 承攬廠商人員 is given)."""
     _require(by is None or is_administrator(by))
     if unit is not None and agency is not None and unit.agency_id != agency.pk:
         raise DomainError(
             "unit_agency_mismatch", "單位不屬於所選機關。", {"unit": ["單位不屬於所選機關。"]}
         )
+    if contractor is not None:
+        if agency is not None or unit is not None:
+            message = "承攬廠商人員不屬於機關或單位，僅能檢視其廠商的案件。"
+            raise DomainError("contractor_agency", message, {"agency": [message]})
+        roles = {*roles, RoleCode.CONTRACTOR}
     person = User(
         username=username,
         display_name=display_name,
         email=email,
         agency=agency,
         unit=unit,
+        contractor=contractor,
         job_title=job_title,
         is_system_account=is_system_account,
     )
@@ -97,6 +107,38 @@ def create_person(
     person.save()
     set_roles(person, roles, by=by)
     return person
+
+
+@transaction.atomic
+def register_contractor(
+    *,
+    by,
+    name: str,
+    agency: Agency,
+    unit: Unit | None = None,
+    contact_name: str = "",
+    phone: str = "",
+    email: str = "",
+    contract_until: dt.date | None = None,
+) -> Contractor:
+    """承攬廠商: a contractor the agency manages, which can then be assigned routed work."""
+    _require(by is None or is_administrator(by))
+    if unit is not None and unit.agency_id != agency.pk:
+        raise DomainError(
+            "unit_agency_mismatch", "單位不屬於所選機關。", {"unit": ["單位不屬於所選機關。"]}
+        )
+    contractor = Contractor(
+        name=(name or "").strip(),
+        agency=agency,
+        unit=unit,
+        contact_name=contact_name.strip(),
+        phone=phone.strip(),
+        email=email.strip(),
+        contract_until=contract_until,
+    )
+    _full_clean(contractor)
+    contractor.save()
+    return contractor
 
 
 @transaction.atomic

@@ -7,7 +7,6 @@ class CouncilConfig(AppConfig):
     verbose_name = "府會事務"
 
     def ready(self) -> None:
-        import secretariat.council.tasks  # noqa: F401 (registers the daily job)
         from secretariat.cases import kinds as case_kinds
         from secretariat.core.modules import NavItem, register_demo, register_nav
         from secretariat.council import kinds, reports

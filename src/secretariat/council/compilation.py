@@ -18,7 +18,7 @@ from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from odf.text import H, P
 
-from secretariat.cases.models import Assignment, AssignmentRole, AssignmentStatus, CaseStatus
+from secretariat.cases.selectors import AssignmentRole, AssignmentStatus, CaseStatus
 from secretariat.core import roc
 from secretariat.core.documents import add_lines, document_bytes, html_to_pdf, text_document
 from secretariat.council import selectors
@@ -123,11 +123,11 @@ class Compilation:
         return not self.missing
 
 
-def _part_order(part: Assignment) -> tuple[bool, int, str]:
+def _part_order(part) -> tuple[bool, int, str]:
     return (part.role != AssignmentRole.LEAD, part.agency.sort_order, part.agency.code)
 
 
-def _reply(part: Assignment, asked_on: dt.date) -> Reply:
+def _reply(part, asked_on: dt.date) -> Reply:
     replied = part.status == AssignmentStatus.REPLIED
     return Reply(
         agency=part.agency.names_on(asked_on)[0],

@@ -6,8 +6,13 @@ from __future__ import annotations
 
 from django import forms
 
-from secretariat.cases.forms import DomainErrorForm, required_text
-from secretariat.core.forms import AgencyChoiceField, RocDateField, agencies_in_force
+from secretariat.core.forms import (
+    AgencyChoiceField,
+    DomainErrorForm,
+    RocDateField,
+    agencies_in_force,
+    required_text,
+)
 from secretariat.council.models import (
     Councillor,
     DisputeKind,

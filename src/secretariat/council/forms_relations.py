@@ -1,17 +1,18 @@
 """Forms of the council-relations pages: liaisons, their meetings, engagements with their
-commitments, and the mayor's public schedule. They only parse input: the services check the
+commitments. They only parse input: the services check the
 rules and their messages are put beside the fields they name (``add_domain_error``)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
-from django.utils import timezone
 
-from secretariat.cases.forms import DomainErrorForm
 from secretariat.core import roc
-from secretariat.core.forms import AgencyChoiceField, RocDateField
+from secretariat.core.forms import (
+    AgencyChoiceField,
+    DomainErrorForm,
+    RocDateField,
+    optional_text,
+)
 from secretariat.core.models import Agency
 from secretariat.council.models import (
     Attendance,
@@ -22,35 +23,6 @@ from secretariat.council.models import (
 )
 
 PERIOD_HELP = "例：115年、115年上半年、115年1月至6月。"
-
-
-def _text(label: str, max_length: int | None, *, required: bool = False, rows: int = 0):
-    # Required text is checked by the service (one place for the rule); aria-required tells
-    # assistive technology which fields must be filled in.
-    attrs = {"aria-required": "true"} if required else {}
-    widget = forms.Textarea(attrs={"rows": rows, **attrs}) if rows else forms.TextInput(attrs)
-    return forms.CharField(label=label, max_length=max_length, required=False, widget=widget)
-
-
-class RocTimeField(forms.TimeField):
-    """Accepts 08:30, 14時30分 or 上午8時30分."""
-
-    widget = forms.TextInput(attrs={"placeholder": "例：08:30 或 上午8時30分"})
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, dt.time):
-            return value
-        try:
-            return roc.parse_time(str(value))
-        except ValueError as error:
-            raise forms.ValidationError(str(error), code="invalid") from error
-
-    def prepare_value(self, value):
-        if isinstance(value, dt.time):
-            return f"{value:%H:%M}"
-        return value
 
 
 class PeriodForm(forms.Form):
@@ -90,11 +62,11 @@ class LiaisonForm(DomainErrorForm):
         empty_label="請選擇",
         error_messages={"required": "請選擇機關。"},
     )
-    name = _text("姓名", 40, required=True)
-    title = _text("職稱", 60)
-    phone = _text("電話", 40)
-    mobile = _text("手機", 40)
-    email = _text("電子郵件", 254)
+    name = optional_text("姓名", 40, required=True)
+    title = optional_text("職稱", 60)
+    phone = optional_text("電話", 40)
+    mobile = optional_text("手機", 40)
+    email = optional_text("電子郵件", 254)
     start_on = RocDateField(
         label="派兼日",
         help_text="前任聯絡人任至前一日。例：115/08/16。",
@@ -122,13 +94,13 @@ class LiaisonMeetingForm(DomainErrorForm):
         choices=[("", "請選擇"), *LiaisonMeetingKind.choices],
         required=False,
     )
-    title = _text("名稱", 120, required=True)
+    title = optional_text("名稱", 120, required=True)
     held_on = RocDateField(
         label="日期",
         help_text="當日在任的府會聯絡人均列為受邀。例：115/08/16。",
         error_messages={"required": "請填寫日期。"},
     )
-    place = _text("地點", 120)
+    place = optional_text("地點", 120)
 
 
 class AttendanceForm(DomainErrorForm):
@@ -171,7 +143,7 @@ class EngagementForm(DomainErrorForm):
     held_on = RocDateField(
         label="日期", help_text="例：115/08/16。", error_messages={"required": "請填寫日期。"}
     )
-    topic = _text("主題", 200, required=True)
+    topic = optional_text("主題", 200, required=True)
     caucus = forms.ChoiceField(label="黨團（市長赴黨團溝通）", required=False)
     councillors = CouncillorsField(
         label="出席議員（議員與市長座談會）",
@@ -179,8 +151,8 @@ class EngagementForm(DomainErrorForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    officials = _text("本府出席", 300)
-    notes = _text("紀要", None, rows=4)
+    officials = optional_text("本府出席", 300)
+    notes = optional_text("紀要", None, rows=4)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,21 +163,5 @@ class EngagementForm(DomainErrorForm):
 
 
 class CommitmentForm(DomainErrorForm):
-    subject = _text("主旨", 200, required=True)
-    text = _text("承諾內容", None, required=True, rows=4)
-
-
-# --- The mayor's public schedule -------------------------------------------------------------
-
-
-class ScheduleItemForm(DomainErrorForm):
-    day = RocDateField(
-        label="日期", help_text="例：115/08/16。", error_messages={"required": "請填寫日期。"}
-    )
-    starts_at = RocTimeField(label="時間", error_messages={"required": "請填寫時間。"})
-    title = _text("行程", 200, required=True)
-    place = _text("地點", 200)
-
-    def __init__(self, *args, day: dt.date | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["day"].initial = day or timezone.localdate()
+    subject = optional_text("主旨", 200, required=True)
+    text = optional_text("承諾內容", None, required=True, rows=4)

@@ -21,6 +21,8 @@ from secretariat.cases.importers import (
     COLUMN_BODY,
     COLUMN_CLOSED,
     COLUMN_DUE,
+    COLUMN_EXTENSIONS,
+    COLUMN_MOVES,
     COLUMN_NUMBER,
     COLUMN_ROUTED,
     COLUMN_SUBJECT,
@@ -31,7 +33,6 @@ from secretariat.cases.importers import (
     CaseImporter,
     CaseRecord,
 )
-from secretariat.cases.models import Case
 from secretariat.core import importing, roc
 from secretariat.core.importing import Column, Plan, Problems, Row
 from secretariat.council import kinds
@@ -313,6 +314,8 @@ class CouncilQuestionImporter(CouncilImporter):
         COLUMN_ROUTED,
         COLUMN_DUE,
         COLUMN_REPLIED,
+        COLUMN_MOVES,
+        COLUMN_EXTENSIONS,
         COLUMN_CLOSED,
     )
 
@@ -438,7 +441,7 @@ class CouncilQuestionImporter(CouncilImporter):
                 plan.new.append(record)
         return plan
 
-    def own_values(self, case: Case) -> dict[str, Any]:
+    def own_values(self, case) -> dict[str, Any]:
         return {COUNCILLOR: self.names.get(case.pk)}
 
     def write(self, plan: Plan, *, by) -> None:
@@ -479,6 +482,8 @@ class DataRequestImporter(CouncilImporter):
         Column(OWNER, True, "資料權管機關：全銜、簡稱或收件當時的舊名。"),
         COLUMN_ROUTED,
         COLUMN_REPLIED,
+        COLUMN_MOVES,
+        COLUMN_EXTENSIONS,
         COLUMN_CLOSED,
     )
 
@@ -508,7 +513,7 @@ class DataRequestImporter(CouncilImporter):
             record.row, record.case, record.due_given, own, councillors=[councillor]
         )
 
-    def own_values(self, case: Case) -> dict[str, Any]:
+    def own_values(self, case) -> dict[str, Any]:
         request = getattr(case, "data_request", None)
         if request is None:
             return {}
@@ -518,7 +523,7 @@ class DataRequestImporter(CouncilImporter):
             CUSTOM_DUE: request.custom_due_on,
         }
 
-    def own_record(self, case: Case, record: CouncilRecord) -> DataRequest:
+    def own_record(self, case, record: CouncilRecord) -> DataRequest:
         return DataRequest(
             case=case,
             councillor=record.councillors[0],
@@ -546,6 +551,8 @@ class ServiceCaseImporter(CouncilImporter):
         COLUMN_ROUTED,
         COLUMN_DUE,
         COLUMN_REPLIED,
+        COLUMN_MOVES,
+        COLUMN_EXTENSIONS,
         COLUMN_CLOSED,
         Column(GRADE, False, "A、B、C 或 D；結案的案件必填。"),
     )
@@ -568,13 +575,13 @@ class ServiceCaseImporter(CouncilImporter):
             record.row, record.case, record.due_given, own, councillors=[councillor]
         )
 
-    def own_values(self, case: Case) -> dict[str, Any]:
+    def own_values(self, case) -> dict[str, Any]:
         service = getattr(case, "service_case", None)
         if service is None:
             return {}
         return {COUNCILLOR: service.councillor.name, GRADE: service.grade}
 
-    def own_record(self, case: Case, record: CouncilRecord) -> ServiceCase:
+    def own_record(self, case, record: CouncilRecord) -> ServiceCase:
         return ServiceCase(case=case, councillor=record.councillors[0], grade=record.own[GRADE])
 
 

@@ -2,7 +2,7 @@
 Secretariat records councillors' questions (側記), and the three council case kinds beside the
 engine's Case — council questions (議員質詢), data requests (議員索資) and councillor service
 cases (議員服務案件) — plus liaisons (府會聯絡人), their meetings, caucus visits, mayor–
-councillor meetings and the mayor's public schedule mailed to councillors."""
+councillor meetings."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from secretariat.cases.models import Assignment, Case
 from secretariat.core.audit import Audited
 from secretariat.core.models import Agency
 
@@ -143,7 +142,7 @@ class CouncilQuestion(Audited):
     orders the items of an event as they were asked."""
 
     case = models.OneToOneField(
-        Case, verbose_name="案件", on_delete=models.CASCADE, related_name="council_question"
+        "cases.Case", verbose_name="案件", on_delete=models.CASCADE, related_name="council_question"
     )
     event = models.ForeignKey(
         QuestionEvent, verbose_name="質詢場次", on_delete=models.PROTECT, related_name="questions"
@@ -198,7 +197,7 @@ class DataRequest(Audited):
     working days or by a shorter custom deadline."""
 
     case = models.OneToOneField(
-        Case, verbose_name="案件", on_delete=models.CASCADE, related_name="data_request"
+        "cases.Case", verbose_name="案件", on_delete=models.CASCADE, related_name="data_request"
     )
     councillor = models.ForeignKey(Councillor, verbose_name="議員", on_delete=models.PROTECT)
     urgency = models.CharField("速別", max_length=15, choices=Urgency.choices)
@@ -233,7 +232,7 @@ class Dispute(Audited):
     deadline."""
 
     assignment = models.ForeignKey(
-        Assignment, verbose_name="分辦", on_delete=models.CASCADE, related_name="disputes"
+        "cases.Assignment", verbose_name="分辦", on_delete=models.CASCADE, related_name="disputes"
     )
     kind = models.CharField("爭議類別", max_length=10, choices=DisputeKind.choices)
     reason = models.TextField("理由")
@@ -284,7 +283,7 @@ class ServiceCase(Audited):
     """議員服務案件: a case a councillor brings for constituents; graded when closed."""
 
     case = models.OneToOneField(
-        Case, verbose_name="案件", on_delete=models.CASCADE, related_name="service_case"
+        "cases.Case", verbose_name="案件", on_delete=models.CASCADE, related_name="service_case"
     )
     councillor = models.ForeignKey(Councillor, verbose_name="議員", on_delete=models.PROTECT)
     grade = models.CharField("處理等級", max_length=1, choices=Grade.choices, blank=True)
@@ -406,7 +405,7 @@ class Commitment(Audited):
     """市府承諾事項: a commitment made at an engagement, routed as a case."""
 
     case = models.OneToOneField(
-        Case, verbose_name="案件", on_delete=models.CASCADE, related_name="commitment"
+        "cases.Case", verbose_name="案件", on_delete=models.CASCADE, related_name="commitment"
     )
     engagement = models.ForeignKey(
         Engagement, verbose_name="場合", on_delete=models.PROTECT, related_name="commitments"
@@ -421,40 +420,3 @@ class Commitment(Audited):
 
     def audit_agency_id(self) -> int | None:
         return self.case.audit_agency_id()
-
-
-# --- The mayor's public schedule -----------------------------------------------------------------
-
-
-class ScheduleItem(Audited):
-    """市長公開行程: entered daily, e-mailed to every active councillor by the daily job."""
-
-    day = models.DateField("日期", db_index=True)
-    starts_at = models.TimeField("時間")
-    title = models.CharField("行程", max_length=200)
-    place = models.CharField("地點", max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = "市長公開行程"
-        verbose_name_plural = "市長公開行程"
-        ordering = ["day", "starts_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.starts_at:%H:%M} {self.title}"
-
-
-class ScheduleMailing(models.Model):
-    """That a day's schedule was mailed (once), and to how many councillors."""
-
-    day = models.DateField("日期", unique=True)
-    sent_at = models.DateTimeField("寄送時間", auto_now_add=True)
-    recipients = models.PositiveIntegerField("收件議員數")
-    items = models.PositiveIntegerField("行程數")
-
-    class Meta:
-        verbose_name = "行程寄送紀錄"
-        verbose_name_plural = "行程寄送紀錄"
-        ordering = ["-day"]
-
-    def __str__(self) -> str:
-        return f"{self.day} 寄送 {self.recipients} 位議員"

@@ -50,6 +50,7 @@ def questions(period: Period) -> SectionData:
         paragraphs=(f"{period.label}共分辦{roc.format_count(total, '題')}，各類質詢如下表：",),
         figures=(Figure("routed", "分辦題數", total, "題"),),
         tables=(table,),
+        has_records=bool(rows),
     )
 
 
@@ -64,6 +65,7 @@ def data_requests(period: Period) -> SectionData:
             Figure("overdue", "逾期", figures.overdue, "筆"),
             Figure("open", "尚在辦理", figures.open, "筆"),
         ),
+        has_records=figures.received > 0,
     )
 
 
@@ -83,6 +85,7 @@ def caucus_visits(period: Period) -> SectionData:
             Figure("caucus_visits", "市長赴黨團溝通", visits, "場"),
             Figure("mayor_meetings", "議員與市長座談會", meetings, "場"),
         ),
+        has_records=visits + meetings > 0,
     )
 
 
@@ -121,6 +124,7 @@ def liaison_meetings(period: Period) -> SectionData:
         )
         if rows
         else (),
+        has_records=bool(rows),
     )
 
 
@@ -150,6 +154,7 @@ def service_grades(period: Period) -> SectionData:
                 total={"grade": "合計", "count": shares.total, "share": None},
             ),
         ),
+        has_records=shares.total > 0,
     )
 
 

@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from secretariat.cases import selectors as case_selectors
-from secretariat.cases.models import Assignment, AssignmentStatus, CaseStatus
+from secretariat.cases.selectors import OPEN_STATUSES
 from secretariat.core import roc
 from secretariat.core.models import Agency, IndicatorTarget
 from secretariat.council import kinds
@@ -30,8 +30,6 @@ from secretariat.council.models import (
     Liaison,
     LiaisonMeeting,
     QuestionEvent,
-    ScheduleItem,
-    ScheduleMailing,
     ServiceCase,
 )
 
@@ -67,7 +65,7 @@ def data_request_for(user, number: str) -> DataRequest:
     return request
 
 
-def request_parts(data_request: DataRequest, user) -> list[Assignment]:
+def request_parts(data_request: DataRequest, user) -> list:
     """The request's parts the person may see (withdrawn ones too: they show a 改分)."""
     return list(
         case_selectors.assignments_for(user, data_request.case).order_by("assigned_on", "pk")
@@ -222,11 +220,7 @@ def data_request_figures(start: dt.date, end: dt.date, as_of: dt.date) -> DataRe
     deadline."""
     received = DataRequest.objects.filter(case__received_on__range=(start, end))
     overdue_cases = case_selectors.late_parts(kinds.DATA_REQUEST, start, end, as_of).values("case")
-    still_open = (
-        received.filter(case__status__in=(CaseStatus.PENDING, CaseStatus.IN_PROGRESS))
-        .exclude(case__in=overdue_cases)
-        .exclude(case__status=CaseStatus.FILED)
-    )
+    still_open = received.filter(case__status__in=OPEN_STATUSES).exclude(case__in=overdue_cases)
     return DataRequestFigures(
         received=received.count(),
         overdue=received.filter(case__in=overdue_cases).count(),
@@ -279,9 +273,9 @@ def service_grade_shares(start: dt.date, end: dt.date) -> GradeShares:
     return GradeShares(counts, target)
 
 
-def question_replies(event: QuestionEvent) -> list[tuple[CouncilQuestion, list[Assignment]]]:
+def question_replies(event: QuestionEvent) -> list[tuple[CouncilQuestion, list]]:
     """Every question of the event with its non-withdrawn parts, for the compilation."""
-    parts = Assignment.objects.exclude(status=AssignmentStatus.WITHDRAWN).select_related("agency")
+    parts = case_selectors.current_parts()
     questions = (
         CouncilQuestion.objects.filter(event=event)
         .select_related("case")
@@ -293,7 +287,7 @@ def question_replies(event: QuestionEvent) -> list[tuple[CouncilQuestion, list[A
     return [(question, question.case.live_parts) for question in questions]
 
 
-# --- Liaisons (府會聯絡人), their meetings, engagements, the mayor's schedule --------------------
+# --- Liaisons (府會聯絡人), their meetings, engagements, councillors' addresses --------------------
 
 
 def liaisons_in_force(day: dt.date) -> QuerySet[Liaison]:
@@ -413,15 +407,6 @@ def engagements_in(start: dt.date, end: dt.date) -> EngagementPeriod:
 
 def engagement_commitments(engagement: Engagement) -> QuerySet[Commitment]:
     return engagement.commitments.select_related("case").order_by("case__number")
-
-
-def schedule_for(day: dt.date) -> QuerySet[ScheduleItem]:
-    """The mayor's public schedule of a day: public, everyone signed in may read it."""
-    return ScheduleItem.objects.filter(day=day).order_by("starts_at", "id")
-
-
-def schedule_mailing(day: dt.date) -> ScheduleMailing | None:
-    return ScheduleMailing.objects.filter(day=day).first()
 
 
 def councillor_addresses(day: dt.date) -> list[str]:

@@ -5,21 +5,22 @@ deadlines, replies and states to the case engine (``cases.services``)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from secretariat.cases import selectors as case_selectors
 from secretariat.cases import services as case_services
-from secretariat.cases.models import Assignment, AssignmentStatus, CaseStatus, Channel
-from secretariat.cases.permissions import REPLY_ROLES, SECRETARIAT_CODE, acts_for, is_router
+from secretariat.cases.kinds import OpenContext
+from secretariat.cases.selectors import REPLY_ROLES, Channel, acts_for, is_router
 from secretariat.core import audit, roc, workdays
 from secretariat.core.errors import DomainError, PermissionDenied
 from secretariat.core.models import Agency, RoleCode
-from secretariat.core.tasks import send_mail_task
 from secretariat.council import kinds, selectors
 from secretariat.council.models import (
     Asker,
@@ -38,8 +39,6 @@ from secretariat.council.models import (
     LiaisonMeeting,
     LiaisonMeetingKind,
     QuestionEvent,
-    ScheduleItem,
-    ScheduleMailing,
     ServiceCase,
     Session,
     Urgency,
@@ -54,11 +53,6 @@ def manages_council(user) -> bool:
 def _require_council_staff(by) -> None:
     if not manages_council(by):
         raise PermissionDenied("只有秘書處府會業務人員可以執行此操作。")
-
-
-def _invalid(errors: dict[str, list[str]]) -> DomainError:
-    summary = "；".join(message for messages in errors.values() for message in messages)
-    return DomainError("invalid", f"資料有誤：{summary}", errors)
 
 
 def _today() -> dt.date:
@@ -94,7 +88,7 @@ def create_event(
     if sittings < 1:
         errors["sittings"] = ["天數／場數至少為 1。"]
     if errors:
-        raise _invalid(errors)
+        raise DomainError.invalid(errors)
     return QuestionEvent.objects.create(
         session=session,
         kind=kind,
@@ -103,6 +97,49 @@ def create_event(
         end_on=end_on,
         sittings=sittings,
     )
+
+
+def validate_question(fields: Mapping[str, Any], context: OpenContext) -> dict[str, list[str]]:
+    """A question's own fields (the council_question kind's ``validate`` hook): its event,
+    councillors (in office on the day) and the day within the event."""
+    event, councillors = fields["event"], list(fields.get("councillors") or ())
+    asked_on = context.received_on
+    errors: dict[str, list[str]] = {}
+    if not councillors:
+        errors["councillors"] = ["請選擇質詢議員。"]
+    if not event.start_on <= asked_on <= event.end_on:
+        errors["asked_on"] = [
+            f"質詢日期須在{event.title}期間（{roc.format_date(event.start_on)}至"
+            f"{roc.format_date(event.end_on)}）。"
+        ]
+    else:
+        inactive = [c.name for c in councillors if not c.active_on(asked_on)]
+        if inactive:
+            errors["councillors"] = [f"{'、'.join(inactive)} 於質詢日期不在任。"]
+    if len({c.pk for c in councillors}) != len(councillors):
+        errors["councillors"] = ["質詢議員重複。"]
+    return errors
+
+
+def create_question(case, fields: Mapping[str, Any], context: OpenContext) -> CouncilQuestion:
+    """The question item beside its case, numbered in its event (the ``create`` hook)."""
+    councillors = list(fields["councillors"])
+    event = QuestionEvent.objects.select_for_update().get(pk=fields["event"].pk)
+    last = event.questions.aggregate(last=Max("sequence"))["last"] or 0
+    question = CouncilQuestion.objects.create(
+        case=case, event=event, asked_on=context.received_on, sequence=last + 1
+    )
+    Asker.objects.bulk_create(
+        Asker(question=question, councillor=councillor, position=position)
+        for position, councillor in enumerate(councillors)
+    )
+    audit.record(
+        question,
+        "set_askers",
+        {"councillors": [c.name for c in councillors]},
+        actor=audit.actor_of(context.by),
+    )
+    return question
 
 
 @transaction.atomic
@@ -118,46 +155,17 @@ def record_question(
     """側記: one question item as it was asked, by one or more councillors (in the order
     given). It becomes a council-question case waiting to be routed."""
     _require_council_staff(by)
-    errors: dict[str, list[str]] = {}
-    if not councillors:
-        errors["councillors"] = ["請選擇質詢議員。"]
-    if not event.start_on <= asked_on <= event.end_on:
-        errors["asked_on"] = [
-            f"質詢日期須在{event.title}期間（{roc.format_date(event.start_on)}至"
-            f"{roc.format_date(event.end_on)}）。"
-        ]
-    else:
-        inactive = [c.name for c in councillors if not c.active_on(asked_on)]
-        if inactive:
-            errors["councillors"] = [f"{'、'.join(inactive)} 於質詢日期不在任。"]
-    if len({c.pk for c in councillors}) != len(councillors):
-        errors["councillors"] = ["質詢議員重複。"]
-    if errors:
-        raise _invalid(errors)
-    case = case_services.register_case(
-        kind=kinds.QUESTION,
+    case = case_services.open_case(
+        kinds.QUESTION,
         subject=subject,
         body=text,
         channel=Channel.COUNCIL,
         received_on=asked_on,
         by=by,
+        event=event,
+        councillors=councillors,
     )
-    event = QuestionEvent.objects.select_for_update().get(pk=event.pk)
-    last = event.questions.aggregate(last=Max("sequence"))["last"] or 0
-    question = CouncilQuestion.objects.create(
-        case=case, event=event, asked_on=asked_on, sequence=last + 1
-    )
-    Asker.objects.bulk_create(
-        Asker(question=question, councillor=councillor, position=position)
-        for position, councillor in enumerate(councillors)
-    )
-    audit.record(
-        question,
-        "set_askers",
-        {"councillors": [c.name for c in councillors]},
-        actor=audit.actor_of(by),
-    )
-    return question
+    return case.kind_record
 
 
 # --- Data requests (議員索資) --------------------------------------------------------------------
@@ -171,6 +179,38 @@ def data_request_deadline(case, on: dt.date) -> dt.date:
     if request.custom_due_on is not None:
         return request.custom_due_on
     return workdays.add_working_days(on, kinds.URGENCY_DAYS[request.urgency])
+
+
+def validate_data_request(fields: Mapping[str, Any], context: OpenContext) -> dict[str, list[str]]:
+    """A data request's own fields (the ``validate`` hook): its councillor, 速別 and the
+    councillor's own deadline, shorter than the 速別's."""
+    urgency, custom_due_on = fields.get("urgency"), fields.get("custom_due_on")
+    councillor, received_on = fields["councillor"], context.received_on
+    errors: dict[str, list[str]] = {}
+    if urgency not in Urgency.values:
+        errors["urgency"] = ["請選擇速別。"]
+    elif custom_due_on is not None:
+        longest = workdays.add_working_days(received_on, kinds.URGENCY_DAYS[urgency])
+        if custom_due_on < received_on:
+            errors["custom_due_on"] = ["指定期限不可早於收件日期。"]
+        elif custom_due_on > longest:
+            errors["custom_due_on"] = [
+                f"指定期限須短於{Urgency(urgency).label}期限（{roc.format_date(longest)}）。"
+            ]
+        elif not workdays.is_working_day(custom_due_on):
+            errors["custom_due_on"] = [f"{roc.format_date(custom_due_on)} 不是上班日。"]
+    if not councillor.active_on(received_on):
+        errors["councillor"] = [f"{councillor.name} 於收件日期不在任。"]
+    return errors
+
+
+def create_data_request(case, fields: Mapping[str, Any], context: OpenContext) -> DataRequest:
+    return DataRequest.objects.create(
+        case=case,
+        councillor=fields["councillor"],
+        urgency=fields["urgency"],
+        custom_due_on=fields.get("custom_due_on"),
+    )
 
 
 @transaction.atomic
@@ -187,57 +227,38 @@ def register_data_request(
     """A councillor's request for data, with its 速別 (普通件 6 / 速件 3 / 最速件 1 working
     days) or a shorter deadline the councillor set."""
     _require_council_staff(by)
-    received_on = received_on or _today()
-    errors: dict[str, list[str]] = {}
-    if urgency not in Urgency.values:
-        errors["urgency"] = ["請選擇速別。"]
-    elif custom_due_on is not None:
-        longest = workdays.add_working_days(received_on, kinds.URGENCY_DAYS[urgency])
-        if custom_due_on < received_on:
-            errors["custom_due_on"] = ["指定期限不可早於收件日期。"]
-        elif custom_due_on > longest:
-            errors["custom_due_on"] = [
-                f"指定期限須短於{Urgency(urgency).label}期限（{roc.format_date(longest)}）。"
-            ]
-        elif not workdays.is_working_day(custom_due_on):
-            errors["custom_due_on"] = [f"{roc.format_date(custom_due_on)} 不是上班日。"]
-    if not councillor.active_on(received_on):
-        errors["councillor"] = [f"{councillor.name} 於收件日期不在任。"]
-    if errors:
-        raise _invalid(errors)
-    case = case_services.register_case(
-        kind=kinds.DATA_REQUEST,
+    case = case_services.open_case(
+        kinds.DATA_REQUEST,
         subject=subject,
         body=text,
         channel=Channel.COUNCIL,
         received_on=received_on,
         by=by,
+        councillor=councillor,
+        urgency=urgency,
+        custom_due_on=custom_due_on,
     )
-    return DataRequest.objects.create(
-        case=case, councillor=councillor, urgency=urgency, custom_due_on=custom_due_on
-    )
+    return case.kind_record
 
 
 def _disputing_roles() -> set[str]:
     return REPLY_ROLES | {RoleCode.COUNCIL_LIAISON}
 
 
-def may_dispute(user, part: Assignment) -> bool:
+def may_dispute(user, part) -> bool:
     """The agency's officers, supervisors, head and 府會聯絡人 may contest their part."""
-    return acts_for(user, part.agency_id, _disputing_roles())
+    return acts_for(user, part, _disputing_roles())
 
 
 @transaction.atomic
-def raise_dispute(
-    assignment: Assignment, kind: str, reason: str, *, by, on: dt.date | None = None
-) -> Dispute:
+def raise_dispute(assignment, kind: str, reason: str, *, by, on: dt.date | None = None) -> Dispute:
     """爭議: the agency contests that the data is its own (權管) or the request's scope."""
-    assignment = Assignment.objects.select_related("case").get(pk=assignment.pk)
+    assignment.refresh_from_db()
     if assignment.case.kind != kinds.DATA_REQUEST:
         raise DomainError("not_a_data_request", "只有議員索資案件可以提出爭議。")
     if not may_dispute(by, assignment):
         raise PermissionDenied("只有受分辦機關的人員可以提出爭議。")
-    if assignment.status not in (AssignmentStatus.ASSIGNED, AssignmentStatus.DRAFTED):
+    if not assignment.is_active:
         raise DomainError("assignment_closed", "此分辦已回復或已改分，不能再提出爭議。")
     errors: dict[str, list[str]] = {}
     if kind not in DisputeKind.values:
@@ -245,7 +266,7 @@ def raise_dispute(
     if not (reason or "").strip():
         errors["reason"] = ["請說明爭議理由。"]
     if errors:
-        raise _invalid(errors)
+        raise DomainError.invalid(errors)
     if assignment.disputes.filter(outcome="").exists():
         raise DomainError("dispute_pending", "此分辦已有待處理的爭議。")
     return Dispute.objects.create(
@@ -283,7 +304,7 @@ def decide_dispute(
     if outcome == DisputeOutcome.REROUTE and new_agency is None:
         errors["new_agency"] = ["改由其他機關辦理時，請選擇機關。"]
     if errors:
-        raise _invalid(errors)
+        raise DomainError.invalid(errors)
     on = on or _today()
     part = dispute.assignment
     if outcome == DisputeOutcome.REROUTE:
@@ -299,6 +320,19 @@ def decide_dispute(
 # --- Councillor service cases (議員服務案件) -----------------------------------------------------
 
 
+def validate_councillor(fields: Mapping[str, Any], context: OpenContext) -> dict[str, list[str]]:
+    """The service case's councillor, in office on the received date (the ``validate``
+    hook)."""
+    councillor = fields["councillor"]
+    if not councillor.active_on(context.received_on):
+        return {"councillor": [f"{councillor.name} 於收件日期不在任。"]}
+    return {}
+
+
+def create_service_case(case, fields: Mapping[str, Any], context: OpenContext) -> ServiceCase:
+    return ServiceCase.objects.create(case=case, councillor=fields["councillor"])
+
+
 @transaction.atomic
 def register_service_case(
     *,
@@ -312,36 +346,44 @@ def register_service_case(
     """A case a councillor brings on behalf of constituents (``requester``: the constituent,
     personal data handled by the engine)."""
     _require_council_staff(by)
-    received_on = received_on or _today()
-    if not councillor.active_on(received_on):
-        raise _invalid({"councillor": [f"{councillor.name} 於收件日期不在任。"]})
-    case = case_services.register_case(
-        kind=kinds.SERVICE,
+    case = case_services.open_case(
+        kinds.SERVICE,
         subject=subject,
         body=text,
         channel=Channel.COUNCIL,
         received_on=received_on,
         requester=requester,
         by=by,
+        councillor=councillor,
     )
-    return ServiceCase.objects.create(case=case, councillor=councillor)
+    return case.kind_record
 
 
-@transaction.atomic
+def guard_service_case(case, step: str, fields: Mapping[str, Any], by) -> dict[str, list[str]]:
+    """A service case is closed only once every agency replied, and only with its 處理等級
+    (the ``guard`` hook)."""
+    if step != "close":
+        return {}
+    if case.status != case_selectors.CaseStatus.REPLIED:
+        status = case.get_status_display()
+        return {"grade": [f"案件目前為「{status}」，各機關回復後才能評定等級並結案。"]}
+    if fields.get("grade") not in Grade.values:
+        return {"grade": ["議員服務案件結案時，請選擇處理等級（A、B、C、D）。"]}
+    return {}
+
+
+def keep_grade(case, fields: Mapping[str, Any], by) -> None:
+    """The grade given at 結案 (the ``on_closed`` hook)."""
+    service_case = ServiceCase.objects.select_for_update().get(case=case)
+    service_case.grade = fields["grade"]
+    service_case.save()
+
+
 def grade_and_close(service_case: ServiceCase, grade: str, *, by) -> ServiceCase:
     """結案 with its 處理等級: A 辦理完成, B 辦理中, C 計畫執行, D 無法執行."""
     _require_council_staff(by)
-    if grade not in Grade.values:
-        raise _invalid({"grade": ["請選擇處理等級（A、B、C、D）。"]})
-    service_case = ServiceCase.objects.select_for_update().get(pk=service_case.pk)
-    if service_case.case.status != CaseStatus.REPLIED:
-        raise DomainError(
-            "not_replied",
-            f"案件目前為「{service_case.case.get_status_display()}」，各機關回復後才能評定等級並結案。",
-        )
-    case_services.close_case(service_case.case, by=by)
-    service_case.grade = grade
-    service_case.save()
+    case_services.close_case(service_case.case, by=by, grade=grade)
+    service_case.refresh_from_db()
     return service_case
 
 
@@ -352,7 +394,9 @@ LIAISON_APPOINTER_ROLES = {RoleCode.SUPERVISOR, RoleCode.HEAD}
 
 
 def may_appoint_liaison(user, agency: Agency) -> bool:
-    return manages_council(user) or acts_for(user, agency.pk, LIAISON_APPOINTER_ROLES)
+    return manages_council(user) or case_selectors.acts_for_agency(
+        user, agency.pk, LIAISON_APPOINTER_ROLES
+    )
 
 
 def _require_liaison_appointer(by, agency: Agency) -> None:
@@ -401,7 +445,7 @@ def appoint_liaison(
             f"派兼日須晚於{previous.name}的派兼日（{roc.format_date(previous.start_on)}）。"
         ]
     if errors:
-        raise _invalid(errors)
+        raise DomainError.invalid(errors)
     if previous is not None and (previous.end_on is None or previous.end_on >= start_on):
         previous.end_on = start_on - dt.timedelta(days=1)
         previous.save()
@@ -427,9 +471,9 @@ def end_liaison(liaison: Liaison, end_on: dt.date | None, *, by) -> Liaison:
             "already_ended", f"{liaison.name}已於{roc.format_date(liaison.end_on)}卸任。"
         )
     if end_on is None:
-        raise _invalid({"end_on": ["請填寫卸任日。"]})
+        raise DomainError.invalid({"end_on": ["請填寫卸任日。"]})
     if end_on < liaison.start_on:
-        raise _invalid(
+        raise DomainError.invalid(
             {"end_on": [f"卸任日不可早於派兼日（{roc.format_date(liaison.start_on)}）。"]}
         )
     liaison.end_on = end_on
@@ -457,7 +501,7 @@ def create_liaison_meeting(
         if not invited:
             errors["held_on"] = [f"{roc.format_date(held_on)}沒有在任的府會聯絡人可以邀請。"]
     if errors:
-        raise _invalid(errors)
+        raise DomainError.invalid(errors)
     meeting = LiaisonMeeting.objects.create(kind=kind, title=title, held_on=held_on, place=place)
     # One by one, not bulk_create: each invitation is a record of the audit trail.
     for liaison in invited:
@@ -475,7 +519,7 @@ def record_attendance(
     came = {int(pk) for pk in attended_liaison_ids}
     invitations = list(Attendance.objects.select_for_update().filter(meeting=meeting))
     if came - {row.liaison_id for row in invitations}:
-        raise _invalid({"attended": ["只能勾選受邀的府會聯絡人。"]})
+        raise DomainError.invalid({"attended": ["只能勾選受邀的府會聯絡人。"]})
     for row in invitations:
         attended = row.liaison_id in came
         if row.attended != attended:
@@ -519,7 +563,7 @@ def log_engagement(
         if inactive:
             errors["councillors"] = [f"{'、'.join(inactive)} 於該日不在任。"]
     if errors:
-        raise _invalid(errors)
+        raise DomainError.invalid(errors)
     engagement = Engagement.objects.create(
         kind=kind,
         held_on=held_on,
@@ -545,103 +589,28 @@ def add_commitment(engagement: Engagement, subject: str, text: str, *, by) -> Co
     routed, answered and closed on the engine's case page like any case."""
     _require_council_staff(by)
     text = (text or "").strip()
-    if not text:
-        raise _invalid({"text": ["請填寫承諾內容。"]})
     # The agencies the case is routed to cannot open the engagement: the case says where the
     # commitment was made.
     source = (
         f"（{engagement.get_kind_display()}，{roc.format_date(engagement.held_on)}："
         f"{engagement.topic}）"
     )
-    case = case_services.register_case(
-        kind=kinds.COMMITMENT,
+    case = case_services.open_case(
+        kinds.COMMITMENT,
         subject=subject,
         body=f"{text}\n\n{source}",
         channel=Channel.COUNCIL,
         received_on=engagement.held_on,
         by=by,
+        engagement=engagement,
+        text=text,
     )
-    return Commitment.objects.create(case=case, engagement=engagement)
+    return case.kind_record
 
 
-# --- The mayor's public schedule (市長公開行程) ---------------------------------------------------
+def validate_commitment(fields: Mapping[str, Any], context: OpenContext) -> dict[str, list[str]]:
+    return {} if fields.get("text") else {"text": ["請填寫承諾內容。"]}
 
 
-def may_enter_schedule(user) -> bool:
-    """The Secretariat's 府會 staff, or its 新聞聯絡人 (the press office keeps the schedule)."""
-    if manages_council(user):
-        return True
-    return (
-        getattr(user, "is_authenticated", False)
-        and user.agency is not None
-        and user.agency.code == SECRETARIAT_CODE
-        and user.has_role(RoleCode.PRESS_LIAISON)
-    )
-
-
-def _require_schedule_keeper(by) -> None:
-    if not may_enter_schedule(by):
-        raise PermissionDenied("只有秘書處府會業務人員或新聞聯絡人可以登錄市長公開行程。")
-
-
-@transaction.atomic
-def add_schedule_item(
-    day: dt.date | None, starts_at: dt.time | None, title: str, place: str = "", *, by
-) -> ScheduleItem:
-    _require_schedule_keeper(by)
-    title, place = (title or "").strip(), (place or "").strip()
-    errors: dict[str, list[str]] = {}
-    if day is None:
-        errors["day"] = ["請填寫日期。"]
-    if starts_at is None:
-        errors["starts_at"] = ["請填寫時間。"]
-    if not title:
-        errors["title"] = ["請填寫行程。"]
-    if errors:
-        raise _invalid(errors)
-    return ScheduleItem.objects.create(day=day, starts_at=starts_at, title=title, place=place)
-
-
-@transaction.atomic
-def remove_schedule_item(item: ScheduleItem, *, by) -> None:
-    _require_schedule_keeper(by)
-    item.delete()
-
-
-def schedule_mail(day: dt.date, items: Sequence[ScheduleItem]) -> tuple[str, str]:
-    """Subject and body of a day's schedule mail: 「市長公開行程（115年8月16日）」."""
-    heading = f"市長公開行程（{roc.format_date(day)}）"
-    lines = [f"{heading}如下：", ""]
-    for item in items:
-        lines.append(f"{roc.format_time(item.starts_at)}　{item.title}")
-        if item.place:
-            lines.append(f"　地點：{item.place}")
-    lines += ["", "臺北市政府秘書處"]
-    return heading, "\n".join(lines)
-
-
-@transaction.atomic
-def mail_schedule(day: dt.date) -> ScheduleMailing | None:
-    """Mail the day's schedule to every councillor in office with an e-mail address, one mail
-    each, once: a day already mailed sends nothing, and a day without items sends and records
-    nothing."""
-    items = list(selectors.schedule_for(day))
-    if not items:
-        return None
-    addresses = selectors.councillor_addresses(day)
-    try:
-        with transaction.atomic():
-            mailing = ScheduleMailing.objects.create(
-                day=day, recipients=len(addresses), items=len(items)
-            )
-    except IntegrityError:
-        return None  # the day's row exists: it was mailed already
-    subject, body = schedule_mail(day, items)
-
-    def enqueue() -> None:
-        for address in addresses:
-            send_mail_task.enqueue(subject=subject, body=body, recipients=[address])
-
-    # Mails go out only once the ScheduleMailing row is committed (the way core queues mail).
-    transaction.on_commit(enqueue)
-    return mailing
+def create_commitment(case, fields: Mapping[str, Any], context: OpenContext) -> Commitment:
+    return Commitment.objects.create(case=case, engagement=fields["engagement"])

@@ -21,6 +21,4 @@ urlpatterns = [
     path("liaisons/meetings/<int:pk>/", views.liaison_meeting, name="liaison_meeting"),
     path("engagements/", views.engagements, name="engagements"),
     path("engagements/<int:pk>/", views.engagement, name="engagement"),
-    path("schedule/", views.schedule, name="schedule"),
-    path("schedule/items/<int:pk>/remove/", views.schedule_remove, name="schedule_remove"),
 ]

@@ -11,17 +11,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from secretariat.cases.models import ACTIVE_ASSIGNMENT
-from secretariat.core import errors, roc
+from secretariat.cases.selectors import ACTIVE_ASSIGNMENT
+from secretariat.core import roc
 from secretariat.core.errors import DomainError
 from secretariat.core.models import Agency
+from secretariat.core.pages import day_param, submit
 from secretariat.council import compilation, forms, forms_relations, selectors, services
-from secretariat.council.models import Grade, LiaisonMeeting, QuestionEvent, ScheduleItem
+from secretariat.council.models import Grade, LiaisonMeeting, QuestionEvent
 
 PAGE_SIZE = 50
 
@@ -41,28 +41,6 @@ def _staff_only(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _submit(request: HttpRequest, form, write, done):
-    """On POST, run ``write(cleaned_data)`` for a valid form (no form: 403). A service's
-    DomainError goes beside the fields it names; a refused permission is the 403 page.
-    Returns the written record (None when nothing was written) and the status to answer with.
-    ``done`` is the success message, or makes it from the written record."""
-    if request.method != "POST":
-        return None, 200
-    if form is None:
-        raise PermissionDenied
-    if not form.is_valid():
-        return None, 400
-    try:
-        written = write(form.cleaned_data)
-    except errors.PermissionDenied as error:
-        raise PermissionDenied(error.message) from error
-    except DomainError as error:
-        form.add_domain_error(error)
-        return None, error.status
-    messages.success(request, done(written) if callable(done) else done)
-    return written, 200
-
-
 # --- Question events and questions (質詢側記) ----------------------------------------------------
 
 
@@ -71,7 +49,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     """質詢場次: the list, and a new event for the Secretariat's 府會 staff."""
     staff = services.manages_council(request.user)
     form = forms.EventForm(request.POST or None, auto_id="event-%s") if staff else None
-    event, status = _submit(
+    event, status = submit(
         request,
         form,
         lambda data: services.create_event(**data, by=request.user),
@@ -95,7 +73,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         form = forms.QuestionForm(
             request.POST or None, auto_id="question-%s", initial={"asked_on": event.start_on}
         )
-    question, status = _submit(
+    question, status = submit(
         request,
         form,
         lambda _: services.record_question(event=event, **form.question_fields(), by=request.user),
@@ -130,7 +108,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
             auto_id="request-%s",
             initial={"received_on": timezone.localdate()},
         )
-    written, status = _submit(
+    written, status = submit(
         request,
         form,
         lambda data: services.register_data_request(**data, by=request.user),
@@ -190,7 +168,7 @@ def _dispute_step(request, parts, disputes, dispute_forms, decision_forms):
             raise PermissionDenied
         form = forms.DisputeForm(request.POST, auto_id=f"dispute-{part.pk}-%s")
         dispute_forms[part.pk] = form
-        return _submit(
+        return submit(
             request,
             form,
             lambda data: services.raise_dispute(
@@ -204,7 +182,7 @@ def _dispute_step(request, parts, disputes, dispute_forms, decision_forms):
             raise PermissionDenied
         form = forms.DisputeDecisionForm(request.POST, auto_id=f"decide-{dispute.pk}-%s")
         decision_forms[dispute.pk] = form
-        return _submit(
+        return submit(
             request,
             form,
             lambda data: services.decide_dispute(
@@ -235,7 +213,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
             auto_id="service-%s",
             initial={"received_on": timezone.localdate()},
         )
-    written, status = _submit(
+    written, status = submit(
         request,
         form,
         lambda data: _register_service_case(data, request.user),
@@ -299,15 +277,7 @@ def councillor_list(request: HttpRequest) -> HttpResponse:
     return render(request, "council/councillor_list.html", context)
 
 
-# --- Liaisons (府會聯絡人), their meetings, engagements, the mayor's schedule --------------------
-
-
-def _day(request: HttpRequest) -> dt.date:
-    """?day= (2026-08-16 or 115/08/16); today when absent or unreadable."""
-    try:
-        return roc.parse_date(request.GET.get("day", ""))
-    except roc.RocDateError:
-        return timezone.localdate()
+# --- Liaisons (府會聯絡人), their meetings, engagements --------------------
 
 
 def _period(request: HttpRequest) -> tuple[forms_relations.PeriodForm, roc.Period]:
@@ -330,12 +300,12 @@ def _appointable_agencies(user):
 def liaisons(request: HttpRequest) -> HttpResponse:
     """府會聯絡人 in force on a day (today unless ?day=) for everyone signed in; the appointment
     form for those who may appoint."""
-    day = _day(request)
+    day = day_param(request)
     agencies = _appointable_agencies(request.user)
     form = None
     if agencies.exists():
         form = forms_relations.LiaisonForm(request.POST or None, agencies=agencies)
-    liaison, status = _submit(
+    liaison, status = submit(
         request,
         form,
         lambda data: services.appoint_liaison(**data, by=request.user),
@@ -362,7 +332,7 @@ def liaison_history(request: HttpRequest, code: str) -> HttpResponse:
     form = None
     if current is not None and services.may_appoint_liaison(request.user, agency):
         form = forms_relations.EndLiaisonForm(request.POST or None)
-    ended, status = _submit(
+    ended, status = submit(
         request,
         form,
         lambda data: services.end_liaison(current, data["end_on"], by=request.user),
@@ -385,7 +355,7 @@ def liaison_meetings(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     period_form, period = _period(request)
     form = forms_relations.LiaisonMeetingForm(request.POST or None)
-    meeting, status = _submit(
+    meeting, status = submit(
         request,
         form,
         lambda data: services.create_liaison_meeting(**data, by=request.user),
@@ -411,7 +381,7 @@ def liaison_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(LiaisonMeeting, pk=pk)
     attendances = list(selectors.meeting_attendances(meeting))
     form = forms_relations.AttendanceForm(request.POST or None, attendances=attendances)
-    saved, status = _submit(
+    saved, status = submit(
         request,
         form,
         lambda data: services.record_attendance(meeting, data["attended"], by=request.user),
@@ -436,7 +406,7 @@ def engagements(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     period_form, period = _period(request)
     form = forms_relations.EngagementForm(request.POST or None)
-    engagement, status = _submit(
+    engagement, status = submit(
         request,
         form,
         lambda data: services.log_engagement(**data, by=request.user),
@@ -460,7 +430,7 @@ def engagement(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
     found = get_object_or_404(selectors.engagements(), pk=pk)
     form = forms_relations.CommitmentForm(request.POST or None)
-    commitment, status = _submit(
+    commitment, status = submit(
         request,
         form,
         lambda data: services.add_commitment(found, data["subject"], data["text"], by=request.user),
@@ -474,49 +444,6 @@ def engagement(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
     }
     return render(request, "council/engagement_detail.html", context, status=status)
-
-
-def _schedule_url(day: dt.date) -> str:
-    return f"{reverse('council:schedule')}?day={day.isoformat()}"
-
-
-@login_required
-def schedule(request: HttpRequest) -> HttpResponse:
-    """市長公開行程 of a day (today unless ?day=) for everyone signed in; entering items for the
-    府會 staff and the Secretariat's 新聞聯絡人."""
-    day = _day(request)
-    keeper = services.may_enter_schedule(request.user)
-    form = forms_relations.ScheduleItemForm(request.POST or None, day=day) if keeper else None
-    item, status = _submit(
-        request,
-        form,
-        lambda data: services.add_schedule_item(**data, by=request.user),
-        lambda item: f"已新增{roc.format_date(item.day)}行程「{item.title}」。",
-    )
-    if item is not None:
-        return redirect(_schedule_url(item.day))
-    context = {
-        "day": day,
-        "previous_day": day - dt.timedelta(days=1),
-        "next_day": day + dt.timedelta(days=1),
-        "items": selectors.schedule_for(day),
-        "mailing": selectors.schedule_mailing(day),
-        "keeper": keeper,
-        "form": form,
-    }
-    return render(request, "council/schedule.html", context, status=status)
-
-
-@login_required
-@require_POST
-def schedule_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(ScheduleItem, pk=pk)
-    try:
-        services.remove_schedule_item(item, by=request.user)
-    except DomainError as error:
-        raise PermissionDenied(error.message) from error
-    messages.success(request, f"已刪除{roc.format_date(item.day)}行程「{item.title}」。")
-    return redirect(_schedule_url(item.day))
 
 
 # --- 書面答復資料彙編 ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ninja import Field, Router, Schema, Status
 
 from secretariat.cases import selectors as case_selectors
-from secretariat.cases.models import Channel
+from secretariat.cases.selectors import Channel
 from secretariat.core.api import ErrorOut
 from secretariat.core.errors import DomainError, NotFound
 from secretariat.petitions import selectors, services

@@ -10,7 +10,6 @@ class PetitionsConfig(AppConfig):
         from secretariat.cases import kinds
         from secretariat.core.modules import NavItem, register_demo, register_nav
         from secretariat.petitions import (
-            receivers,
             reports,
             services,
             tasks,  # noqa: F401 (registers the daily job)
@@ -19,7 +18,16 @@ class PetitionsConfig(AppConfig):
         from secretariat.reports.registry import register_section
 
         kinds.register(
-            kinds.CaseKind(code=services.KIND, label="人民陳情", prefix="陳", reply_days=6)
+            kinds.CaseKind(
+                code=services.KIND,
+                label="人民陳情",
+                prefix="陳",
+                reply_days=6,
+                channels=frozenset(services.ALL_CHANNELS),
+                validate=services.validate_petition,
+                create=services.create_petition,
+                on_replied=services.mail_replies,
+            )
         )
         register_nav(
             NavItem(
@@ -30,7 +38,6 @@ class PetitionsConfig(AppConfig):
                 visible=services.routes_petitions,
             )
         )
-        receivers.connect()
         register_demo("petitions", "人民陳情示範案件", load_demo)
         for section in reports.SECTIONS:
             register_section(section)

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from secretariat.cases import services as case_services
-from secretariat.cases.models import Case, Channel
+from secretariat.cases.selectors import Channel
 from secretariat.core import registry
 from secretariat.core.models import RoleCode, User
-from secretariat.petitions import services
+from secretariat.petitions import selectors, services
 
 DEMO_PASSWORD = "ABCD2345"
 # Who routes, drafts and approves in the demo: accounts of `secretariat demo` (core DEMO_PEOPLE).
@@ -159,7 +159,7 @@ def _reply_text(agency: str, sample: Sample) -> str:
     return f"有關您陳情「{sample.subject}」一案，本局已派員查處並依規定辦理，後續如有問題請洽本局承辦人。（{agency}）"
 
 
-def _create(sample: Sample, people: dict, today: dt.date) -> Case:
+def _create(sample: Sample, people: dict, today: dt.date):
     received_on = today - dt.timedelta(days=sample.days_ago)
     router = people["秘書處", RoleCode.REGISTRY_CLERK]
     receipt = services.submit_petition(
@@ -201,7 +201,7 @@ def load_demo() -> str:
     """Create the demo petitions that do not exist yet; says how many were added."""
     people = _people()
     today = timezone.localdate()
-    existing = set(Case.objects.filter(kind=services.KIND).values_list("subject", flat=True))
+    existing = set(selectors.petitions().values_list("case__subject", flat=True))
     created = []
     for sample in SAMPLES:
         if sample.subject in existing:

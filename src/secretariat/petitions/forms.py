@@ -7,11 +7,10 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from secretariat.cases.forms import MultipleFileField
-from secretariat.cases.models import Channel
+from secretariat.cases.selectors import Channel
 from secretariat.cases.services import ALLOWED_ATTACHMENT_TYPES, max_attachment_bytes
 from secretariat.core.errors import DomainError
-from secretariat.core.forms import RocDateField
+from secretariat.core.forms import MultipleFileField, RocDateField
 from secretariat.petitions.catalogue import CATEGORIES, CONSENT_LABEL, DEFAULT_CATEGORY
 from secretariat.petitions.services import MAX_ATTACHMENTS, STAFF_CHANNELS
 

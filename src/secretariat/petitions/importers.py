@@ -14,15 +14,20 @@ from secretariat.cases.importers import (
     COLUMN_BODY,
     COLUMN_CLOSED,
     COLUMN_DUE,
+    COLUMN_ENDED_REASON,
+    COLUMN_EXTENSIONS,
+    COLUMN_MOVES,
     COLUMN_NUMBER,
     COLUMN_ROUTED,
+    COLUMN_STATUS,
     COLUMN_SUBJECT,
     LEAD,
     RECEIVED,
+    REQUESTER_LIMITS,
     CaseImporter,
     CaseRecord,
 )
-from secretariat.cases.models import Case, Channel, Requester
+from secretariat.cases.selectors import Channel
 from secretariat.core import importing
 from secretariat.core.importing import Column, Problems, Row
 from secretariat.petitions.catalogue import CATEGORIES, DEFAULT_CATEGORY
@@ -60,13 +65,17 @@ class PetitionImporter(CaseImporter):
         Column("陳情人電子郵件"),
         Column("陳情人電話"),
         Column("陳情人地址"),
-        Column(LEAD, True, "全銜、簡稱或收件當時的舊名。"),
+        Column(LEAD, False, "全銜、簡稱或收件當時的舊名（改分後的機關）；存查或撤回未分辦者空白。"),
         Column(CO, False, "多個以「、」分隔。"),
         COLUMN_ROUTED,
         COLUMN_DUE,
         Column(LEAD_REPLIED),
         Column(CO_REPLIED, False, "一個日期代表全部協辦機關，或依協辦機關順序以「、」分隔。"),
+        COLUMN_MOVES,
+        COLUMN_EXTENSIONS,
         COLUMN_CLOSED,
+        COLUMN_STATUS,
+        COLUMN_ENDED_REASON,
     )
 
     def read(self, row: Row, problems: Problems) -> CaseRecord | None:
@@ -77,8 +86,13 @@ class PetitionImporter(CaseImporter):
             row[CATEGORY], row.number, CATEGORY, problems, CATEGORY_CHOICES
         )
         requester = self._requester(row, problems)
+        ended = self.ended(row, problems)
         parts = self.parts(
-            row, problems, received_on, lambda co_count: self._replies(row, problems, co_count)
+            row,
+            problems,
+            received_on,
+            lambda co_count: self._replies(row, problems, co_count),
+            ended=ended,
         )
         record = self.case_record(
             row,
@@ -88,6 +102,7 @@ class PetitionImporter(CaseImporter):
             channel=channel or Channel.LETTER,
             requester=requester,
             own={CATEGORY: category or DEFAULT_CATEGORY},
+            ended=ended,
         )
         return record if len(problems) == found else None
 
@@ -121,7 +136,7 @@ class PetitionImporter(CaseImporter):
         if not any(values.values()):
             return None
         for column, field in REQUESTER_COLUMNS.items():
-            limit = Requester._meta.get_field(field).max_length
+            limit = REQUESTER_LIMITS[field]
             if len(values[field]) > limit:
                 problems.add(row.number, column, f"最長 {limit} 字。")
         if not values["name"]:
@@ -133,11 +148,11 @@ class PetitionImporter(CaseImporter):
                 problems.add(row.number, "陳情人電子郵件", "電子郵件格式不正確。")
         return values
 
-    def own_values(self, case: Case) -> dict[str, Any]:
+    def own_values(self, case) -> dict[str, Any]:
         petition = getattr(case, "petition", None)
         return {CATEGORY: petition.category if petition else None}
 
-    def own_record(self, case: Case, record: CaseRecord) -> Petition:
+    def own_record(self, case, record: CaseRecord) -> Petition:
         # The citizen's password of the old system cannot be carried over: an unusable hash
         # (cheap, unlike hashing a random one a thousand times) keeps the status page closed.
         return Petition(case=case, category=record.own[CATEGORY], password_hash=make_password(None))

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from secretariat.cases.models import Case
 from secretariat.core.audit import Audited
 from secretariat.petitions.catalogue import CATEGORY_BY_CODE, DEFAULT_CATEGORY
 
@@ -16,10 +15,10 @@ class Petition(Audited):
     lives in ``case``; the requester's identity in the engine's Requester. The citizen's
     password is stored only as a hash."""
 
-    audit_exclude = {"password_hash", "updated_at"}
+    audit_exclude = {"password_hash"}
 
     case = models.OneToOneField(
-        Case, verbose_name="案件", on_delete=models.CASCADE, related_name="petition"
+        "cases.Case", verbose_name="案件", on_delete=models.CASCADE, related_name="petition"
     )
     # A code of catalogue.CATEGORIES (data, not choices: adding a category needs no migration).
     category = models.CharField("陳情類別", max_length=40, default=DEFAULT_CATEGORY, db_index=True)
@@ -31,9 +30,6 @@ class Petition(Audited):
     survey_rating = models.PositiveSmallIntegerField("滿意度（1–5）", null=True, blank=True)
     survey_comment = models.TextField("滿意度意見", blank=True)
     surveyed_at = models.DateTimeField("填答滿意度時間", null=True, blank=True)
-    # Any change to the case or its assignments moves this (receivers.py): Open311's
-    # updated_datetime.
-    updated_at = models.DateTimeField("最後異動時間", default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = "人民陳情"

@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from secretariat.cases import kinds
-from secretariat.cases.models import OPEN_STATUSES, Channel
+from secretariat.cases.selectors import OPEN_STATUSES, Channel
 from secretariat.core import audit
 from secretariat.core.errors import DomainError
 from secretariat.core.middleware import client_ip
@@ -202,7 +202,7 @@ def _request(petition, notice: str) -> dict:
         "agency_responsible": lead.agency.name if lead else None,
         "service_notice": notice,
         "requested_datetime": _iso(case.created_at),
-        "updated_datetime": _iso(petition.updated_at),
+        "updated_datetime": _iso(petition.case.updated_at),
         "expected_datetime": _end_of_day(lead.due_on) if lead else None,
         "address": petition.address_string or None,
         "lat": float(petition.lat) if petition.lat is not None else None,

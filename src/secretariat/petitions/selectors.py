@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 
-from secretariat.cases.models import (
-    OPEN_STATUSES,
-    Assignment,
-    AssignmentRole,
-    AssignmentStatus,
-    Case,
-    CaseStatus,
-)
+from secretariat.cases import selectors as case_selectors
+from secretariat.cases.selectors import OPEN_STATUSES, AssignmentRole, AssignmentStatus, CaseStatus
 from secretariat.petitions.models import Petition
+
+if TYPE_CHECKING:
+    from secretariat.cases.models import Case
 
 KIND = "petition"
 # Replies are shown to the citizen only once every agency has replied.
@@ -46,10 +44,9 @@ class PublicStatus:
     survey_rating: int | None
 
 
-def _current_assignments() -> QuerySet[Assignment]:
+def _current_assignments() -> QuerySet:
     return (
-        Assignment.objects.exclude(status=AssignmentStatus.WITHDRAWN)
-        .select_related("agency")
+        case_selectors.current_parts()
         .prefetch_related("agency__name_history")
         .order_by("-role", "id")  # "lead" sorts after "co": lead first
     )

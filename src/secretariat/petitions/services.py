@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -21,9 +22,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from secretariat.cases import selectors as case_selectors
 from secretariat.cases import services as case_services
-from secretariat.cases.models import Case, CaseStatus, Channel, Requester
-from secretariat.cases.permissions import is_router
+from secretariat.cases.kinds import OpenContext
+from secretariat.cases.selectors import CaseStatus, Channel
 from secretariat.core import audit
 from secretariat.core.errors import DomainError, PermissionDenied
 from secretariat.petitions import selectors, throttle
@@ -34,12 +36,15 @@ from secretariat.petitions.catalogue import (
 )
 from secretariat.petitions.models import Petition
 
+if TYPE_CHECKING:
+    from secretariat.cases.models import Case
+
 KIND = "petition"
 
 
 def routes_petitions(user) -> bool:
     """The Secretariat's staff who register and route petitions (and administrators)."""
-    return is_router(user, KIND)
+    return case_selectors.is_router(user, KIND)
 
 
 # No 0/O, 1/I/L: the password is read off a screen or a letter and typed back.
@@ -47,6 +52,7 @@ PASSWORD_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 PASSWORD_LENGTH = 8
 STAFF_CHANNELS = (Channel.LETTER, Channel.EMAIL, Channel.COUNTER, Channel.PHONE)
 PUBLIC_CHANNELS = (Channel.WEB, Channel.OPEN311)
+ALL_CHANNELS = (*STAFF_CHANNELS, *PUBLIC_CHANNELS, Channel.API)
 MAX_ATTACHMENTS = 5
 MAX_SURVEY_COMMENT = 1000
 WRONG_CREDENTIALS = "案件編號或查詢密碼不正確。"
@@ -88,16 +94,12 @@ def status_url() -> str:
 # --- Intake -------------------------------------------------------------------------------------
 
 
-class _DryRun(Exception):
-    """Raised inside a savepoint to undo a trial register_case."""
-
-
 def _require_channel_permission(channel: str, by) -> None:
     if channel in STAFF_CHANNELS:
-        if not is_router(by, KIND):
+        if not routes_petitions(by):
             raise PermissionDenied("只有秘書處收發人員可以登錄書信、電子郵件、電話或臨櫃陳情。")
     elif channel == Channel.API:
-        if not (is_router(by, KIND) or getattr(by, "is_system_account", False)):
+        if not (routes_petitions(by) or getattr(by, "is_system_account", False)):
             raise PermissionDenied("只有系統介接帳號可以透過 API 登錄陳情。")
     elif channel not in PUBLIC_CHANNELS:
         raise DomainError(
@@ -119,44 +121,45 @@ def _coordinate(value, name: str, label: str, bound: int, errors: dict) -> Decim
     return number.quantize(Decimal("0.000001"))
 
 
-def _own_errors(
-    *, channel, category, consent, received_on, address_string, lat, long, attachments
-) -> tuple[dict[str, list[str]], Decimal | None, Decimal | None]:
-    """The petition's own rules; the engine checks subject, body, requester and files."""
+def _location(fields: Mapping[str, Any], errors: dict) -> tuple[Decimal | None, Decimal | None]:
+    lat = _coordinate(fields.get("lat"), "lat", "緯度", 90, errors)
+    long = _coordinate(fields.get("long"), "long", "經度", 180, errors)
+    if (lat is None) != (long is None) and "lat" not in errors and "long" not in errors:
+        errors["lat" if lat is None else "long"] = ["緯度與經度須同時提供。"]
+    return lat, long
+
+
+def validate_petition(fields: Mapping[str, Any], context: OpenContext) -> dict[str, list[str]]:
+    """The petition's own fields (the kind's ``validate`` hook): the engine checks subject,
+    body, requester, channel, dates and files in the same pass."""
     errors: dict[str, list[str]] = {}
-    if category not in CATEGORY_BY_CODE:
+    if fields.get("category", DEFAULT_CATEGORY) not in CATEGORY_BY_CODE:
         errors["category"] = ["請選擇陳情類別。"]
-    if channel in PUBLIC_CHANNELS and not consent:
+    if context.channel in PUBLIC_CHANNELS and not fields.get("consent"):
         errors["consent"] = [CONSENT_REQUIRED]
-    if received_on is not None and received_on > timezone.localdate():
-        errors["received_on"] = ["收件日期不可晚於今天。"]
-    if len(address_string) > 200:
+    if len((fields.get("address_string") or "").strip()) > 200:
         errors["address_string"] = ["地點不可超過 200 字。"]
-    lat_value = _coordinate(lat, "lat", "緯度", 90, errors)
-    long_value = _coordinate(long, "long", "經度", 180, errors)
-    if (lat_value is None) != (long_value is None) and "lat" not in errors and "long" not in errors:
-        errors["lat" if lat_value is None else "long"] = ["緯度與經度須同時提供。"]
-    if len(attachments) > MAX_ATTACHMENTS:
+    _location(fields, errors)
+    if len(context.attachments) > MAX_ATTACHMENTS:
         errors["attachments"] = [f"附件最多 {MAX_ATTACHMENTS} 個。"]
-    for upload in attachments:
-        try:
-            case_services.check_attachment(upload)
-        except DomainError as error:
-            errors.setdefault("attachments", []).extend(error.fields["attachments"])
-    return errors, lat_value, long_value
+    return errors
 
 
-def _engine_errors(case_fields: dict) -> dict[str, list[str]]:
-    """The engine's field errors for the same input, without keeping anything: a trial
-    register_case (without files) inside a savepoint that is always rolled back."""
-    try:
-        with transaction.atomic():
-            case_services.register_case(**case_fields, attachments=())
-            raise _DryRun
-    except _DryRun:
-        return {}
-    except DomainError as error:
-        return error.fields
+def create_petition(case: Case, fields: Mapping[str, Any], context: OpenContext) -> Petition:
+    """The petition beside its case (the kind's ``create`` hook); ``password`` is the
+    citizen's, kept only as a hash. Opened without one (by the engine alone), the petition
+    cannot be looked up on the status page, like an imported one."""
+    lat, long = _location(fields, {})
+    public = context.channel in PUBLIC_CHANNELS
+    return Petition.objects.create(
+        case=case,
+        category=fields.get("category", DEFAULT_CATEGORY),
+        password_hash=make_password(fields.get("password")),
+        consented_at=timezone.now() if fields.get("consent") and public else None,
+        address_string=(fields.get("address_string") or "").strip(),
+        lat=lat,
+        long=long,
+    )
 
 
 def _clean_requester(requester: dict | None, channel: str) -> dict | None:
@@ -166,11 +169,6 @@ def _clean_requester(requester: dict | None, channel: str) -> dict | None:
     if channel not in PUBLIC_CHANNELS and not any(v.strip() for v in cleaned.values()):
         return None
     return cleaned
-
-
-def _raise_invalid(errors: dict[str, list[str]]) -> None:
-    summary = "；".join(m for messages in errors.values() for m in messages)
-    raise DomainError("invalid", f"資料有誤：{summary}", errors)
 
 
 @transaction.atomic
@@ -208,40 +206,25 @@ def submit_petition(
                 f"同一來源於 {limit.minutes} 分鐘內已送出 {limit.events} 件陳情，已達上限，"
                 "請稍後再試，或改以書信、電子郵件或臨櫃方式陳情。"
             )
-    address_string = (address_string or "").strip()
-    errors, lat_value, long_value = _own_errors(
+    requester = _clean_requester(requester, channel)
+    password = normalize_password(password) if password else generate_password()
+    case = case_services.open_case(
+        KIND,
+        subject=subject,
+        body=body,
         channel=channel,
+        received_on=received_on,
+        requester=requester,
+        attachments=attachments,
+        by=by,
         category=category,
         consent=consent,
-        received_on=received_on,
         address_string=address_string,
         lat=lat,
         long=long,
-        attachments=attachments,
+        password=password,
     )
-    requester = _clean_requester(requester, channel)
-    case_fields = {
-        "kind": KIND,
-        "subject": subject,
-        "body": body,
-        "channel": channel,
-        "received_on": received_on,
-        "requester": requester,
-        "by": by,
-    }
-    if errors:
-        _raise_invalid({**_engine_errors(case_fields), **errors})
-    case = case_services.register_case(**case_fields, attachments=attachments)
-    password = normalize_password(password) if password else generate_password()
-    petition = Petition.objects.create(
-        case=case,
-        category=category,
-        password_hash=make_password(password),
-        consented_at=timezone.now() if consent and channel in PUBLIC_CHANNELS else None,
-        address_string=address_string,
-        lat=lat_value,
-        long=long_value,
-    )
+    petition = case.kind_record
     if anonymous:
         throttle.hit(throttle.SUBMIT, client_ip)
     email = (requester or {}).get("email", "").strip()
@@ -284,7 +267,7 @@ def open_for_citizen(number: str, password: str, *, client_ip: str) -> Petition:
     if not password:
         missing["password"] = ["請填寫查詢密碼。"]
     if missing:
-        _raise_invalid(missing)
+        raise DomainError.invalid(missing)
     limit = throttle.lookup_limit()
     if throttle.exceeded(throttle.WRONG_NUMBER, number, limit) or throttle.exceeded(
         throttle.WRONG_ADDRESS, client_ip, limit
@@ -328,9 +311,9 @@ def submit_survey(petition: Petition, rating, comment: str = "") -> Petition:
     if len(comment) > MAX_SURVEY_COMMENT:
         errors["comment"] = [f"意見不可超過 {MAX_SURVEY_COMMENT} 字。"]
     if errors:
-        _raise_invalid(errors)
+        raise DomainError.invalid(errors)
     petition.survey_rating, petition.survey_comment = rating, comment
-    petition.surveyed_at = petition.updated_at = timezone.now()
+    petition.surveyed_at = timezone.now()
     with audit.action("petition:survey"):
         petition.save()
     return petition
@@ -339,19 +322,11 @@ def submit_survey(petition: Petition, rating, comment: str = "") -> Petition:
 # --- Reply e-mail -------------------------------------------------------------------------------
 
 
-def _requester_email(case: Case) -> str:
-    """The address to send the requester's own replies to. Not a view of personal data by a
-    person, so not reveal_requester (which needs a role); the use is audited below."""
-    return Requester.objects.filter(case=case).values_list("email", flat=True).first() or ""
-
-
 def mail_replies(case: Case) -> bool:
     """E-mail every agency's approved reply to the requester (queued on the mail queue).
     Called when the engine reports that all agencies replied; False when there is no
-    address on file."""
-    if case.kind != KIND:
-        return False
-    email = _requester_email(case)
+    address on file. The kind's ``on_replied`` hook."""
+    email = case_selectors.requester_email(case)
     if not email:
         return False
     replies = selectors.replies(case)

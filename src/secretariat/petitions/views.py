@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from secretariat.cases.models import Channel
+from secretariat.cases.selectors import Channel
 from secretariat.core.errors import DomainError
 from secretariat.core.middleware import client_ip
 from secretariat.petitions import selectors, services

@@ -204,6 +204,8 @@ def table_layout(table: Table, chart_prefix: str | None = None) -> Layout:
 
 
 def _section_layout(section: SectionData, charts: bool) -> SectionLayout:
+    if not section.has_records:
+        return SectionLayout(section.key, section.heading, (), (), ())
     figures = () if section.paragraphs else section.figures
     prefix = "chart-" + re.sub(r"[^A-Za-z0-9_-]", "-", section.key)
     return SectionLayout(
@@ -278,6 +280,7 @@ def _section_json(section: SectionData) -> dict:
     return {
         "key": section.key,
         "heading": section.heading,
+        "has_records": section.has_records,
         "paragraphs": list(section.paragraphs),
         "figures": {
             f.key: {"label": f.label, "value": _raw(f.value), "unit": f.unit}

@@ -51,11 +51,16 @@ class Table:
 
 @dataclass(frozen=True)
 class SectionData:
+    """A section's content. ``has_records`` False means the period has no records of it at
+    all: renderers print 「本期無資料」 instead of sentences about zeros (「共0筆，均依限回
+    復」), and JSON keeps the figures (zeros) with ``has_records: false``."""
+
     key: str
     heading: str  # （一）妥處市民送交市長之陳情案件
     paragraphs: tuple[str, ...] = ()
     figures: tuple[Figure, ...] = ()
     tables: tuple[Table, ...] = ()
+    has_records: bool = True
 
 
 @dataclass(frozen=True)

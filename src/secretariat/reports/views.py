@@ -15,8 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from secretariat.cases.permissions import SECRETARIAT_CODE
-from secretariat.core.permissions import is_administrator
+from secretariat.core.permissions import is_administrator, is_secretariat_staff
 from secretariat.core.roc import roc_year
 from secretariat.reports import render as renderers
 from secretariat.reports.forms import ReportForm
@@ -31,9 +30,7 @@ def may_use_reports(user) -> bool:
     """Anyone of the Secretariat, and the administrators; not the other agencies."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if is_administrator(user):
-        return True
-    return user.agency is not None and user.agency.code == SECRETARIAT_CODE
+    return is_administrator(user) or is_secretariat_staff(user)
 
 
 def _require(request: HttpRequest) -> None:

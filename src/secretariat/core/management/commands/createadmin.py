@@ -7,6 +7,7 @@ from django.db import transaction
 from secretariat.core import services
 from secretariat.core.errors import DomainError
 from secretariat.core.models import Agency, RoleCode, User
+from secretariat.core.permissions import SECRETARIAT_CODE
 
 
 class Command(BaseCommand):
@@ -16,10 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--email", default="")
         parser.add_argument("--password", default=None)
-        parser.add_argument("--agency", default="sec", help="機關代號（預設 sec 秘書處）")
+        parser.add_argument(
+            "--agency", default=SECRETARIAT_CODE, help="機關代號（預設 sec 秘書處）"
+        )
 
     @transaction.atomic
-    def handle(self, username, email="", password=None, agency="sec", **options):
+    def handle(self, username, email="", password=None, agency=SECRETARIAT_CODE, **options):
         if User.objects.filter(username=username).exists():
             raise CommandError(f"帳號 {username} 已存在。")
         password = (

@@ -7,7 +7,15 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from secretariat.core import modules, registry, services
-from secretariat.core.models import CalendarAdjustment, DayKind, Notification, RoleCode, Unit, User
+from secretariat.core.models import (
+    CalendarAdjustment,
+    Contractor,
+    DayKind,
+    Notification,
+    RoleCode,
+    Unit,
+    User,
+)
 
 DEMO_PASSWORD = "taipei-demo-115"
 
@@ -27,6 +35,9 @@ DEMO_PEOPLE = [
     ("police-officer", "許承辦", "警察局", "行政科", "承辦人", [RoleCode.CASE_OFFICER]),
     ("police-supervisor", "賴主管", "警察局", "行政科", "科長", [RoleCode.SUPERVISOR]),
 ]
+# A contractor the Secretariat's 事務科 manages (the city hall's maintenance), and its person.
+DEMO_CONTRACTOR = ("市府大樓機電維護廠商（示範）", "秘書處", "事務科", "何經理", "02-2720-8889")
+DEMO_CONTRACTOR_PERSON = ("contractor", "何技師", "機電技師")
 
 
 class Command(BaseCommand):
@@ -58,6 +69,7 @@ class Command(BaseCommand):
                 person.save(update_fields=["is_staff", "is_superuser"])
             services.notify(person, "歡迎使用秘書處業務作業平台", "這是示範帳號，密碼請見 README。")
             created += 1
+        created += self._contractor()
         self.stdout.write(f"示範帳號：新增 {created} 個（密碼皆為 {DEMO_PASSWORD}）")
         # A typhoon day off announced for Taipei (an example administrators can edit).
         if not CalendarAdjustment.objects.filter(date=dt.date(2025, 7, 29), city="臺北市").exists():
@@ -71,3 +83,28 @@ class Command(BaseCommand):
         for provider in modules.DEMO.values():
             self.stdout.write(f"{provider.label}：{provider.fn()}")
         self.stdout.write(f"通知：{Notification.objects.count()} 則")
+
+    def _contractor(self) -> int:
+        """The demo contractor and its person's account (1 when the account was created)."""
+        name, agency_name, unit_name, contact, phone = DEMO_CONTRACTOR
+        username, display_name, title = DEMO_CONTRACTOR_PERSON
+        agency = registry.agency_by_name(agency_name)
+        contractor = Contractor.objects.filter(agency=agency, name=name).first()
+        if contractor is None:
+            unit, _ = Unit.objects.get_or_create(agency=agency, name=unit_name)
+            contractor = services.register_contractor(
+                by=None, name=name, agency=agency, unit=unit, contact_name=contact, phone=phone
+            )
+        if User.objects.filter(username=username).exists():
+            return 0
+        services.create_person(
+            by=None,
+            username=username,
+            password=DEMO_PASSWORD,
+            agency=None,
+            contractor=contractor,
+            display_name=display_name,
+            job_title=title,
+            email=f"{username}@demo.secretariat.localhost",
+        )
+        return 1

@@ -1,4 +1,4 @@
-"""Background jobs of 府會事務: the mayor's public schedule mailed to councillors at 07:00."""
+"""Background jobs of 媒體聯繫: the mayor's public schedule mailed to councillors at 07:00."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tasks import TaskResult, task
 
 from secretariat.core.tasks import register_daily
-from secretariat.council import services
+from secretariat.media import services
 
 
 @task()
@@ -25,4 +25,4 @@ def enqueue_todays_schedule() -> TaskResult:
     return mail_schedule_task.enqueue(day=timezone.localdate().isoformat())
 
 
-register_daily("council.mail_schedule", dt.time(7, 0), enqueue_todays_schedule)
+register_daily("media.mail_schedule", dt.time(7, 0), enqueue_todays_schedule)

@@ -15,9 +15,10 @@ from django_tasks_db.models import DBTaskResult
 
 from secretariat.core import tasks as core_tasks
 from secretariat.core.errors import DomainError, PermissionDenied
-from secretariat.council import selectors, services
-from secretariat.council import tasks as council_tasks
-from secretariat.council.models import Councillor, ScheduleItem, ScheduleMailing
+from secretariat.council.models import Councillor
+from secretariat.media import selectors, services
+from secretariat.media import tasks as media_tasks
+from secretariat.media.models import ScheduleItem, ScheduleMailing
 from tests.core.test_jobs import run_worker
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,7 @@ def job_results() -> list[tuple[str, dict]]:
 
 
 def test_the_job_is_registered_for_seven_in_the_morning():
-    job = core_tasks.DAILY_JOBS["council.mail_schedule"]
+    job = core_tasks.DAILY_JOBS["media.mail_schedule"]
     assert job.at == dt.time(7, 0)
 
 
@@ -96,7 +97,7 @@ def test_the_daily_job_mails_each_active_councillor_with_an_address_once(staff, 
     add(staff["desk"], "接見外賓", dt.time(15, 30), "", day=today)
 
     at_seven = dt.datetime.combine(today, dt.time(7, 0), TAIPEI)
-    assert "council.mail_schedule" in core_tasks.run_due_jobs(at_seven)
+    assert "media.mail_schedule" in core_tasks.run_due_jobs(at_seven)
     run_worker()  # the job, then the mails it queued
 
     # 王議員 has no address and 趙議員 left office yesterday.
@@ -112,7 +113,7 @@ def test_the_daily_job_mails_each_active_councillor_with_an_address_once(staff, 
     assert (mailing.day, mailing.recipients, mailing.items) == (today, 2, 2)
 
     # Run again for the day (by hand): it succeeds and sends nothing more.
-    council_tasks.mail_schedule_task.enqueue(day=today.isoformat())
+    media_tasks.mail_schedule_task.enqueue(day=today.isoformat())
     run_worker()
     assert len(mail.outbox) == 2
     assert ScheduleMailing.objects.count() == 1
@@ -125,7 +126,7 @@ def test_the_daily_job_mails_each_active_councillor_with_an_address_once(staff, 
 @pytest.mark.django_db(transaction=True)
 def test_a_day_without_items_sends_and_records_nothing(staff, councillors):
     add(staff["desk"], day=DAY + dt.timedelta(days=1))
-    council_tasks.mail_schedule_task.enqueue(day=DAY.isoformat())
+    media_tasks.mail_schedule_task.enqueue(day=DAY.isoformat())
     run_worker()
     assert job_results() == [("SUCCESSFUL", {"day": DAY.isoformat(), "recipients": 0})]
     assert mail.outbox == []
@@ -138,25 +139,25 @@ def test_a_day_without_items_sends_and_records_nothing(staff, councillors):
 def test_everyone_signed_in_reads_the_schedule_and_keepers_enter_it(client, staff, press):
     add(staff["desk"])
     client.force_login(staff["udd"])
-    page = client.get(reverse("council:schedule"), {"day": DAY.isoformat()})
+    page = client.get(reverse("media:schedule"), {"day": DAY.isoformat()})
     html = page.content.decode()
     assert "市長公開行程：115年8月17日" in html
     assert "上午8時30分" in html and "出席市政會議" in html and "市政大樓" in html
     assert "新增行程" not in html
     data = {"day": "115/08/17", "starts_at": "10:00", "title": "記者會"}
-    assert client.post(reverse("council:schedule"), data).status_code == 403
+    assert client.post(reverse("media:schedule"), data).status_code == 403
     item = ScheduleItem.objects.get()
-    assert client.post(reverse("council:schedule_remove", args=[item.pk])).status_code == 403
+    assert client.post(reverse("media:schedule_remove", args=[item.pk])).status_code == 403
 
     client.force_login(press)
-    response = client.post(reverse("council:schedule"), data)
+    response = client.post(reverse("media:schedule"), data)
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('council:schedule')}?day=2026-08-17"
-    bad = client.post(reverse("council:schedule"), {**data, "starts_at": "下午13時", "title": ""})
+    assert response["Location"] == f"{reverse('media:schedule')}?day=2026-08-17"
+    bad = client.post(reverse("media:schedule"), {**data, "starts_at": "下午13時", "title": ""})
     assert bad.status_code == 400
     assert "無法辨識的時間：下午13時" in bad.content.decode()
     assert ScheduleItem.objects.count() == 2
-    client.post(reverse("council:schedule_remove", args=[item.pk]))
+    client.post(reverse("media:schedule_remove", args=[item.pk]))
     assert list(ScheduleItem.objects.values_list("title", flat=True)) == ["記者會"]
 
 
@@ -164,5 +165,5 @@ def test_the_page_says_when_the_day_was_mailed(client, staff):
     add(staff["desk"])
     ScheduleMailing.objects.create(day=DAY, recipients=58, items=1)
     client.force_login(staff["desk"])
-    html = client.get(reverse("council:schedule"), {"day": "115/08/17"}).content.decode()
+    html = client.get(reverse("media:schedule"), {"day": "115/08/17"}).content.decode()
     assert "寄送58位議員" in html

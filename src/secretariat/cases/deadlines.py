@@ -1,0 +1,66 @@
+"""The deadline of a part, the one rule: routing, 改分, imports and the routing page's preview
+all call :func:`part_deadline`.
+
+A kind sets a deadline from its facts (``CaseKind.deadline``: a data request's 速別), or the
+engine counts the kind's ``reply_days`` working days from the next working day, or its
+``reply_hours`` working hours inside office hours (the working-day calendar of ``core``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from secretariat.cases import kinds
+from secretariat.core import roc, workdays
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A day (``due_on``), and for a deadline in working hours the moment (``due_at``)."""
+
+    due_on: dt.date
+    due_at: dt.datetime | None = None
+
+    def __str__(self) -> str:
+        if self.due_at is not None:
+            return roc.format_datetime(self.due_at)
+        return roc.format_date(self.due_on)
+
+
+def as_deadline(value: dt.date | dt.datetime) -> Deadline:
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return Deadline(value.date(), value)
+    return Deadline(value)
+
+
+def part_deadline(case, at: dt.date | dt.datetime) -> Deadline:
+    """The deadline of a part of ``case`` assigned at ``at`` (a day, or the moment of
+    routing: a deadline in hours counts from it; one in days from the next working day)."""
+    kind = kinds.get(case.kind)
+    on = timezone.localtime(at).date() if isinstance(at, dt.datetime) else at
+    if kind.deadline is not None:
+        return as_deadline(kind.deadline(case, on))
+    rules = kinds.rules_for(case.kind)
+    if rules.reply_hours:
+        # From a day alone, the count starts when that day's office hours open.
+        start = at if isinstance(at, dt.datetime) else _midnight(on)
+        return as_deadline(workdays.add_working_hours(start, rules.reply_hours))
+    return Deadline(workdays.add_working_days(on, rules.reply_days))
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def days_deadline(kind_code: str, on: dt.date, cache: dict | None = None) -> dt.date:
+    """The kind's working-day deadline for parts assigned on ``on`` (imports of many parts
+    pass a ``cache`` so each day is counted once)."""
+    if cache is not None and on in cache:
+        return cache[on]
+    due = workdays.add_working_days(on, kinds.rules_for(kind_code).reply_days)
+    if cache is not None:
+        cache[on] = due
+    return due

@@ -1,0 +1,99 @@
+"""Writes of the case engine, one verb a function. Every function checks permission,
+validates, changes, audits and enqueues notifications in one transaction, and raises
+DomainError (zh-Hant) on bad input. Case kinds (petitions, council …) call these and plug in
+through their ``CaseKind`` hooks; they never change cases directly.
+
+By concern: ``intake`` (open a case, attachments, the requester), ``routing`` (分辦, officers,
+the Secretariat's 改分 and deadlines), ``requests`` (改分 and 展期 asked by a holder),
+``replies`` (replies, progress reports and 解除列管, 結案/存查/撤回), ``importing`` (history
+from old systems), ``keywords`` (the routing keyword table's seed)."""
+
+from secretariat.cases.services.importing import (
+    ImportedCase,
+    ImportedExtension,
+    ImportedPart,
+    cases_imported,
+    import_cases,
+)
+from secretariat.cases.services.intake import (
+    ALLOWED_ATTACHMENT_TYPES,
+    attachment_errors,
+    case_opened,
+    check_attachment,
+    link_related,
+    max_attachment_bytes,
+    next_number,
+    open_case,
+    reveal_requester,
+)
+from secretariat.cases.services.keywords import (
+    ROUTING_KEYWORDS_PATH,
+    KeywordSeedResult,
+    seed_routing_keywords,
+)
+from secretariat.cases.services.replies import (
+    approve_reply,
+    close_case,
+    draft_reply,
+    file_case,
+    may_release,
+    next_report_due,
+    release_part,
+    report_progress,
+    withdraw_case,
+)
+from secretariat.cases.services.requests import (
+    decide_extension,
+    decide_reassignment,
+    reassign_until,
+    request_extension,
+    request_reassignment,
+)
+from secretariat.cases.services.routing import (
+    Assignee,
+    as_assignee,
+    assign_officer,
+    reroute_part,
+    route_case,
+    set_due_date,
+)
+
+__all__ = [
+    "ALLOWED_ATTACHMENT_TYPES",
+    "ROUTING_KEYWORDS_PATH",
+    "Assignee",
+    "ImportedCase",
+    "ImportedExtension",
+    "ImportedPart",
+    "KeywordSeedResult",
+    "approve_reply",
+    "as_assignee",
+    "assign_officer",
+    "attachment_errors",
+    "case_opened",
+    "cases_imported",
+    "check_attachment",
+    "close_case",
+    "decide_extension",
+    "decide_reassignment",
+    "draft_reply",
+    "file_case",
+    "import_cases",
+    "link_related",
+    "may_release",
+    "max_attachment_bytes",
+    "next_number",
+    "next_report_due",
+    "open_case",
+    "reassign_until",
+    "release_part",
+    "report_progress",
+    "request_extension",
+    "request_reassignment",
+    "reroute_part",
+    "reveal_requester",
+    "route_case",
+    "seed_routing_keywords",
+    "set_due_date",
+    "withdraw_case",
+]
