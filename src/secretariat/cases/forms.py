@@ -11,6 +11,7 @@ from secretariat.core.errors import DomainError
 from secretariat.core.forms import (
     AgencyChoiceField,
     RocDateField,
+    TextForm,
     agencies_in_force,
     check_date_range,
 )
@@ -60,7 +61,7 @@ def required_text(label: str, rows: int = 4) -> forms.CharField:
     )
 
 
-class DomainErrorForm(forms.Form):
+class DomainErrorForm(TextForm):
     """A form that shows a service's DomainError beside the fields it names."""
 
     def add_domain_error(self, error: DomainError) -> None:
@@ -73,7 +74,7 @@ class DomainErrorForm(forms.Form):
             self.add_error(None, error.message)
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(TextForm):
     """The list's filters (GET). Agencies do not get the agency filter: they see their own."""
 
     text = forms.CharField(label="案號或主旨關鍵字", required=False, max_length=100)

@@ -17,7 +17,13 @@ from django.utils import timezone
 
 from secretariat.cases import kinds
 from secretariat.cases import services as case_services
-from secretariat.cases.models import AssignmentRole, AssignmentStatus, Case, Channel
+from secretariat.cases.models import (
+    BODY_MAX_LENGTH,
+    AssignmentRole,
+    AssignmentStatus,
+    Case,
+    Channel,
+)
 from secretariat.cases.services import ImportedCase, ImportedPart
 from secretariat.core import audit, importing, roc, workdays
 from secretariat.core.audit import Audited
@@ -43,7 +49,9 @@ LOOKUP_CHUNK = 500
 
 COLUMN_NUMBER = Column(NUMBER, True, "原系統案號（自然鍵），最長 20 字。")
 COLUMN_SUBJECT = Column(SUBJECT, True, "最長 200 字。")
-COLUMN_BODY = Column(BODY, False, "案件內容。")
+COLUMN_BODY = Column(
+    BODY, False, f"案件內容，最長 {BODY_MAX_LENGTH:,} 字。", BODY_MAX_LENGTH, multiline=True
+)
 COLUMN_ROUTED = Column(ROUTED, False, "空白時為收件日期。")
 COLUMN_DUE = Column(DUE, False, "每個機關的回復期限；空白時依工作天計算。")
 COLUMN_CLOSED = Column(CLOSED, False, "填寫時案件為「結案」，各機關都須有回復日期。")

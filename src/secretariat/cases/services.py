@@ -5,30 +5,26 @@ Case kinds (petitions, council …) call these; they never change cases directly
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
-from secretariat.cases import kinds, suggest
+from secretariat.cases import intake, kinds, related, suggest
 from secretariat.cases.models import (
     Assignment,
     AssignmentRole,
     AssignmentStatus,
     Case,
     CaseAttachment,
-    CaseLink,
     CaseSequence,
     CaseStatus,
     Extension,
@@ -43,7 +39,7 @@ from secretariat.cases.permissions import (
     is_router,
     may_see_requester,
 )
-from secretariat.core import audit, roc, workdays
+from secretariat.core import audit, roc, uploads, workdays
 from secretariat.core import services as core_services
 from secretariat.core.errors import DomainError, PermissionDenied
 from secretariat.core.models import Agency, RoleCode, User
@@ -54,21 +50,6 @@ case_replied = Signal()
 # Sent with ``cases`` (the created rows) when import_cases wrote cases in bulk, without
 # post_save: whatever derives from cases (the search index) catches up in the same transaction.
 cases_imported = Signal()
-
-ALLOWED_ATTACHMENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".csv": "text/csv",
-    ".txt": "text/plain",
-}
-RELATED_WINDOW_DAYS = 90
-RELATED_TEXT_RATIO = 0.9
 
 
 def _today() -> dt.date:
@@ -97,27 +78,10 @@ def _field_error(field: str, message: str, code: str = "invalid") -> DomainError
 # --- Intake -------------------------------------------------------------------------------------
 
 
-def max_attachment_bytes() -> int:
-    return settings.CASE_ATTACHMENT_MAX_BYTES
-
-
 def check_attachment(upload) -> str:
-    """The content type of an acceptable upload, or a DomainError naming the file and reason."""
-    name = upload.name or ""
-    suffix = name[name.rfind(".") :].lower() if "." in name else ""
-    if suffix not in ALLOWED_ATTACHMENT_TYPES:
-        allowed = "、".join(sorted(s.lstrip(".") for s in ALLOWED_ATTACHMENT_TYPES))
-        raise _field_error(
-            "attachments",
-            f"附件「{name}」的檔案類型不被接受（僅限 {allowed}）。",
-            "attachment_type",
-        )
-    if upload.size > max_attachment_bytes():
-        limit = max_attachment_bytes() // (1024 * 1024)
-        raise _field_error(
-            "attachments", f"附件「{name}」超過 {limit} MB 的大小上限。", "attachment_size"
-        )
-    return ALLOWED_ATTACHMENT_TYPES[suffix]
+    """The content type of an acceptable upload (``core.uploads``: extension, size and
+    content), or a DomainError naming the file and reason."""
+    return uploads.check_upload(upload, field="attachments")
 
 
 def next_number(kind_code: str, received_on: dt.date) -> str:
@@ -146,21 +110,20 @@ def register_case(
     by=None,
 ) -> Case:
     """Record a newly received case (收件/錄案). ``requester`` holds name, email, phone,
-    address. Related earlier cases are linked for the router."""
+    address. Related earlier cases are linked for the router by a job after commit
+    (``cases.related``), outside this transaction."""
     kinds.get(kind)
-    errors: dict[str, list[str]] = {}
     subject, body = (subject or "").strip(), (body or "").strip()
+    requester = {k: (v or "").strip() for k, v in (requester or {}).items()}
+    subject, body, requester, errors = intake.check_case_text(subject, body, requester)
     if not subject:
         errors["subject"] = ["請填寫主旨。"]
-    elif len(subject) > 200:
-        errors["subject"] = ["主旨不可超過 200 字。"]
     if not body:
         errors["body"] = ["請填寫內容。"]
-    requester = {k: (v or "").strip() for k, v in (requester or {}).items()}
     if requester:
         if not requester.get("name"):
             errors["name"] = ["請填寫姓名。"]
-        if requester.get("email"):
+        if requester.get("email") and "email" not in errors:
             try:
                 validate_email(requester["email"])
             except ValidationError:
@@ -191,7 +154,7 @@ def register_case(
             case=case, **{k: requester.get(k, "") for k in ("name", "email", "phone", "address")}
         )
     _store_attachments(case, attachments, content_types)
-    link_related(case)
+    related.link_after_commit(case)
     return case
 
 
@@ -207,32 +170,6 @@ def _store_attachments(
             size=upload.size,
             content_type=content_type,
         )
-
-
-def link_related(case: Case) -> list[CaseLink]:
-    """Link earlier cases of the same kind within the window: same requester (e-mail or
-    phone), or near-identical text (difflib ratio ≥ 0.9)."""
-    since = case.received_on - dt.timedelta(days=RELATED_WINDOW_DAYS)
-    earlier = Case.objects.filter(kind=case.kind, received_on__gte=since).exclude(pk=case.pk)
-    links = []
-    requester = Requester.objects.filter(case=case).first()
-    same_person = Q()
-    if requester and requester.email:
-        same_person |= Q(requester__email__iexact=requester.email)
-    if requester and requester.phone:
-        same_person |= Q(requester__phone=requester.phone)
-    matched: dict[int, str] = {}
-    if same_person:
-        for other in earlier.filter(same_person).values_list("pk", flat=True)[:50]:
-            matched[other] = "同一陳情人"
-    for other_pk, other_body in earlier.exclude(pk__in=matched).values_list("pk", "body")[:500]:
-        matcher = difflib.SequenceMatcher(None, case.body, other_body, autojunk=False)
-        if matcher.quick_ratio() >= RELATED_TEXT_RATIO and matcher.ratio() >= RELATED_TEXT_RATIO:
-            matched[other_pk] = "內容近似"
-    for other_pk, reason in matched.items():
-        links.append(CaseLink.objects.create(case=case, related_id=other_pk, reason=reason))
-        CaseLink.objects.get_or_create(case_id=other_pk, related=case, defaults={"reason": reason})
-    return links
 
 
 # --- Import (匯入) ------------------------------------------------------------------------------

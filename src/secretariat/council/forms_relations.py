@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from secretariat.cases.forms import DomainErrorForm
 from secretariat.core import roc
-from secretariat.core.forms import AgencyChoiceField, RocDateField
+from secretariat.core.forms import AgencyChoiceField, RocDateField, TextForm
 from secretariat.core.models import Agency
 from secretariat.council.models import (
     Attendance,
@@ -53,7 +53,7 @@ class RocTimeField(forms.TimeField):
         return value
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(TextForm):
     """The period a list covers (GET); an unreadable period is shown with its field and the
     default is used."""
 

@@ -12,35 +12,56 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ninja import Field, Router, Schema, Status
 
 from secretariat.cases import selectors as case_selectors
-from secretariat.cases.models import Channel
+from secretariat.cases.models import BODY_MAX_LENGTH, Case, CaseAttachment, Channel, Requester
 from secretariat.core.api import ErrorOut
 from secretariat.core.errors import DomainError, NotFound
+from secretariat.core.text import api_text
 from secretariat.petitions import selectors, services
 from secretariat.petitions.catalogue import DEFAULT_CATEGORY
+from secretariat.petitions.models import Petition
 
 router = Router(tags=["petitions"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
+def _bound(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
+NameText = api_text("姓名", max_length=_bound(Requester, "name"))
+EmailText = api_text("電子郵件", max_length=_bound(Requester, "email"))
+PhoneText = api_text("電話", max_length=_bound(Requester, "phone"))
+AddressText = api_text("地址", max_length=_bound(Requester, "address"))
+SubjectText = api_text("主旨", max_length=_bound(Case, "subject"))
+BodyText = api_text("陳情內容", max_length=BODY_MAX_LENGTH, multiline=True)
+CategoryText = api_text("陳情類別", max_length=_bound(Petition, "category"))
+PlaceText = api_text("問題發生地點", max_length=_bound(Petition, "address_string"))
+FileNameText = api_text("檔名", max_length=_bound(CaseAttachment, "original_name"))
+
+
 class RequesterIn(Schema):
-    name: str = Field("", description="姓名；未提供任何陳情人資料時視為匿名陳情")
-    email: str = ""
-    phone: str = ""
-    address: str = ""
+    name: NameText = Field("", description="姓名；未提供任何陳情人資料時視為匿名陳情")
+    email: EmailText = ""
+    phone: PhoneText = ""
+    address: AddressText = ""
 
 
 class AttachmentIn(Schema):
-    name: str = Field(description="檔名，副檔名決定檔案類型（pdf、jpg、png、odt、docx、txt）")
+    name: FileNameText = Field(
+        description="檔名：副檔名須與內容相符（pdf、jpg、png、odt、ods、docx、xlsx、csv、txt）"
+    )
     content_base64: str = Field(description="檔案內容（Base64）")
 
 
 class PetitionIn(Schema):
-    subject: str = Field(description="主旨")
-    body: str = Field(description="陳情內容")
-    category: str = Field(DEFAULT_CATEGORY, description="陳情類別代碼（同 Open311 service_code）")
+    subject: SubjectText = Field(description="主旨")
+    body: BodyText = Field(description=f"陳情內容（最長 {BODY_MAX_LENGTH:,} 字）")
+    category: CategoryText = Field(
+        DEFAULT_CATEGORY, description="陳情類別代碼（同 Open311 service_code）"
+    )
     received_on: dt.date | None = Field(None, description="收件日期，預設今天")
     requester: RequesterIn | None = None
-    address_string: str = Field("", description="問題發生地點")
+    address_string: PlaceText = Field("", description="問題發生地點")
     lat: float | None = None
     long: float | None = None
     attachments: list[AttachmentIn] = []

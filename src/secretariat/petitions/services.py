@@ -26,6 +26,7 @@ from secretariat.cases.models import Case, CaseStatus, Channel, Requester
 from secretariat.cases.permissions import is_router
 from secretariat.core import audit
 from secretariat.core.errors import DomainError, PermissionDenied
+from secretariat.core.text import TextRule
 from secretariat.petitions import selectors, throttle
 from secretariat.petitions.catalogue import (
     CATEGORY_BY_CODE,
@@ -49,6 +50,11 @@ STAFF_CHANNELS = (Channel.LETTER, Channel.EMAIL, Channel.COUNTER, Channel.PHONE)
 PUBLIC_CHANNELS = (Channel.WEB, Channel.OPEN311)
 MAX_ATTACHMENTS = 5
 MAX_SURVEY_COMMENT = 1000
+# A latitude or longitude is a few digits (the model keeps six decimals); nothing longer is
+# parsed.
+COORDINATE_LENGTH = 20
+ADDRESS_RULE = TextRule("地點", Petition._meta.get_field("address_string").max_length)
+COMMENT_RULE = TextRule("意見", MAX_SURVEY_COMMENT, multiline=True)
 WRONG_CREDENTIALS = "案件編號或查詢密碼不正確。"
 
 
@@ -108,8 +114,12 @@ def _require_channel_permission(channel: str, by) -> None:
 def _coordinate(value, name: str, label: str, bound: int, errors: dict) -> Decimal | None:
     if value in (None, ""):
         return None
+    text = str(value).strip()
+    if len(text) > COORDINATE_LENGTH:
+        errors[name] = [f"{label}必須是數字。"]
+        return None
     try:
-        number = Decimal(str(value).strip())
+        number = Decimal(text)
     except InvalidOperation:
         errors[name] = [f"{label}必須是數字。"]
         return None
@@ -130,8 +140,8 @@ def _own_errors(
         errors["consent"] = [CONSENT_REQUIRED]
     if received_on is not None and received_on > timezone.localdate():
         errors["received_on"] = ["收件日期不可晚於今天。"]
-    if len(address_string) > 200:
-        errors["address_string"] = ["地點不可超過 200 字。"]
+    if problem := ADDRESS_RULE.problem(address_string):
+        errors["address_string"] = [problem]
     lat_value = _coordinate(lat, "lat", "緯度", 90, errors)
     long_value = _coordinate(long, "long", "經度", 180, errors)
     if (lat_value is None) != (long_value is None) and "lat" not in errors and "long" not in errors:
@@ -325,11 +335,11 @@ def submit_survey(petition: Petition, rating, comment: str = "") -> Petition:
     if rating is None or not 1 <= rating <= 5:
         errors["rating"] = ["請選擇 1 至 5 分的滿意度。"]
     comment = (comment or "").strip()
-    if len(comment) > MAX_SURVEY_COMMENT:
-        errors["comment"] = [f"意見不可超過 {MAX_SURVEY_COMMENT} 字。"]
+    if problem := COMMENT_RULE.problem(comment):
+        errors["comment"] = [problem]
     if errors:
         _raise_invalid(errors)
-    petition.survey_rating, petition.survey_comment = rating, comment
+    petition.survey_rating, petition.survey_comment = rating, COMMENT_RULE.clean(comment)
     petition.surveyed_at = petition.updated_at = timezone.now()
     with audit.action("petition:survey"):
         petition.save()
