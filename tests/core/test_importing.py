@@ -261,7 +261,7 @@ def test_the_command_lists_problems_and_exits_with_status_1(registry, tmp_path, 
 
 def run_worker():
     call_command(
-        "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*",
+        "worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*",
         verbosity=0,
     )  # fmt: skip
 

@@ -18,8 +18,8 @@ from secretariat.cases.models import Assignment, AssignmentStatus, CaseStatus, C
 from secretariat.cases.permissions import REPLY_ROLES, SECRETARIAT_CODE, acts_for, is_router
 from secretariat.core import audit, roc, workdays
 from secretariat.core.errors import DomainError, PermissionDenied
+from secretariat.core.mail import queue_mail
 from secretariat.core.models import Agency, RoleCode
-from secretariat.core.tasks import send_mail_task
 from secretariat.council import kinds, selectors
 from secretariat.council.models import (
     Asker,
@@ -637,11 +637,7 @@ def mail_schedule(day: dt.date) -> ScheduleMailing | None:
     except IntegrityError:
         return None  # the day's row exists: it was mailed already
     subject, body = schedule_mail(day, items)
-
-    def enqueue() -> None:
-        for address in addresses:
-            send_mail_task.enqueue(subject=subject, body=body, recipients=[address])
-
-    # Mails go out only once the ScheduleMailing row is committed (the way core queues mail).
-    transaction.on_commit(enqueue)
+    # Mails go out only once the ScheduleMailing row is committed (queue_mail enqueues then).
+    for address in addresses:
+        queue_mail(subject, body, [address], purpose="council:schedule")
     return mailing

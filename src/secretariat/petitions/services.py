@@ -26,6 +26,7 @@ from secretariat.cases.models import Case, CaseStatus, Channel, Requester
 from secretariat.cases.permissions import is_router
 from secretariat.core import audit
 from secretariat.core.errors import DomainError, PermissionDenied
+from secretariat.core.mail import queue_mail
 from secretariat.core.text import TextRule
 from secretariat.petitions import selectors, throttle
 from secretariat.petitions.catalogue import (
@@ -256,8 +257,10 @@ def submit_petition(
         throttle.hit(throttle.SUBMIT, client_ip)
     email = (requester or {}).get("email", "").strip()
     if email:
+        # The one place the password exists in clear after this request: sealed in the
+        # queued mail until the worker has sent it (core.mail).
         mail = _receipt_mail(petition, password, (requester or {}).get("name", ""), status_page_url)
-        _queue_mail(*mail, email)
+        queue_mail(*mail, [email], purpose="petition:receipt")
     return Receipt(petition, password, emailed=bool(email))
 
 
@@ -270,14 +273,6 @@ def _receipt_mail(petition: Petition, password: str, name: str, url: str) -> tup
     }
     subject = f"陳情案件受理通知（{petition.case.number}）"
     return subject, render_to_string("petitions/email/receipt.txt", context)
-
-
-def _queue_mail(subject: str, body: str, recipient: str) -> None:
-    from secretariat.core.tasks import send_mail_task
-
-    transaction.on_commit(
-        lambda: send_mail_task.enqueue(subject=subject, body=body, recipients=[recipient])
-    )
 
 
 # --- The citizen's access -------------------------------------------------------------------
@@ -369,5 +364,5 @@ def mail_replies(case: Case) -> bool:
     body = render_to_string("petitions/email/replied.txt", context)
     with transaction.atomic():
         audit.record(case, "petition:mail_replies", {"replies": len(replies)})
-        _queue_mail(f"陳情案件回復通知（{case.number}）", body, email)
+        queue_mail(f"陳情案件回復通知（{case.number}）", body, [email], purpose="petition:replies")
     return True
