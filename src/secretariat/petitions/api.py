@@ -10,6 +10,7 @@ import mimetypes
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from ninja import Field, Router, Schema, Status
+from pydantic import BaseModel
 
 from secretariat.cases import selectors as case_selectors
 from secretariat.cases.models import BODY_MAX_LENGTH, Case, CaseAttachment, Channel, Requester
@@ -39,14 +40,16 @@ PlaceText = api_text("問題發生地點", max_length=_bound(Petition, "address_
 FileNameText = api_text("檔名", max_length=_bound(CaseAttachment, "original_name"))
 
 
-class RequesterIn(Schema):
+# Nested input objects are plain pydantic models: a ninja Schema reads attributes of whatever
+# it is given, so a string sent for an object would pass as an empty one.
+class RequesterIn(BaseModel):
     name: NameText = Field("", description="姓名；未提供任何陳情人資料時視為匿名陳情")
     email: EmailText = ""
     phone: PhoneText = ""
     address: AddressText = ""
 
 
-class AttachmentIn(Schema):
+class AttachmentIn(BaseModel):
     name: FileNameText = Field(
         description="檔名：副檔名須與內容相符（pdf、jpg、png、odt、ods、docx、xlsx、csv、txt）"
     )
@@ -116,7 +119,7 @@ def create_petition(request, payload: PetitionIn):
         body=payload.body,
         category=payload.category,
         received_on=payload.received_on,
-        requester=payload.requester.dict() if payload.requester else None,
+        requester=payload.requester.model_dump() if payload.requester else None,
         address_string=payload.address_string,
         lat=payload.lat,
         long=payload.long,

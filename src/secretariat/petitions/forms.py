@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from secretariat.cases.forms import MultipleFileField
-from secretariat.cases.models import Channel
+from secretariat.cases.models import BODY_MAX_LENGTH, Channel
 from secretariat.core import uploads
 from secretariat.core.errors import DomainError
 from secretariat.core.forms import RocDateField, TextForm
@@ -46,7 +46,10 @@ class PetitionFields(ServiceErrorsMixin, TextForm):
     category = forms.ChoiceField(label="陳情類別", choices=[(c.code, c.name) for c in CATEGORIES])
     subject = forms.CharField(label="主旨", required=False, max_length=200)
     body = forms.CharField(
-        label="陳情內容", required=False, widget=forms.Textarea(attrs={"rows": 8})
+        label="陳情內容",
+        required=False,
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
     )
     address_string = forms.CharField(label="問題發生地點（選填）", required=False, max_length=200)
     name = forms.CharField(label="姓名", required=False, max_length=60)

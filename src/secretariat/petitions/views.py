@@ -58,7 +58,8 @@ def _show_receipt_once(request: HttpRequest, receipt: services.Receipt) -> HttpR
 def _submit(
     request: HttpRequest, form, channel: str | None, template: str, context: dict
 ) -> HttpResponse:
-    status = 200
+    # A refused POST is a 400 (429 past the rate limit); a saved one redirects.
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         fields = form.petition_fields()
         fields.setdefault("channel", channel)
@@ -121,7 +122,7 @@ def _remember_access(request: HttpRequest, number: str) -> None:
 def status(request: HttpRequest) -> HttpResponse:
     """案件查詢: number + password, then the status page for this browser session."""
     form = LookupForm(request.POST or None)
-    code = 200
+    code = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
             petition = services.open_for_citizen(
@@ -149,10 +150,12 @@ def _granted(request: HttpRequest, number: str):
     return petition
 
 
-def _detail(request: HttpRequest, petition, survey_form: SurveyForm | None = None) -> HttpResponse:
+def _detail(
+    request: HttpRequest, petition, survey_form: SurveyForm | None = None, status: int = 200
+) -> HttpResponse:
     view = selectors.public_status(petition)
     context = {"view": view, "survey_form": survey_form or SurveyForm()}
-    return render(request, "petitions/status_detail.html", context)
+    return render(request, "petitions/status_detail.html", context, status=status)
 
 
 @never_cache
@@ -185,4 +188,4 @@ def survey(request: HttpRequest, number: str) -> HttpResponse:
         else:
             messages.success(request, "感謝您填寫滿意度調查。")
             return redirect("petitions:status_detail", number=number)
-    return _detail(request, petition, form)
+    return _detail(request, petition, form, status=400)
