@@ -353,12 +353,13 @@ def test_post_refuses_control_characters_and_overlong_fields(
 
 def test_a_stored_control_character_cannot_break_the_xml_list(client, submit):
     receipt = submit(subject="路燈不亮")
-    # As a petition accepted before input was checked: a NUL and an escape in its subject.
-    Case.objects.filter(pk=receipt.petition.case.pk).update(subject="路燈\x00不亮\x1b")
+    # As a petition accepted before input was checked: characters XML cannot carry in its
+    # subject (SQLite kept even a NUL; PostgreSQL refuses NUL in text, so it is not used here).
+    Case.objects.filter(pk=receipt.petition.case.pk).update(subject="路燈\x0b不亮\x1b")
     response = client.get("/open311/v2/requests.xml")
     [request] = xml(response)  # well-formed: the parser accepts it
     assert as_dict(request)["description"] == "路燈\ufffd不亮\ufffd"
-    assert client.get("/open311/v2/requests.json").json()[0]["description"] == "路燈\x00不亮\x1b"
+    assert client.get("/open311/v2/requests.json").json()[0]["description"] == "路燈\x0b不亮\x1b"
 
 
 def test_errors_repeat_a_sent_value_short_and_printable(client, registry):

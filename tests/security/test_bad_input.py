@@ -503,3 +503,35 @@ def test_importers_refuse_wrong_types(registry, type_code, column, value):
     outcome = importing.run_import(type_code, poisoned(type_code, column, value))
     assert problems_at(outcome, column)
     nothing_saved()
+
+
+# --- Reads that take a case number ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/open311/v2/requests.json?service_request_id=%E9%99%B3115%00000001", 200),
+        ("/open311/v2/requests/%E9%99%B3115%00000001.json", 404),
+        ("/open311/v2/requests/%E9%99%B3115%1B000001.xml", 404),
+        ("/open311/v2/requests.xml?service_code=%00", 400),
+        ("/petitions/status/%E9%99%B3115%00000001/", 302),
+    ],
+)
+def test_public_reads_with_control_characters_fail_cleanly(client, submit, url, status):  # noqa: F811
+    """A number with a control character matches no case, and never reaches the database
+    (PostgreSQL would refuse the NUL with an error)."""
+    submit()
+    response = client.get(url)
+    assert response.status_code == status
+    if status == 200:
+        assert response.json() == []
+    elif status != 302:
+        zh(response.content.decode())
+
+
+def test_api_read_with_a_control_character_is_not_found(client, system, submit):  # noqa: F811
+    submit()
+    response = client.get("/api/v1/petitions/%E9%99%B3115%00000001", **system)
+    assert response.status_code == 404
+    zh(response.json()["message"])

@@ -279,14 +279,18 @@ def _rows(table: list[list[str]], importer: Importer, problems: Problems) -> tup
     return rows, True
 
 
-def _check_rows(rows: list[Row], importer: Importer, problems: Problems) -> None:
+def _check_rows(rows: list[Row], importer: Importer, problems: Problems) -> list[Row]:
     """What every type checks alike: required values, formulas, control characters and
-    lengths (``core.text``), and values that may not repeat."""
+    lengths (``core.text``), and values that may not repeat. Returns the rows whose every
+    cell is acceptable text: only those go on to the type's own checks, which look values
+    up in the database (PostgreSQL refuses a NUL even in a query)."""
     required = [column.name for column in importer.columns if column.required]
+    clean = []
     for row in rows:
         for name in required:
             if not row[name]:
                 problems.add(row.number, name, "必填，不可空白。")
+        found = len(problems)
         for column in importer.columns:
             value = row[column.name]
             if value.startswith("="):
@@ -300,6 +304,8 @@ def _check_rows(rows: list[Row], importer: Importer, problems: Problems) -> None
             )
             if problem:
                 problems.add(row.number, column.name, problem)
+        if len(problems) == found:
+            clean.append(row)
     for name in importer.unique:
         seen: dict[str, int] = {}
         for row in rows:
@@ -310,6 +316,7 @@ def _check_rows(rows: list[Row], importer: Importer, problems: Problems) -> None
                 problems.add(row.number, name, f"與第{seen[value]}列重複。")
             else:
                 seen[value] = row.number
+    return clean
 
 
 # --- Running an import ------------------------------------------------------------------------
@@ -366,7 +373,7 @@ def run_import(
     if not header_ok:
         outcome.problems = _sorted(problems)
         return outcome
-    _check_rows(rows, importer, problems)
+    rows = _check_rows(rows, importer, problems)
 
     checked = 0
 

@@ -143,7 +143,10 @@ def create_petition(request, payload: PetitionIn):
 
 @router.get("/{number}", response={200: PetitionOut, **ERRORS}, summary="陳情辦理情形")
 def get_petition(request, number: str):
-    case = case_selectors.case_for(request.user, services.normalize_number(number))
+    number = services.normalize_number(number)
+    if not selectors.could_be_number(number):
+        raise NotFound()
+    case = case_selectors.case_for(request.user, number)
     petition = selectors.petition_by_number(case.number)
     if petition is None:
         raise NotFound()
