@@ -84,3 +84,16 @@ def make_person(agency):
 @pytest.fixture
 def admin(make_person):
     return make_person("admin", "秘書處", "system_admin")
+
+
+@pytest.fixture
+def immediate_jobs(settings):
+    """Jobs run as soon as they are queued (the immediate backend): with
+    ``django_capture_on_commit_callbacks(execute=True)`` what services queue on commit runs
+    when the block ends, inside the test's own transaction."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "mail"],
+        }
+    }

@@ -64,6 +64,8 @@ def validation_error(request, exc: NinjaValidationError):
 
 def _zh_validation_message(item: dict) -> str:
     kind = item.get("type", "")
+    if kind == "text_invalid":  # core.text.api_text: already the zh-Hant message
+        return item["msg"]
     if kind == "missing":
         return "此欄位為必填。"
     if kind.startswith(("date", "datetime")):

@@ -2,7 +2,8 @@
 
     secretariat serve [ADDR]     run the web app (default 127.0.0.1:8000) with a job worker and
                                  the daily scheduler beside it (the embedded set-up)
-    secretariat worker           run background jobs (several may run on PostgreSQL)
+    secretariat worker           run background jobs (several may run on PostgreSQL); database
+                                 errors are waited out, liveness shows on /system/status/
     secretariat scheduler        enqueue daily jobs at their time
     secretariat setup            load the reference data (agency registry, keyword table seed)
     secretariat migrate | demo | createadmin | check | audit verify | …
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "serve":
         return serve(rest)
     if command == "worker":
-        _django(["db_worker", "--queue-name", "*", "--no-reload", *rest])
+        _django(["worker", "--queue-name", "*", *rest])
         return 0
     _django([command, *rest])
     return 0

@@ -240,6 +240,14 @@ TASKS = {
         "QUEUES": ["default", "mail"],
     }
 }
+# A worker that has not reported for this long is stale (`secretariat check`, 系統狀態).
+WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "120"))
+# Finished job results are pruned daily: successful ones after these days, failed ones later.
+JOB_RESULTS_KEEP_DAYS = int(os.environ.get("JOB_RESULTS_KEEP_DAYS", "7"))
+JOB_FAILURES_KEEP_DAYS = int(os.environ.get("JOB_FAILURES_KEEP_DAYS", "30"))
+# Fernet keys (newest first) sealing what a job must read but the database must not show
+# (queued mail: the receipt carries the citizen's password). Default: derived from SECRET_KEY.
+SEALING_KEYS = env_list("SEALING_KEYS")
 
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

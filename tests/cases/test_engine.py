@@ -11,6 +11,7 @@ from secretariat.cases import selectors, services, suggest
 from secretariat.cases.models import (
     AssignmentRole,
     AssignmentStatus,
+    CaseLink,
     CaseStatus,
     KindSetting,
     RequestStatus,
@@ -305,13 +306,18 @@ def test_an_anonymous_case_has_no_requester_to_reveal(staff, agency):
     assert services.reveal_requester(case, by=staff["udd"]) is None
 
 
-def test_related_cases_are_linked(registry):
-    first = new_case()
-    same_person = new_case(
-        body="完全不同的內容：路燈不亮", name="王小明", email="wang@example.test"
-    )
-    similar = new_case(body="人行道破損請修復！", name="李大華", email="lee@example.test")
-    unrelated = new_case(body="公園路燈故障", name="張三", email="chang@example.test")
+def test_related_cases_are_linked_by_the_job_after_commit(
+    registry, immediate_jobs, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as jobs:
+        first = new_case()
+        same_person = new_case(
+            body="完全不同的內容：路燈不亮", name="王小明", email="wang@example.test"
+        )
+        similar = new_case(body="人行道破損請修復！", name="李大華", email="lee@example.test")
+        unrelated = new_case(body="公園路燈故障", name="張三", email="chang@example.test")
+        assert not CaseLink.objects.exists()  # nothing is linked inside the transactions
+    assert len(jobs) == 4
     assert {link.related for link in same_person.links.all()} == {first}
     assert first in {link.related for link in similar.links.all()}
     assert not unrelated.links.exists()

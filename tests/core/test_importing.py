@@ -112,6 +112,50 @@ def test_xlsx_problems_name_the_spreadsheet_row(registry):
     assert [(p.row, p.column) for p in outcome.problems] == [(3, "收件日期")]
 
 
+FORMULA = "此欄為公式（以「=」開頭），請改為純文字或數值後再匯入。"
+
+
+def test_formula_cells_are_refused_naming_row_and_column(registry):
+    data = (HEADER + '陳114000001,114/03/03,"=HYPERLINK(""http://x"",""y"")",工務局\r\n').encode()
+    assert messages(run_import("petitions", data)) == [f"第2列「主旨」：{FORMULA}"]
+    assert not Case.objects.exists()
+
+
+def test_xlsx_formula_cells_are_refused_not_evaluated(registry):
+    workbook = Workbook()
+    workbook.active.append(["案號", "收件日期", "主旨", "主辦機關"])
+    workbook.active.append(["陳114000001", "114/03/03", '=CONCAT("騎樓","占用")', "工務局"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    outcome = run_import("petitions", buffer.getvalue())
+    assert messages(outcome) == [f"第2列「主旨」：{FORMULA}"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("騎樓\x00占用", "此欄含有不允許的控制字元。"),
+        ("騎樓\x1b[31m占用", "此欄含有不允許的控制字元。"),
+        ('"騎樓\n占用"', "此欄不可換行或含有定位字元（Tab）。"),
+    ],
+)
+def test_control_characters_are_refused_naming_row_and_column(registry, cell, message):
+    data = (HEADER + f"陳114000001,114/03/03,{cell},工務局\r\n").encode()
+    assert messages(run_import("petitions", data)) == [f"第2列「主旨」：{message}"]
+    assert not Case.objects.exists()
+
+
+def test_the_text_column_may_hold_line_breaks_but_is_bounded(registry):
+    header = "案號,收件日期,主旨,內容,主辦機關\r\n"
+    data = (header + '陳114000001,114/03/03,騎樓占用,"第一段\n第二段\t完",工務局\r\n').encode()
+    assert run_import("petitions", data).created == 1
+    long = "長" * 10_001
+    data = (header + f"陳114000002,114/03/03,騎樓占用,{long},工務局\r\n").encode()
+    assert messages(run_import("petitions", data)) == [
+        "第2列「內容」：此欄不可超過 10,000 字（目前 10,001 字）。"
+    ]
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -217,7 +261,7 @@ def test_the_command_lists_problems_and_exits_with_status_1(registry, tmp_path, 
 
 def run_worker():
     call_command(
-        "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*",
+        "worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*",
         verbosity=0,
     )  # fmt: skip
 

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from secretariat.cases import exports
 from secretariat.cases import services as case_services
 from secretariat.cases.models import AssignmentStatus
 from secretariat.core import services as core_services
@@ -93,7 +94,8 @@ def test_reply_with_the_data_attached(staff, councillors, agency, settings, tmp_
     settings.MEDIA_ROOT = tmp_path
     data = request(staff, councillors)
     part = route(data, agency("都發局"), by=staff["desk"], on=ON)
-    table = SimpleUploadedFile("社宅戶數.ods", b"PK\x03\x04", "application/octet-stream")
+    sheet = exports.Sheet("社宅戶數", ["年度", "戶數"], [["114", 1200]], [3, 3])
+    table = SimpleUploadedFile("社宅戶數.ods", exports.to_ods(sheet), "application/octet-stream")
     case_services.draft_reply(part, "檢送統計表如附件。", by=staff["udd"], attachments=[table])
     case_services.approve_reply(part, by=staff["udd_boss"])
     part.refresh_from_db()

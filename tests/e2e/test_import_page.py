@@ -20,7 +20,7 @@ BAD = (
 
 def run_worker() -> None:
     call_command(
-        "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*",
+        "worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*",
         verbosity=0,
     )  # fmt: skip
 

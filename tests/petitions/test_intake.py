@@ -82,7 +82,7 @@ def test_valid_submission_with_attachment(client, registry, media_root):
 
 def test_missing_consent_is_refused_next_to_the_checkbox(client, registry, media_root):
     response = post_form(client, consent=None, attachments=png())
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_errors(response, "consent") == [
         "請勾選同意個人資料蒐集、處理及利用告知事項，才能送出陳情。"
     ]

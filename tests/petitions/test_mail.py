@@ -1,12 +1,17 @@
 """E-mails to the citizen go through the mail queue: the receipt (number + password) and the
-replies once every agency has replied (the engine's case_replied signal)."""
+replies once every agency has replied (the kind's on_replied hook)."""
 
 from __future__ import annotations
 
 import pytest
+from cryptography.fernet import Fernet
+from django.contrib.sessions.models import Session
 from django.core import mail
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
-from secretariat.core.models import AuditEntry
+from secretariat.core import sealing
+from secretariat.core.models import AuditEntry, OutgoingMail
 from tests.core.test_jobs import run_worker
 from tests.petitions.test_intake import FORM
 
@@ -61,3 +66,56 @@ def test_no_reply_mail_without_an_address(submit, flow):
     run_worker()
     assert mail.outbox == []
     assert not AuditEntry.objects.filter(action="petition:mail_replies").exists()
+
+
+def _readable_at_rest() -> str:
+    """Everything the database shows of jobs, queued mail and sessions, as text."""
+    rows = [
+        (r.args_kwargs, r.return_value, r.traceback, r.exception_class_path)
+        for r in DBTaskResult.objects.all()
+    ]
+    sealed = [bytes(m.sealed) for m in OutgoingMail.objects.all()]
+    sessions = [s.get_decoded() for s in Session.objects.all()]
+    return repr((rows, sealed, sessions))
+
+
+def test_the_password_and_address_never_rest_in_clear(client, registry, make_person):
+    client.post("/petitions/submit/", {**FORM, "address": "臺北市信義區市府路1號"})
+    receipt = client.get("/petitions/receipt/")
+    password = receipt.context["receipt"]["password"]
+    secrets = (password, "xiaoming@example.test", "市府路1號", "王小明")
+    # Waiting: the job's argument is the sealed mail's id; nothing readable anywhere.
+    (job,) = DBTaskResult.objects.filter(task_path__endswith="send_mail_task")
+    (queued,) = OutgoingMail.objects.all()
+    assert job.args_kwargs == {"args": [queued.pk], "kwargs": {}}
+    assert queued.purpose == "petition:receipt"
+    assert not any(secret in _readable_at_rest() for secret in secrets)
+    # Sent: the mail has the password; the sealed copy is gone, the result holds counts.
+    run_worker()
+    [message] = mail.outbox
+    assert f"查詢密碼：{password}" in message.body
+    assert not OutgoingMail.objects.exists()
+    job.refresh_from_db()
+    assert job.status == "SUCCESSFUL" and job.return_value["sent"] == 1
+    assert not any(secret in _readable_at_rest() for secret in secrets)
+    # The admin's job pages show what the table holds: no secret either.
+    admin = make_person("it", "秘書處", "system_admin")
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    url = reverse("admin:django_tasks_database_dbtaskresult_change", args=[job.pk])
+    page = client.get(url).content.decode()
+    assert "send_mail_task" in page and not any(secret in page for secret in secrets)
+
+
+def test_a_sealed_mail_cannot_be_opened_without_the_key(settings):
+    sealed = sealing.seal("查詢密碼：ABCD2345".encode())
+    assert b"ABCD2345" not in sealed
+    assert sealing.unseal(sealed).decode() == "查詢密碼：ABCD2345"
+    settings.SECRET_KEY = "another-key-" + "y" * 40
+    with pytest.raises(sealing.InvalidToken):
+        sealing.unseal(sealed)
+    settings.SEALING_KEYS = [Fernet.generate_key().decode()]
+    newer = sealing.seal(b"x")
+    settings.SEALING_KEYS = [Fernet.generate_key().decode(), settings.SEALING_KEYS[0]]
+    assert sealing.unseal(newer) == b"x"  # an older key still opens what it sealed

@@ -315,3 +315,60 @@ def test_unknown_format(client, registry):
     assert response.json() == [
         {"code": 404, "description": "不支援的格式「csv」，請使用 .json 或 .xml。"}
     ]
+
+
+# --- Control characters and lengths (issue 15, findings 2 and 6) ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("description", "路燈不亮\x00已一週", "description：內容含有不允許的控制字元。"),
+        ("first_name", "小\x00明", "first_name／last_name：姓名含有不允許的控制字元。"),
+        ("phone", "0912\x07345678", "phone：電話含有不允許的控制字元。"),
+        ("address_string", "信義路\x1b[2J", "address_string：地點含有不允許的控制字元。"),
+        ("phone", "0" * 100, "phone：電話不可超過 40 字（目前 100 字）。"),
+        ("first_name", "明" * 200, "first_name／last_name：姓名不可超過 60 字（目前 201 字）。"),
+        (
+            "description",
+            "路" * 10_001,
+            "description：內容不可超過 10,000 字（目前 10,001 字）。",
+        ),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_post_refuses_control_characters_and_overlong_fields(
+    client, registry, field, value, expected, fmt
+):
+    response = post(client, fmt, **{field: value})
+    assert response.status_code == 400
+    if fmt == "json":
+        descriptions = [error["description"] for error in response.json()]
+    else:
+        descriptions = [error.findtext("description") for error in xml(response)]
+    assert expected in descriptions
+    assert not Case.objects.exists() and not Requester.objects.exists()
+
+
+def test_a_stored_control_character_cannot_break_the_xml_list(client, submit):
+    receipt = submit(subject="路燈不亮")
+    # As a petition accepted before input was checked: characters XML cannot carry in its
+    # subject (SQLite kept even a NUL; PostgreSQL refuses NUL in text, so it is not used here).
+    Case.objects.filter(pk=receipt.petition.case.pk).update(subject="路燈\x0b不亮\x1b")
+    response = client.get("/open311/v2/requests.xml")
+    [request] = xml(response)  # well-formed: the parser accepts it
+    assert as_dict(request)["description"] == "路燈\ufffd不亮\ufffd"
+    assert client.get("/open311/v2/requests.json").json()[0]["description"] == "路燈\x0b不亮\x1b"
+
+
+def test_errors_repeat_a_sent_value_short_and_printable(client, registry):
+    response = post(client, "xml", service_code="x\x00" + "y" * 5000)
+    [error] = xml(response)
+    assert (
+        error.findtext("description")
+        == f"service_code：查無服務代碼「x{'y' * 38}…」，請查閱 services.xml。"
+    )
+    too_many = ",".join(f"陳115{n:06d}" for n in range(101))
+    response = client.get("/open311/v2/requests.json", {"service_request_id": too_many})
+    assert response.status_code == 400
+    assert response.json()[0]["description"] == "service_request_id：一次最多查詢 100 件。"

@@ -85,7 +85,7 @@ def lookup(client, number, password, ip="198.51.100.20"):
 def test_wrong_passwords_per_number(client, submit, tight):
     receipt = submit()
     for ip in ("198.51.100.1", "198.51.100.2", "198.51.100.3"):
-        assert lookup(client, receipt.number, "WRONG234", ip).status_code == 200
+        assert lookup(client, receipt.number, "WRONG234", ip).status_code == 400
     blocked = lookup(client, receipt.number, receipt.password, "198.51.100.4")
     assert blocked.status_code == 429
     assert "查詢錯誤次數過多，請於 15 分鐘後再試" in blocked.content.decode()

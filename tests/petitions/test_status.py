@@ -30,7 +30,7 @@ def test_wrong_password_and_unknown_number_get_the_same_message(client, submit):
     wrong = open_status(client, receipt.number, "WRONG234")
     unknown = open_status(client, "陳115999999", receipt.password)
     for response in (wrong, unknown):
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert GENERIC in response.content.decode()
         assert response.context["form"].errors == {"__all__": [GENERIC]}
 

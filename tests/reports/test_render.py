@@ -453,3 +453,29 @@ def test_pdf_is_a4_with_page_numbers_and_leaves_out_empty_chapters(report):
         for font in page["/Resources"]["/Font"].values()
     }
     assert any("Noto-Sans-CJK-TC" in font for font in fonts), fonts
+
+
+def test_ods_text_cells_that_start_like_a_formula_are_written_as_text():
+    table = Table(
+        "by_agency",
+        "陳情案件",
+        (Column("agency", "機關名稱"), Column("count", "件數", "件")),
+        (
+            {"agency": '=HYPERLINK("http://evil.example")', "count": 3},
+            {"agency": "@x", "count": -1},
+        ),
+    )
+    section = SectionData("petitions.by_agency", "（一）陳情", (), (), (table,))
+    report = Report(
+        TITLE,
+        H1,
+        dt.datetime(2025, 7, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+        (Chapter("三", "議事業務及行政工作", (section,)),),
+        (),
+    )
+    sheets = load(io.BytesIO(render.to_ods(report))).spreadsheet.childNodes
+    (sheet,) = [sheet for sheet in sheets if sheet.getAttribute("name") == "陳情"]
+    rows = _cells(sheet)[2:]
+    assert rows[0] == [("string", None, '\'=HYPERLINK("http://evil.example")'), ("float", 3, "3")]
+    # A number stays a number: only text is neutralised.
+    assert rows[1] == [("string", None, "'@x"), ("float", -1, "-1")]

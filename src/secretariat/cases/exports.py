@@ -1,6 +1,7 @@
 """Exports of the case list: CSV (UTF-8 with a BOM, so Excel reads the Chinese) and ODS (a
 real spreadsheet: a header row, text and number cells). Requesters are masked (王○明); dates
-are 民國 (115/08/16) as on the pages."""
+are 民國 (115/08/16) as on the pages. Text that starts like a formula (citizens write the
+subjects) is written as text (``core.text.spreadsheet_cell``)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from odf.text import P
 from secretariat.cases import kinds
 from secretariat.cases.models import Assignment, Case, Requester, mask_name
 from secretariat.core import roc
+from secretariat.core.text import spreadsheet_cell
 
 Cell = str | int
 
@@ -89,11 +91,15 @@ def part_sheet(parts: Iterable[Assignment]) -> Sheet:
     return Sheet("本機關案件", header, rows, widths)
 
 
+def _safe(value: Cell) -> Cell:
+    return spreadsheet_cell(value) if isinstance(value, str) else value
+
+
 def to_csv(sheet: Sheet) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(sheet.header)
-    writer.writerows(sheet.rows)
+    writer.writerow([_safe(title) for title in sheet.header])
+    writer.writerows([_safe(value) for value in row] for row in sheet.rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -104,7 +110,7 @@ def _cell(value: Cell, style: Style | None = None) -> TableCell:
         cell = TableCell(valuetype="string")
     if style is not None:
         cell.setAttribute("stylename", style)
-    cell.addElement(P(text=str(value)))
+    cell.addElement(P(text=str(_safe(value))))
     return cell
 
 

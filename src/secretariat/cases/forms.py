@@ -12,6 +12,7 @@ from secretariat.core.forms import (
     DomainErrorForm,
     MultipleFileField,
     RocDateField,
+    TextForm,
     agencies_in_force,
     check_date_range,
     required_text,
@@ -38,7 +39,7 @@ class OfficerChoiceField(forms.ModelChoiceField):
         return f"{obj}（{obj.job_title}）" if obj.job_title else str(obj)
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(TextForm):
     """The list's filters (GET). Agencies do not get the agency filter: they see their own."""
 
     text = forms.CharField(label="案號或主旨關鍵字", required=False, max_length=100)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from secretariat.cases import kinds
 from secretariat.cases import services as case_services
 from secretariat.cases.models import (
+    BODY_MAX_LENGTH,
     AssignmentRole,
     AssignmentStatus,
     Case,
@@ -64,7 +65,9 @@ LOOKUP_CHUNK = 500
 
 COLUMN_NUMBER = Column(NUMBER, True, "原系統案號（自然鍵），最長 20 字。")
 COLUMN_SUBJECT = Column(SUBJECT, True, "最長 200 字。")
-COLUMN_BODY = Column(BODY, False, "案件內容。")
+COLUMN_BODY = Column(
+    BODY, False, f"案件內容，最長 {BODY_MAX_LENGTH:,} 字。", BODY_MAX_LENGTH, multiline=True
+)
 COLUMN_ROUTED = Column(ROUTED, False, "空白時為收件日期。")
 COLUMN_DUE = Column(
     DUE,
@@ -87,7 +90,12 @@ COLUMN_STATUS = Column(
     False,
     "空白依日期判斷；「存查」或「撤回」時主辦機關可空白，結案日期填存查或撤回之日。",
 )
-COLUMN_ENDED_REASON = Column(ENDED_REASON, False, "存查或撤回的理由。")
+COLUMN_ENDED_REASON = Column(
+    ENDED_REASON,
+    False,
+    "存查或撤回的理由。",
+    Case._meta.get_field("filed_reason").max_length,
+)
 
 
 @dataclass

@@ -50,13 +50,19 @@ class Channel(models.TextChoices):
     COUNCIL = "council", "議會"
 
 
+# The longest case text (內容) accepted from any channel: about seven A4 pages of Chinese
+# (≈1,500 characters a page), well beyond a letter; longer material comes as an attachment.
+# The bound keeps what one anonymous request can make the server store and compare small.
+BODY_MAX_LENGTH = 10_000
+
+
 class Case(Audited):
     """One routed case. ``number`` is the yearly sequence per kind, e.g. 陳115000123."""
 
     kind = models.CharField("案件類別", max_length=30, db_index=True)
     number = models.CharField("案號", max_length=20, unique=True)
     subject = models.CharField("主旨", max_length=200)
-    body = models.TextField("內容")
+    body = models.TextField("內容", max_length=BODY_MAX_LENGTH)
     channel = models.CharField("來源管道", max_length=10, choices=Channel.choices)
     confidential = models.BooleanField("密件", default=False)
     received_on = models.DateField("收件日期", db_index=True)
@@ -611,3 +617,22 @@ class RoutingKeyword(Audited):
 
     def __str__(self) -> str:
         return f"{self.keyword} → {self.agency.short_name}"
+
+
+class RelatedTextKey(models.Model):
+    """One band key of a case's text fingerprint (文字指紋, ``cases/related.py``): cases whose
+    texts share a key are candidates for 內容近似. Derived from ``Case.body`` by a job; the
+    kind and date are copied so that the lookup is one index range."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="text_keys")
+    kind = models.CharField(max_length=30)
+    received_on = models.DateField()
+    key = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["key", "kind", "received_on"], name="relatedtextkey_lookup")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.key}"

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 from secretariat.core import selectors, services, workdays
 from secretariat.core.errors import DomainError
 from secretariat.core.models import Agency, CalendarAdjustment, User
+from secretariat.core.text import api_text
 
 router = Router(tags=["core"])
 
@@ -77,11 +78,18 @@ class DayOut(Schema):
     source: str
 
 
+DayKindText = api_text("類別", max_length=CalendarAdjustment._meta.get_field("kind").max_length)
+ReasonText = api_text("事由", max_length=CalendarAdjustment._meta.get_field("reason").max_length)
+CityText = api_text("縣市", max_length=CalendarAdjustment._meta.get_field("city").max_length)
+
+
 class AdjustmentIn(Schema):
     date: dt.date
-    kind: str = Field(description="closure（停止上班）、holiday（放假）或 workday（補班上班）")
-    reason: str
-    city: str = ""
+    kind: DayKindText = Field(
+        description="closure（停止上班）、holiday（放假）或 workday（補班上班）"
+    )
+    reason: ReasonText
+    city: CityText = ""
 
 
 class AdjustmentOut(Schema):

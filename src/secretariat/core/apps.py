@@ -7,9 +7,12 @@ class CoreConfig(AppConfig):
     verbose_name = "核心（機關、人員、行事曆、稽核）"
 
     def ready(self) -> None:
-        from secretariat.core import audit, modules
+        from django.core import checks
+
+        from secretariat.core import audit, jobs, modules
 
         audit.connect_signals()
+        checks.register(jobs.check_workers, "secretariat")
         modules.register_core()
         from secretariat.core import views_imports
 

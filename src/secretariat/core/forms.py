@@ -3,16 +3,57 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pyotp
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 
-from secretariat.core import roc
+from secretariat.core import roc, text
 from secretariat.core.auth import AccountLocked
 from secretariat.core.errors import DomainError
 from secretariat.core.models import DayKind
+
+
+class TextValidator:
+    """``core.text``'s rule as a form validator: no control characters (line breaks and tabs
+    only in multi-line fields), the message naming the field."""
+
+    def __init__(self, label: str, *, multiline: bool) -> None:
+        self.label, self.multiline = label, multiline
+
+    def __call__(self, value) -> None:
+        problem = text.text_problem(str(value), self.label, multiline=self.multiline)
+        if problem:
+            raise ValidationError(problem, code="control_characters")
+
+
+# A label's trailing note (「（必填）」, 「（選填）」…) is not part of the field's name.
+_LABEL_NOTE = re.compile(r"（[^（）]*）$")
+
+
+class TextChecksMixin:
+    """Put in front of every form (``class MyForm(TextChecksMixin, forms.Form)``, or derive
+    from :class:`TextForm`): each text field gets :class:`TextValidator`, multi-line when its
+    widget is a Textarea. It replaces Django's English-only check for NUL."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.CharField):
+                continue
+            label = _LABEL_NOTE.sub("", str(field.label or name))
+            multiline = isinstance(field.widget, forms.Textarea)
+            field.validators = [
+                v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+            ] + [TextValidator(label, multiline=multiline)]
+
+
+class TextForm(TextChecksMixin, forms.Form):
+    """A plain form with the text checks."""
 
 
 class MultipleFileInput(forms.FileInput):
@@ -35,7 +76,7 @@ def required_text(label: str, rows: int = 4) -> forms.CharField:
     return optional_text(label, None, required=True, rows=rows)
 
 
-class DomainErrorForm(forms.Form):
+class DomainErrorForm(TextForm):
     """A form that shows a service's DomainError beside the fields it names."""
 
     def add_domain_error(self, error: DomainError) -> None:
@@ -120,7 +161,7 @@ def check_date_range(form: forms.Form, start_field: str, end_field: str) -> None
         form.add_error(end_field, "迄日不可早於起日。")
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(TextChecksMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": "帳號或密碼錯誤。連續錯誤多次將暫時鎖定帳號。",
         "inactive": "此帳號已停用。",
@@ -141,7 +182,7 @@ class LoginForm(AuthenticationForm):
             ) from locked
 
 
-class TotpForm(forms.Form):
+class TotpForm(TextForm):
     code = forms.CharField(
         label="驗證碼（6 位數字）",
         max_length=6,
@@ -160,14 +201,14 @@ class TotpForm(forms.Form):
         return code
 
 
-class CalendarDayForm(forms.Form):
+class CalendarDayForm(TextForm):
     date = RocDateField(label="日期")
     kind = forms.ChoiceField(label="類別", choices=DayKind.choices)
     city = forms.CharField(label="縣市（空白表示全國）", max_length=10, required=False)
     reason = forms.CharField(label="事由", max_length=100)
 
 
-class WorkdayCalculatorForm(forms.Form):
+class WorkdayCalculatorForm(TextForm):
     start = RocDateField(label="起算日（收文日）")
     days = forms.IntegerField(label="工作天數", min_value=0, max_value=400)
     end = RocDateField(label="迄日（選填，計算兩日間工作天）", required=False)

@@ -27,7 +27,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
 
-from secretariat.core import audit, roc
+from secretariat.core import audit, roc, text
 from secretariat.core.errors import DomainError, PermissionDenied
 from secretariat.core.permissions import is_administrator
 
@@ -36,6 +36,9 @@ logger = logging.getLogger(__name__)
 # 「、」 is how the old systems list several names; commas are forgiven.
 LIST_SEPARATORS = ("、", "，", ",")
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# Excel's limit for one cell: a longer value cannot have come from a spreadsheet.
+MAX_CELL_LENGTH = 32_767
+FORMULA_MESSAGE = "此欄為公式（以「=」開頭），請改為純文字或數值後再匯入。"
 # The job's progress is written at most this often (seconds).
 PROGRESS_INTERVAL = 0.5
 
@@ -48,11 +51,15 @@ Progress = Callable[[str, int, int], None]  # (phase "check" or "write", done, t
 @dataclass(frozen=True)
 class Column:
     """A column of a record type's file. ``required`` columns must be in the header and have
-    a value in every row; the others may be left out of the file or blank."""
+    a value in every row; the others may be left out of the file or blank. Every value is
+    at most ``max_length`` characters (default: a spreadsheet cell's limit) and free of
+    control characters; only a ``multiline`` column may hold line breaks and tabs."""
 
     name: str
     required: bool = False
     help: str = ""
+    max_length: int | None = None
+    multiline: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,9 +169,13 @@ def _header_key(text: str) -> str:
 
 
 def _cell(value: Any) -> str:
-    """A spreadsheet cell as text: dates in ISO form, whole numbers without 「.0」."""
+    """A spreadsheet cell as text: dates in ISO form, whole numbers without 「.0」, a formula
+    as its text (「=SUM(A1:A3)」: refused by the row checks, never evaluated)."""
     if value is None:
         return ""
+    formula = getattr(value, "text", None)  # openpyxl's ArrayFormula and DataTableFormula
+    if isinstance(formula, str):
+        return formula.strip()
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
@@ -192,7 +203,9 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # Not data_only: a formula cell reads as its formula, which the checks refuse, instead
+        # of whatever value the program that saved the file cached for it.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         try:
             sheet = workbook.worksheets[0]
             return [[_cell(value) for value in line] for line in sheet.iter_rows(values_only=True)]
@@ -266,13 +279,33 @@ def _rows(table: list[list[str]], importer: Importer, problems: Problems) -> tup
     return rows, True
 
 
-def _check_rows(rows: list[Row], importer: Importer, problems: Problems) -> None:
-    """What every type checks alike: required values and values that may not repeat."""
+def _check_rows(rows: list[Row], importer: Importer, problems: Problems) -> list[Row]:
+    """What every type checks alike: required values, formulas, control characters and
+    lengths (``core.text``), and values that may not repeat. Returns the rows whose every
+    cell is acceptable text: only those go on to the type's own checks, which look values
+    up in the database (PostgreSQL refuses a NUL even in a query)."""
     required = [column.name for column in importer.columns if column.required]
+    clean = []
     for row in rows:
         for name in required:
             if not row[name]:
                 problems.add(row.number, name, "必填，不可空白。")
+        found = len(problems)
+        for column in importer.columns:
+            value = row[column.name]
+            if value.startswith("="):
+                problems.add(row.number, column.name, FORMULA_MESSAGE)
+                continue
+            problem = text.text_problem(
+                value,
+                "此欄",
+                multiline=column.multiline,
+                max_length=column.max_length or MAX_CELL_LENGTH,
+            )
+            if problem:
+                problems.add(row.number, column.name, problem)
+        if len(problems) == found:
+            clean.append(row)
     for name in importer.unique:
         seen: dict[str, int] = {}
         for row in rows:
@@ -283,6 +316,7 @@ def _check_rows(rows: list[Row], importer: Importer, problems: Problems) -> None
                 problems.add(row.number, name, f"與第{seen[value]}列重複。")
             else:
                 seen[value] = row.number
+    return clean
 
 
 # --- Running an import ------------------------------------------------------------------------
@@ -339,7 +373,7 @@ def run_import(
     if not header_ok:
         outcome.problems = _sorted(problems)
         return outcome
-    _check_rows(rows, importer, problems)
+    rows = _check_rows(rows, importer, problems)
 
     checked = 0
 

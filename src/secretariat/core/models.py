@@ -593,3 +593,53 @@ class ImportRun(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in IMPORT_FINISHED
+
+
+class OutgoingMail(models.Model):
+    """A mail waiting for the mail job (寄件佇列). Its recipients, subject and body are sealed
+    (``core.sealing``: a key outside the database), so neither this table nor the job's
+    arguments (the id only) show a receipt's password or a citizen's address; the row is
+    deleted once the mail is sent."""
+
+    purpose = models.CharField("用途", max_length=60)
+    sealed = models.BinaryField("封存內容")
+    created_at = models.DateTimeField("建立時間", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "待寄郵件"
+        verbose_name_plural = "待寄郵件"
+
+    def __str__(self) -> str:
+        return f"{self.purpose} #{self.pk}"
+
+
+class WorkerState(models.TextChoices):
+    IDLE = "idle", "待命"
+    RUNNING = "running", "執行工作中"
+    RETRYING = "retrying", "資料庫錯誤，稍後重試"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of one job worker (`secretariat worker`), written as its loop
+    turns (at most every few seconds) and when it starts a job; deleted when it stops
+    cleanly. A row that stops moving is a worker that died (``core.jobs``)."""
+
+    worker_id = models.CharField("worker 代號", max_length=64, unique=True)
+    host = models.CharField("主機", max_length=200)
+    pid = models.PositiveIntegerField("行程代號")
+    started_at = models.DateTimeField("啟動時間")
+    beat_at = models.DateTimeField("最後回報", db_index=True)
+    state = models.CharField("狀態", max_length=10, choices=WorkerState.choices)
+    task = models.CharField("執行中的工作", max_length=200, blank=True)
+    task_started_at = models.DateTimeField("工作開始時間", null=True, blank=True)
+    failures = models.PositiveIntegerField("連續資料庫錯誤", default=0)
+    retried = models.PositiveIntegerField("累計重試次數", default=0)
+    last_error = models.CharField("最近的錯誤", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "背景工作 worker"
+        verbose_name_plural = "背景工作 worker"
+        ordering = ["host", "pid"]
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"

@@ -108,7 +108,7 @@ def search_all(user, query: str) -> list[tuple[str, list[SearchHit]]]:
 
 def register_core() -> None:
     from secretariat.core import registry, selectors
-    from secretariat.core.permissions import is_administrator
+    from secretariat.core.permissions import is_administrator, is_system_administrator
 
     register_setup("registry", "機關名錄", registry.load_registry)
 
@@ -118,6 +118,15 @@ def register_core() -> None:
     register_nav(NavItem("calendar", "辦公日曆", "core:calendar", order=920))
     register_nav(
         NavItem("audit", "稽核紀錄", "core:audit_list", order=930, visible=is_administrator)
+    )
+    register_nav(
+        NavItem(
+            "system_status",
+            "系統狀態",
+            "core:system_status",
+            order=940,
+            visible=is_system_administrator,
+        )
     )
     register_nav(NavItem("api", "API 文件", "api_docs", order=990))
     register_pending("notifications", "未讀通知", selectors.pending_notifications)

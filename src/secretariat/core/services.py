@@ -303,11 +303,9 @@ def notify(
         recipient=recipient, title=title[:200], body=body, url=url
     )
     if mail and recipient.email:
-        from secretariat.core.tasks import send_mail_task
+        from secretariat.core.mail import queue_mail
 
-        transaction.on_commit(
-            lambda: send_mail_task.enqueue(subject=title, body=body, recipients=[recipient.email])
-        )
+        queue_mail(title, body, [recipient.email], purpose="notification")
     return notification
 
 

@@ -11,19 +11,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
 
 logger = logging.getLogger(__name__)
-
-
-@task(queue_name="mail")
-def send_mail_task(subject: str, body: str, recipients: list[str]) -> int:
-    from django.conf import settings
-
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
 @task()
@@ -54,7 +46,16 @@ def register_daily(name: str, at: dt.time, enqueue: Callable[[], object]) -> Non
     DAILY_JOBS[name] = DailyJob(name, at, enqueue)
 
 
+@task()
+def prune_job_results_task() -> dict:
+    """Daily: drop finished job results past their keeping time (``core.jobs.prune``)."""
+    from secretariat.core import jobs
+
+    return jobs.prune()
+
+
 register_daily("core.verify_audit_chain", dt.time(2, 0), verify_audit_chain_task.enqueue)
+register_daily("core.prune_job_results", dt.time(3, 45), prune_job_results_task.enqueue)
 
 
 def run_due_jobs(now: dt.datetime | None = None) -> list[str]:

@@ -24,5 +24,6 @@ urlpatterns = [
     path("imports/", views_imports.imports, name="imports"),
     path("imports/<int:pk>/", views_imports.import_run, name="import_run"),
     path("imports/<int:pk>/progress/", views_imports.import_progress, name="import_progress"),
+    path("system/status/", views.system_status, name="system_status"),
     path("healthz", views.healthz, name="healthz"),
 ]

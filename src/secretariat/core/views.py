@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from secretariat.core import audit, modules, roc, selectors, services, workdays
+from secretariat.core import audit, jobs, modules, roc, selectors, services, workdays
 from secretariat.core.errors import DomainError
 from secretariat.core.forms import (
     CalendarDayForm,
@@ -231,6 +231,24 @@ def audit_verify(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     result = audit.verify()
     return render(request, "core/_audit_verify.html", {"result": result})
+
+
+@login_required
+def system_status(request: HttpRequest) -> HttpResponse:
+    """系統狀態 (system administrators): the job workers' liveness, the queue, what
+    `secretariat check` warns about, and how long job results are kept."""
+    if not is_system_administrator(request.user):
+        raise PermissionDenied
+    now = timezone.now()
+    context = {
+        "workers": jobs.workers(now),
+        "queue": jobs.queue(now),
+        "problems": jobs.problems(now),
+        "stale_after": jobs.describe_age(dt.timedelta(seconds=settings.WORKER_STALE_SECONDS)),
+        "keep_days": settings.JOB_RESULTS_KEEP_DAYS,
+        "keep_failed_days": settings.JOB_FAILURES_KEEP_DAYS,
+    }
+    return render(request, "core/system_status.html", context)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

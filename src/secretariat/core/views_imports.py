@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from secretariat.core import importing
+from secretariat.core.forms import TextForm
 from secretariat.core.models import ImportRun
 from secretariat.core.modules import NavItem, register_nav
 
@@ -21,7 +22,7 @@ RECENT_RUNS = 20
 SUFFIXES = (".csv", ".xlsx")
 
 
-class ImportForm(forms.Form):
+class ImportForm(TextForm):
     type = forms.ChoiceField(label="匯入類型")
     file = forms.FileField(
         label="檔案",

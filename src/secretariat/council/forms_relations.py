@@ -11,6 +11,7 @@ from secretariat.core.forms import (
     AgencyChoiceField,
     DomainErrorForm,
     RocDateField,
+    TextForm,
     optional_text,
 )
 from secretariat.core.models import Agency
@@ -25,7 +26,7 @@ from secretariat.council.models import (
 PERIOD_HELP = "例：115年、115年上半年、115年1月至6月。"
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(TextForm):
     """The period a list covers (GET); an unreadable period is shown with its field and the
     default is used."""
 

@@ -10,6 +10,7 @@ from importlib import import_module
 from django import forms
 
 from secretariat.cases.kinds import CaseKind
+from secretariat.core.forms import TextForm
 from secretariat.core.models import RoleCode
 
 QUESTION = "council_question"
@@ -23,7 +24,7 @@ CHANNELS = frozenset({"council"})
 URGENCY_DAYS = {"normal": 6, "urgent": 3, "most_urgent": 1}
 
 
-class GradeForm(forms.Form):
+class GradeForm(TextForm):
     """What 結案 of a service case asks for (the kind's ``close_form``)."""
 
     grade = forms.ChoiceField(

@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 
 from secretariat.core import roc
 from secretariat.core.errors import DomainError, PermissionDenied
+from secretariat.core.mail import queue_mail
 from secretariat.core.models import RoleCode
 from secretariat.core.permissions import is_secretariat_staff
-from secretariat.core.tasks import send_mail_task
 from secretariat.council import selectors as council_selectors
 from secretariat.council import services as council_services
 from secretariat.media import selectors
@@ -84,11 +84,7 @@ def mail_schedule(day: dt.date) -> ScheduleMailing | None:
     except IntegrityError:
         return None  # the day's row exists: it was mailed already
     subject, body = schedule_mail(day, items)
-
-    def enqueue() -> None:
-        for address in addresses:
-            send_mail_task.enqueue(subject=subject, body=body, recipients=[address])
-
-    # Mails go out only once the ScheduleMailing row is committed (the way core queues mail).
-    transaction.on_commit(enqueue)
+    # Mails go out only once the ScheduleMailing row is committed (queue_mail enqueues then).
+    for address in addresses:
+        queue_mail(subject, body, [address], purpose="media:schedule")
     return mailing

@@ -10,37 +10,62 @@ import mimetypes
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from ninja import Field, Router, Schema, Status
+from pydantic import BaseModel
 
 from secretariat.cases import selectors as case_selectors
 from secretariat.cases.selectors import Channel
 from secretariat.core.api import ErrorOut
 from secretariat.core.errors import DomainError, NotFound
+from secretariat.core.text import api_text
 from secretariat.petitions import selectors, services
 from secretariat.petitions.catalogue import DEFAULT_CATEGORY
+from secretariat.petitions.models import Petition
 
 router = Router(tags=["petitions"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-class RequesterIn(Schema):
-    name: str = Field("", description="姓名；未提供任何陳情人資料時視為匿名陳情")
-    email: str = ""
-    phone: str = ""
-    address: str = ""
+def _bound(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
 
 
-class AttachmentIn(Schema):
-    name: str = Field(description="檔名，副檔名決定檔案類型（pdf、jpg、png、odt、docx、txt）")
+LIMITS = case_selectors.FIELD_LIMITS
+NameText = api_text("姓名", max_length=LIMITS["name"])
+EmailText = api_text("電子郵件", max_length=LIMITS["email"])
+PhoneText = api_text("電話", max_length=LIMITS["phone"])
+AddressText = api_text("地址", max_length=LIMITS["address"])
+SubjectText = api_text("主旨", max_length=LIMITS["subject"])
+BodyText = api_text("陳情內容", max_length=LIMITS["body"], multiline=True)
+CategoryText = api_text("陳情類別", max_length=_bound(Petition, "category"))
+PlaceText = api_text("問題發生地點", max_length=_bound(Petition, "address_string"))
+FileNameText = api_text("檔名", max_length=LIMITS["attachment_name"])
+
+
+# Nested input objects are plain pydantic models: a ninja Schema reads attributes of whatever
+# it is given, so a string sent for an object would pass as an empty one.
+class RequesterIn(BaseModel):
+    name: NameText = Field("", description="姓名；未提供任何陳情人資料時視為匿名陳情")
+    email: EmailText = ""
+    phone: PhoneText = ""
+    address: AddressText = ""
+
+
+class AttachmentIn(BaseModel):
+    name: FileNameText = Field(
+        description="檔名：副檔名須與內容相符（pdf、jpg、png、odt、ods、docx、xlsx、csv、txt）"
+    )
     content_base64: str = Field(description="檔案內容（Base64）")
 
 
 class PetitionIn(Schema):
-    subject: str = Field(description="主旨")
-    body: str = Field(description="陳情內容")
-    category: str = Field(DEFAULT_CATEGORY, description="陳情類別代碼（同 Open311 service_code）")
+    subject: SubjectText = Field(description="主旨")
+    body: BodyText = Field(description=f"陳情內容（最長 {LIMITS['body']:,} 字）")
+    category: CategoryText = Field(
+        DEFAULT_CATEGORY, description="陳情類別代碼（同 Open311 service_code）"
+    )
     received_on: dt.date | None = Field(None, description="收件日期，預設今天")
     requester: RequesterIn | None = None
-    address_string: str = Field("", description="問題發生地點")
+    address_string: PlaceText = Field("", description="問題發生地點")
     lat: float | None = None
     long: float | None = None
     attachments: list[AttachmentIn] = []
@@ -95,7 +120,7 @@ def create_petition(request, payload: PetitionIn):
         body=payload.body,
         category=payload.category,
         received_on=payload.received_on,
-        requester=payload.requester.dict() if payload.requester else None,
+        requester=payload.requester.model_dump() if payload.requester else None,
         address_string=payload.address_string,
         lat=payload.lat,
         long=payload.long,
@@ -119,7 +144,10 @@ def create_petition(request, payload: PetitionIn):
 
 @router.get("/{number}", response={200: PetitionOut, **ERRORS}, summary="陳情辦理情形")
 def get_petition(request, number: str):
-    case = case_selectors.case_for(request.user, services.normalize_number(number))
+    number = services.normalize_number(number)
+    if not selectors.could_be_number(number):
+        raise NotFound()
+    case = case_selectors.case_for(request.user, number)
     petition = selectors.petition_by_number(case.number)
     if petition is None:
         raise NotFound()

@@ -7,10 +7,10 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from secretariat.cases.selectors import Channel
-from secretariat.cases.services import ALLOWED_ATTACHMENT_TYPES, max_attachment_bytes
+from secretariat.cases.selectors import BODY_MAX_LENGTH, Channel
+from secretariat.core import uploads
 from secretariat.core.errors import DomainError
-from secretariat.core.forms import MultipleFileField, RocDateField
+from secretariat.core.forms import MultipleFileField, RocDateField, TextForm
 from secretariat.petitions.catalogue import CATEGORIES, CONSENT_LABEL, DEFAULT_CATEGORY
 from secretariat.petitions.services import MAX_ATTACHMENTS, STAFF_CHANNELS
 
@@ -36,16 +36,19 @@ def _required(field: forms.Field) -> forms.Field:
 
 
 def _attachment_help() -> str:
-    kinds = "、".join(sorted(suffix.lstrip(".") for suffix in ALLOWED_ATTACHMENT_TYPES))
-    limit = max_attachment_bytes() // (1024 * 1024)
+    kinds = uploads.accepted_extensions()
+    limit = uploads.max_upload_bytes() // (1024 * 1024)
     return f"最多 {MAX_ATTACHMENTS} 個檔案，每個不超過 {limit} MB；接受 {kinds}。"
 
 
-class PetitionFields(ServiceErrorsMixin, forms.Form):
+class PetitionFields(ServiceErrorsMixin, TextForm):
     category = forms.ChoiceField(label="陳情類別", choices=[(c.code, c.name) for c in CATEGORIES])
     subject = forms.CharField(label="主旨", required=False, max_length=200)
     body = forms.CharField(
-        label="陳情內容", required=False, widget=forms.Textarea(attrs={"rows": 8})
+        label="陳情內容",
+        required=False,
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
     )
     address_string = forms.CharField(label="問題發生地點（選填）", required=False, max_length=200)
     name = forms.CharField(label="姓名", required=False, max_length=60)
@@ -139,7 +142,7 @@ class StaffIntakeForm(PetitionFields):
         }
 
 
-class LookupForm(ServiceErrorsMixin, forms.Form):
+class LookupForm(ServiceErrorsMixin, TextForm):
     number = forms.CharField(
         label="案件編號",
         required=False,
@@ -163,7 +166,7 @@ RATINGS = [
 ]
 
 
-class SurveyForm(ServiceErrorsMixin, forms.Form):
+class SurveyForm(ServiceErrorsMixin, TextForm):
     rating = forms.ChoiceField(
         label="您對本案處理結果的滿意度", choices=RATINGS, required=False, widget=forms.RadioSelect
     )

@@ -25,6 +25,7 @@ from secretariat.core.errors import DomainError
 from secretariat.core.middleware import client_ip
 from secretariat.core.roc import TAIPEI
 from secretariat.core.services import user_for_token
+from secretariat.core.text import xml_safe
 from secretariat.petitions import selectors, services
 from secretariat.petitions.catalogue import (
     CATEGORIES,
@@ -39,6 +40,12 @@ from secretariat.petitions.throttle import RateLimited
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 DEFAULT_DAYS = 90
 MAX_RESULTS = 1000
+# At most this many ids in one ``service_request_id`` list.
+MAX_IDS = 100
+# A value the client sent is repeated in an error message at most this long.
+ECHO_LENGTH = 40
+# An API key is an 8-character prefix, a dot and 43 characters; anything longer is not one.
+API_KEY_LENGTH = 100
 SUBJECT_LENGTH = 40
 CONSENT_ATTRIBUTE = "consent"
 CONSENT_AGREE = "agree"
@@ -84,7 +91,9 @@ def _fill(element: ET.Element, value) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        # Input is refused with control characters, but one stored value must never make
+        # the whole list ill-formed for every reader (a NUL did, for 90 days).
+        element.text = xml_safe(str(value))
 
 
 def _xml(root: str, value) -> bytes:
@@ -163,7 +172,7 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
         return _unknown_format(fmt)
     category = CATEGORY_BY_CODE.get(code)
     if category is None:
-        return _errors(fmt, 404, [f"查無服務代碼「{code}」，請查閱 services.{fmt}。"])
+        return _errors(fmt, 404, [f"查無服務代碼「{_echo(code)}」，請查閱 services.{fmt}。"])
     return _render(fmt, "service_definition", _definition(category))
 
 
@@ -232,12 +241,14 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
     ids = params.get("service_request_id", "").strip()
     if ids:
         numbers = [services.normalize_number(n) for n in ids.split(",") if n.strip()]
+        if len(numbers) > MAX_IDS:
+            return _errors(fmt, 400, [f"service_request_id：一次最多查詢 {MAX_IDS} 件。"])
         found = selectors.filter_open311(selectors.open311_requests(), numbers=numbers)
         return _render(fmt, "service_requests", [_request(p, _reply_notice()) for p in found])
     problems = []
     code = params.get("service_code", "").strip()
     if code and code not in CATEGORY_BY_CODE:
-        problems.append(f"service_code：查無服務代碼「{code}」。")
+        problems.append(f"service_code：查無服務代碼「{_echo(code)}」。")
     status = params.get("status", "").strip().lower()
     if status and status not in ("open", "closed"):
         problems.append("status：只能是 open 或 closed。")
@@ -278,6 +289,12 @@ def _name(first: str, last: str) -> str:
     return f"{first} {last}".strip()
 
 
+def _echo(value: str) -> str:
+    """A value the client sent, as an error message may repeat it: short and printable."""
+    value = xml_safe(value).replace("\ufffd", "")
+    return value if len(value) <= ECHO_LENGTH else value[: ECHO_LENGTH - 1] + "…"
+
+
 def _field_problems(error: DomainError) -> list[str]:
     if not error.fields:
         return [error.message]
@@ -292,14 +309,17 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     data = request.POST
     account = None
     if data.get("api_key", "").strip():
-        account = user_for_token(data["api_key"].strip())
+        key = data["api_key"].strip()
+        account = user_for_token(key) if len(key) <= API_KEY_LENGTH else None
         if account is None:
             return _errors(fmt, 403, ["api_key 無效、已過期或已撤銷。"])
     code = data.get("service_code", "").strip()
     if not code:
         return _errors(fmt, 400, ["service_code：請提供服務代碼。"])
     if code not in CATEGORY_BY_CODE:
-        return _errors(fmt, 400, [f"service_code：查無服務代碼「{code}」，請查閱 services.{fmt}。"])
+        return _errors(
+            fmt, 400, [f"service_code：查無服務代碼「{_echo(code)}」，請查閱 services.{fmt}。"]
+        )
     description = data.get("description", "")
     fields = {
         "channel": Channel.OPEN311,
@@ -358,5 +378,5 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
     number = services.normalize_number(request_id)
     found = selectors.filter_open311(selectors.open311_requests(), numbers=[number]).first()
     if found is None:
-        return _errors(fmt, 404, [f"查無案件編號「{number}」，或該案不公開。"])
+        return _errors(fmt, 404, [f"查無案件編號「{_echo(number)}」，或該案不公開。"])
     return _render(fmt, "service_requests", [_request(found, _reply_notice())])

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 
 from secretariat.cases import selectors as case_selectors
 from secretariat.cases.selectors import OPEN_STATUSES, AssignmentRole, AssignmentStatus, CaseStatus
+from secretariat.core.text import text_problem
 from secretariat.petitions.models import Petition
 
 if TYPE_CHECKING:
@@ -56,7 +57,16 @@ def petitions() -> QuerySet[Petition]:
     return Petition.objects.filter(case__kind=KIND).select_related("case")
 
 
+def could_be_number(text: str) -> bool:
+    """Whether ``text`` could be a case number at all: short, without control characters. Any
+    other text matches no case and is never sent to the database (PostgreSQL refuses a NUL
+    even as a query parameter)."""
+    return text_problem(text, "案件編號", max_length=case_selectors.FIELD_LIMITS["number"]) is None
+
+
 def petition_by_number(number: str) -> Petition | None:
+    if not could_be_number(number):
+        return None
     return petitions().filter(case__number=number).first()
 
 
@@ -110,7 +120,7 @@ def filter_open311(
     status: str | None = None,
 ) -> QuerySet[Petition]:
     if numbers is not None:
-        return queryset.filter(case__number__in=numbers)
+        return queryset.filter(case__number__in=[n for n in numbers if could_be_number(n)])
     if service_code:
         queryset = queryset.filter(category=service_code)
     if start:

@@ -28,6 +28,8 @@ from secretariat.cases.kinds import OpenContext
 from secretariat.cases.selectors import CaseStatus, Channel
 from secretariat.core import audit
 from secretariat.core.errors import DomainError, PermissionDenied
+from secretariat.core.mail import queue_mail
+from secretariat.core.text import TextRule
 from secretariat.petitions import selectors, throttle
 from secretariat.petitions.catalogue import (
     CATEGORY_BY_CODE,
@@ -55,6 +57,11 @@ PUBLIC_CHANNELS = (Channel.WEB, Channel.OPEN311)
 ALL_CHANNELS = (*STAFF_CHANNELS, *PUBLIC_CHANNELS, Channel.API)
 MAX_ATTACHMENTS = 5
 MAX_SURVEY_COMMENT = 1000
+# A latitude or longitude is a few digits (the model keeps six decimals); nothing longer is
+# parsed.
+COORDINATE_LENGTH = 20
+ADDRESS_RULE = TextRule("地點", Petition._meta.get_field("address_string").max_length)
+COMMENT_RULE = TextRule("意見", MAX_SURVEY_COMMENT, multiline=True)
 WRONG_CREDENTIALS = "案件編號或查詢密碼不正確。"
 
 
@@ -110,8 +117,12 @@ def _require_channel_permission(channel: str, by) -> None:
 def _coordinate(value, name: str, label: str, bound: int, errors: dict) -> Decimal | None:
     if value in (None, ""):
         return None
+    text = str(value).strip()
+    if len(text) > COORDINATE_LENGTH:
+        errors[name] = [f"{label}必須是數字。"]
+        return None
     try:
-        number = Decimal(str(value).strip())
+        number = Decimal(text)
     except InvalidOperation:
         errors[name] = [f"{label}必須是數字。"]
         return None
@@ -137,8 +148,8 @@ def validate_petition(fields: Mapping[str, Any], context: OpenContext) -> dict[s
         errors["category"] = ["請選擇陳情類別。"]
     if context.channel in PUBLIC_CHANNELS and not fields.get("consent"):
         errors["consent"] = [CONSENT_REQUIRED]
-    if len((fields.get("address_string") or "").strip()) > 200:
-        errors["address_string"] = ["地點不可超過 200 字。"]
+    if problem := ADDRESS_RULE.problem((fields.get("address_string") or "").strip()):
+        errors["address_string"] = [problem]
     _location(fields, errors)
     if len(context.attachments) > MAX_ATTACHMENTS:
         errors["attachments"] = [f"附件最多 {MAX_ATTACHMENTS} 個。"]
@@ -229,8 +240,10 @@ def submit_petition(
         throttle.hit(throttle.SUBMIT, client_ip)
     email = (requester or {}).get("email", "").strip()
     if email:
+        # The one place the password exists in clear after this request: sealed in the
+        # queued mail until the worker has sent it (core.mail).
         mail = _receipt_mail(petition, password, (requester or {}).get("name", ""), status_page_url)
-        _queue_mail(*mail, email)
+        queue_mail(*mail, [email], purpose="petition:receipt")
     return Receipt(petition, password, emailed=bool(email))
 
 
@@ -243,14 +256,6 @@ def _receipt_mail(petition: Petition, password: str, name: str, url: str) -> tup
     }
     subject = f"陳情案件受理通知（{petition.case.number}）"
     return subject, render_to_string("petitions/email/receipt.txt", context)
-
-
-def _queue_mail(subject: str, body: str, recipient: str) -> None:
-    from secretariat.core.tasks import send_mail_task
-
-    transaction.on_commit(
-        lambda: send_mail_task.enqueue(subject=subject, body=body, recipients=[recipient])
-    )
 
 
 # --- The citizen's access -------------------------------------------------------------------
@@ -308,11 +313,11 @@ def submit_survey(petition: Petition, rating, comment: str = "") -> Petition:
     if rating is None or not 1 <= rating <= 5:
         errors["rating"] = ["請選擇 1 至 5 分的滿意度。"]
     comment = (comment or "").strip()
-    if len(comment) > MAX_SURVEY_COMMENT:
-        errors["comment"] = [f"意見不可超過 {MAX_SURVEY_COMMENT} 字。"]
+    if problem := COMMENT_RULE.problem(comment):
+        errors["comment"] = [problem]
     if errors:
         raise DomainError.invalid(errors)
-    petition.survey_rating, petition.survey_comment = rating, comment
+    petition.survey_rating, petition.survey_comment = rating, COMMENT_RULE.clean(comment)
     petition.surveyed_at = timezone.now()
     with audit.action("petition:survey"):
         petition.save()
@@ -334,5 +339,5 @@ def mail_replies(case: Case) -> bool:
     body = render_to_string("petitions/email/replied.txt", context)
     with transaction.atomic():
         audit.record(case, "petition:mail_replies", {"replies": len(replies)})
-        _queue_mail(f"陳情案件回復通知（{case.number}）", body, email)
+        queue_mail(f"陳情案件回復通知（{case.number}）", body, [email], purpose="petition:replies")
     return True

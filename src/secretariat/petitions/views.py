@@ -7,9 +7,11 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -21,7 +23,8 @@ from secretariat.petitions.catalogue import PRIVACY_NOTICE
 from secretariat.petitions.forms import LookupForm, PublicPetitionForm, StaffIntakeForm, SurveyForm
 from secretariat.petitions.throttle import RateLimited
 
-RECEIPT_KEY = "petition_receipt"
+RECEIPT_COOKIE = "petition_receipt"
+RECEIPT_SECONDS = 10 * 60
 ACCESS_KEY = "petition_access"
 MAX_REMEMBERED = 10
 
@@ -31,19 +34,32 @@ def _status_page_url(request: HttpRequest) -> str:
 
 
 def _show_receipt_once(request: HttpRequest, receipt: services.Receipt) -> HttpResponse:
-    request.session[RECEIPT_KEY] = {
+    """Carry the receipt to the next page in a short-lived signed cookie, not the session:
+    sessions are database rows, and the password in clear must not rest there."""
+    shown = {
         "number": receipt.number,
         "password": receipt.password,
         "received_on": receipt.petition.case.received_on.isoformat(),
         "emailed": receipt.emailed,
     }
-    return redirect("petitions:receipt")
+    response = redirect("petitions:receipt")
+    response.set_cookie(
+        RECEIPT_COOKIE,
+        signing.dumps(shown, salt=RECEIPT_COOKIE),
+        max_age=RECEIPT_SECONDS,
+        path=reverse("petitions:receipt"),
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Strict",
+    )
+    return response
 
 
 def _submit(
     request: HttpRequest, form, channel: str | None, template: str, context: dict
 ) -> HttpResponse:
-    status = 200
+    # A refused POST is a 400 (429 past the rate limit); a saved one redirects.
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         fields = form.petition_fields()
         fields.setdefault("channel", channel)
@@ -82,11 +98,18 @@ def intake(request: HttpRequest) -> HttpResponse:
 @never_cache
 def receipt(request: HttpRequest) -> HttpResponse:
     """The number and password, shown once; a reload shows that they were already shown."""
-    shown = request.session.pop(RECEIPT_KEY, None)
+    try:
+        shown = signing.loads(
+            request.COOKIES.get(RECEIPT_COOKIE, ""), salt=RECEIPT_COOKIE, max_age=RECEIPT_SECONDS
+        )
+    except signing.BadSignature:
+        shown = None
     if shown:
         shown["received_on"] = dt.date.fromisoformat(shown["received_on"])
     context = {"receipt": shown, "staff": services.routes_petitions(request.user)}
-    return render(request, "petitions/receipt.html", context)
+    response = render(request, "petitions/receipt.html", context)
+    response.delete_cookie(RECEIPT_COOKIE, path=reverse("petitions:receipt"), samesite="Strict")
+    return response
 
 
 def _remember_access(request: HttpRequest, number: str) -> None:
@@ -99,7 +122,7 @@ def _remember_access(request: HttpRequest, number: str) -> None:
 def status(request: HttpRequest) -> HttpResponse:
     """案件查詢: number + password, then the status page for this browser session."""
     form = LookupForm(request.POST or None)
-    code = 200
+    code = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
             petition = services.open_for_citizen(
@@ -127,10 +150,12 @@ def _granted(request: HttpRequest, number: str):
     return petition
 
 
-def _detail(request: HttpRequest, petition, survey_form: SurveyForm | None = None) -> HttpResponse:
+def _detail(
+    request: HttpRequest, petition, survey_form: SurveyForm | None = None, status: int = 200
+) -> HttpResponse:
     view = selectors.public_status(petition)
     context = {"view": view, "survey_form": survey_form or SurveyForm()}
-    return render(request, "petitions/status_detail.html", context)
+    return render(request, "petitions/status_detail.html", context, status=status)
 
 
 @never_cache
@@ -163,4 +188,4 @@ def survey(request: HttpRequest, number: str) -> HttpResponse:
         else:
             messages.success(request, "感謝您填寫滿意度調查。")
             return redirect("petitions:status_detail", number=number)
-    return _detail(request, petition, form)
+    return _detail(request, petition, form, status=400)

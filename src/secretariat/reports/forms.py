@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from secretariat.core.forms import TextForm
 from secretariat.core.roc import Period, RocDateError, parse_period
 from secretariat.reports.render import FORMATS
 
@@ -13,7 +14,7 @@ PERIOD_HELP = (
 )
 
 
-class ReportForm(forms.Form):
+class ReportForm(TextForm):
     period = forms.CharField(label="期間", max_length=60, help_text=PERIOD_HELP)
     format = forms.ChoiceField(
         label="格式",

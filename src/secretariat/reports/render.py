@@ -44,6 +44,7 @@ from secretariat.core.documents import (
     paragraph_style,
     text_document,
 )
+from secretariat.core.text import spreadsheet_cell
 from secretariat.reports.charts import bar_chart
 from secretariat.reports.structure import (
     Chapter,
@@ -524,6 +525,7 @@ def _ods_cell(value: Value, unit: str, styles: dict[str, Style]) -> TableCell:
         cell = TableCell(valuetype="date", datevalue=value.isoformat(), stylename=styles["date"])
     else:
         cell = TableCell(valuetype="string", stylename=styles["text"])
+        text = spreadsheet_cell(text)  # names and captions come from records people typed
     if text:
         cell.addElement(P(text=text))
     return cell

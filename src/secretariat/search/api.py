@@ -10,21 +10,28 @@ from ninja import Field, Query, Router, Schema
 from secretariat.core import selectors as core_selectors
 from secretariat.core.api import ErrorOut
 from secretariat.core.errors import DomainError
+from secretariat.core.text import api_text
 from secretariat.search import selectors
-from secretariat.search.selectors import COUNT_LIMIT, ORDERS, PER_PAGE, Filters
+from secretariat.search.selectors import COUNT_LIMIT, ORDERS, PER_PAGE, QUERY_MAX_LENGTH, Filters
 
 router = Router(tags=["search"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 422: ErrorOut}
 
 
+QueryText = api_text("搜尋字詞", max_length=QUERY_MAX_LENGTH)
+CodeText = api_text("代碼", max_length=40)
+
+
 class SearchIn(Schema):
-    q: str = Field(description="搜尋字詞：空格分隔者須同時出現，半形引號括住者為一整句")
-    kind: list[str] = Field([], description="類別代碼（可重複），如 petition、council_question")
-    status: list[str] = Field([], description="狀態代碼（可重複）")
-    agency: str = Field("", description="主辦機關代碼")
+    q: QueryText = Field(description="搜尋字詞：空格分隔者須同時出現，半形引號括住者為一整句")
+    kind: list[CodeText] = Field(
+        [], description="類別代碼（可重複），如 petition、council_question"
+    )
+    status: list[CodeText] = Field([], description="狀態代碼（可重複）")
+    agency: CodeText = Field("", description="主辦機關代碼")
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    order: str = Field("newest", description=f"排序：{'、'.join(ORDERS)}")
+    order: CodeText = Field("newest", description=f"排序：{'、'.join(ORDERS)}")
     page: int = Field(1, ge=1, description=f"頁次（每頁 {PER_PAGE} 筆，最多前 {COUNT_LIMIT} 筆）")
 
 

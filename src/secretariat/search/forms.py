@@ -7,15 +7,16 @@ from django import forms
 from secretariat.core.forms import (
     AgencyChoiceField,
     RocDateField,
+    TextForm,
     agencies_in_force,
     check_date_range,
 )
 from secretariat.search import registry
-from secretariat.search.selectors import ORDERS, Filters
+from secretariat.search.selectors import ORDERS, QUERY_MAX_LENGTH, Filters
 
 
-class SearchForm(forms.Form):
-    q = forms.CharField(label="搜尋字詞", required=False, max_length=200)
+class SearchForm(TextForm):
+    q = forms.CharField(label="搜尋字詞", required=False, max_length=QUERY_MAX_LENGTH)
     kind = forms.ChoiceField(label="類別", required=False)
     status = forms.ChoiceField(label="狀態", required=False)
     agency = AgencyChoiceField(

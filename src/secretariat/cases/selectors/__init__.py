@@ -5,11 +5,15 @@ cases (a domain uses another only through its services and selectors)."""
 
 from secretariat.cases.models import (
     ACTIVE_ASSIGNMENT,
+    BODY_MAX_LENGTH,
     OPEN_STATUSES,
     AssignmentRole,
     AssignmentStatus,
+    Case,
+    CaseAttachment,
     CaseStatus,
     Channel,
+    Requester,
 )
 from secretariat.cases.permissions import (
     REPLY_ROLES,
@@ -60,8 +64,21 @@ from secretariat.cases.selectors.statistics import (
     received,
     texts,
 )
+from secretariat.cases.services.intake import REQUESTER_FIELDS
+
+# The longest value the engine stores of each field (the models' max_length): what other
+# modules' forms and API schemas bound their inputs by.
+FIELD_LIMITS = {
+    "number": Case._meta.get_field("number").max_length,
+    "subject": Case._meta.get_field("subject").max_length,
+    "body": BODY_MAX_LENGTH,
+    "attachment_name": CaseAttachment._meta.get_field("original_name").max_length,
+    **{name: Requester._meta.get_field(name).max_length for name in REQUESTER_FIELDS},
+}
 
 __all__ = [
+    "BODY_MAX_LENGTH",
+    "FIELD_LIMITS",
     "REPLY_ROLES",
     "acts_for",
     "acts_for_agency",

@@ -16,12 +16,10 @@ from secretariat.cases.services.importing import (
     import_cases,
 )
 from secretariat.cases.services.intake import (
-    ALLOWED_ATTACHMENT_TYPES,
     attachment_errors,
     case_opened,
     check_attachment,
-    link_related,
-    max_attachment_bytes,
+    check_case_text,
     next_number,
     open_case,
     reveal_requester,
@@ -59,7 +57,6 @@ from secretariat.cases.services.routing import (
 )
 
 __all__ = [
-    "ALLOWED_ATTACHMENT_TYPES",
     "ROUTING_KEYWORDS_PATH",
     "Assignee",
     "ImportedCase",
@@ -73,15 +70,14 @@ __all__ = [
     "case_opened",
     "cases_imported",
     "check_attachment",
+    "check_case_text",
     "close_case",
     "decide_extension",
     "decide_reassignment",
     "draft_reply",
     "file_case",
     "import_cases",
-    "link_related",
     "may_release",
-    "max_attachment_bytes",
     "next_number",
     "next_report_due",
     "open_case",

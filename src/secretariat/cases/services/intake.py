@@ -4,76 +4,51 @@ its number, attachments, related earlier cases; and the requester's identity."""
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.dispatch import Signal
 
-from secretariat.cases import kinds
+from secretariat.cases import kinds, related
 from secretariat.cases.models import (
     Assignment,
     Case,
     CaseAttachment,
-    CaseLink,
     CaseSequence,
     Channel,
     Requester,
 )
 from secretariat.cases.permissions import may_see_requester
-from secretariat.cases.services.common import field_error, today
-from secretariat.core import audit, roc
+from secretariat.cases.services.common import today
+from secretariat.core import audit, roc, uploads
 from secretariat.core.errors import DomainError, PermissionDenied
+from secretariat.core.text import TextRule, check_fields, model_rule
 
-ALLOWED_ATTACHMENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".csv": "text/csv",
-    ".txt": "text/plain",
-}
 # Sent with ``case`` inside open_case's transaction once the case and the kind's record exist:
 # modules that derive something from every new case (the routing assistant's embeddings)
 # listen; a kind uses its own hooks instead.
 case_opened = Signal()
 
-RELATED_WINDOW_DAYS = 90
-RELATED_TEXT_RATIO = 0.9
-SUBJECT_MAX = Case._meta.get_field("subject").max_length
 REQUESTER_FIELDS = ("name", "email", "phone", "address")
-
-
-def max_attachment_bytes() -> int:
-    return settings.CASE_ATTACHMENT_MAX_BYTES
+# What the engine accepts as a case's text and its requester's details: each field bounded by
+# its model's max_length (the text by BODY_MAX_LENGTH) and free of control characters
+# (core.text). SQLite does not enforce max_length: this keeps every channel within the bounds.
+CASE_RULES: dict[str, TextRule] = {
+    "subject": model_rule(Case, "subject"),
+    "body": model_rule(Case, "body", multiline=True),
+}
+REQUESTER_RULES: dict[str, TextRule] = {
+    name: model_rule(Requester, name) for name in REQUESTER_FIELDS
+}
 
 
 def check_attachment(upload) -> str:
-    """The content type of an acceptable upload, or a DomainError naming the file and reason."""
-    name = upload.name or ""
-    suffix = name[name.rfind(".") :].lower() if "." in name else ""
-    if suffix not in ALLOWED_ATTACHMENT_TYPES:
-        allowed = "、".join(sorted(s.lstrip(".") for s in ALLOWED_ATTACHMENT_TYPES))
-        raise field_error(
-            "attachments",
-            f"附件「{name}」的檔案類型不被接受（僅限 {allowed}）。",
-            "attachment_type",
-        )
-    if upload.size > max_attachment_bytes():
-        limit = max_attachment_bytes() // (1024 * 1024)
-        raise field_error(
-            "attachments", f"附件「{name}」超過 {limit} MB 的大小上限。", "attachment_size"
-        )
-    return ALLOWED_ATTACHMENT_TYPES[suffix]
+    """The content type of an acceptable upload (``core.uploads``: extension, size and
+    content), or a DomainError naming the file and reason."""
+    return uploads.check_upload(upload, field="attachments")
 
 
 def attachment_errors(uploads: Sequence) -> tuple[list[str], list[str]]:
@@ -99,6 +74,16 @@ def next_number(kind_code: str, received_on: dt.date) -> str:
     return f"{kind.prefix}{year:03d}{sequence.last:06d}"
 
 
+def check_case_text(
+    subject: str, body: str, requester: dict[str, str]
+) -> tuple[str, str, dict[str, str], dict[str, list[str]]]:
+    """The subject, body and requester as they may be stored (line breaks of the body
+    normalised), and every problem keyed by field (``subject``, ``body``, ``name`` …)."""
+    case, errors = check_fields({"subject": subject, "body": body}, CASE_RULES)
+    person, person_errors = check_fields(requester, REQUESTER_RULES)
+    return case["subject"], case["body"], person, {**errors, **person_errors}
+
+
 def _engine_errors(
     kind: kinds.CaseKind, subject: str, body: str, channel: str, requester: dict | None
 ) -> dict[str, list[str]]:
@@ -107,8 +92,6 @@ def _engine_errors(
         errors["channel"] = [f"{kind.label}不接受此來源管道。"]
     if not subject:
         errors["subject"] = ["請填寫主旨。"]
-    elif len(subject) > SUBJECT_MAX:
-        errors["subject"] = [f"主旨不可超過 {SUBJECT_MAX} 字。"]
     if not body:
         errors["body"] = ["請填寫內容。"]
     if requester:
@@ -141,11 +124,13 @@ def open_case(
     (through its ``validate`` hook) are checked together, and every error is reported at
     once; nothing is kept on error. The kind's ``create`` hook then writes its own record,
     which the returned case carries as ``kind_record``. Related earlier cases are linked
-    for the router."""
+    for the router by a job after commit (``cases.related``), outside this transaction."""
     rules = kinds.get(kind)
     subject, body = (subject or "").strip(), (body or "").strip()
     cleaned = {k: (v or "").strip() for k, v in (requester or {}).items()}
-    errors = _engine_errors(rules, subject, body, channel, cleaned)
+    subject, body, cleaned, errors = check_case_text(subject, body, cleaned)
+    for name, messages in _engine_errors(rules, subject, body, channel, cleaned).items():
+        errors.setdefault(name, messages)
     if received_on is not None and received_on > today():
         errors["received_on"] = ["收件日期不可晚於今天。"]
     received_on = received_on or today()
@@ -174,7 +159,7 @@ def open_case(
         Requester.objects.create(case=case, **{k: cleaned.get(k, "") for k in REQUESTER_FIELDS})
     store_attachments(case, attachments, content_types)
     case.kind_record = rules.create(case, fields, context) if rules.create else None
-    link_related(case)
+    related.link_after_commit(case)
     case_opened.send(sender=Case, case=case)
     return case
 
@@ -191,32 +176,6 @@ def store_attachments(
             size=upload.size,
             content_type=content_type,
         )
-
-
-def link_related(case: Case) -> list[CaseLink]:
-    """Link earlier cases of the same kind within the window: same requester (e-mail or
-    phone), or near-identical text (difflib ratio ≥ 0.9)."""
-    since = case.received_on - dt.timedelta(days=RELATED_WINDOW_DAYS)
-    earlier = Case.objects.filter(kind=case.kind, received_on__gte=since).exclude(pk=case.pk)
-    links = []
-    requester = Requester.objects.filter(case=case).first()
-    same_person = Q()
-    if requester and requester.email:
-        same_person |= Q(requester__email__iexact=requester.email)
-    if requester and requester.phone:
-        same_person |= Q(requester__phone=requester.phone)
-    matched: dict[int, str] = {}
-    if same_person:
-        for other in earlier.filter(same_person).values_list("pk", flat=True)[:50]:
-            matched[other] = "同一陳情人"
-    for other_pk, other_body in earlier.exclude(pk__in=matched).values_list("pk", "body")[:500]:
-        matcher = difflib.SequenceMatcher(None, case.body, other_body, autojunk=False)
-        if matcher.quick_ratio() >= RELATED_TEXT_RATIO and matcher.ratio() >= RELATED_TEXT_RATIO:
-            matched[other_pk] = "內容近似"
-    for other_pk, reason in matched.items():
-        links.append(CaseLink.objects.create(case=case, related_id=other_pk, reason=reason))
-        CaseLink.objects.get_or_create(case_id=other_pk, related=case, defaults={"reason": reason})
-    return links
 
 
 def reveal_requester(case: Case, *, by) -> Requester | None:
