@@ -160,9 +160,14 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "core:login"
 
-# Lock-out after repeated failures (per account).
+# Wrong passwords and TOTP codes (core/auth.py, docs/security.md), all in one window: per
+# account from one address (then that address may not try it), per address (then it may not
+# try any), per account from every address (then each try waits, never a lock).
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("LOGIN_ADDRESS_MAX_FAILURES", "20"))
+LOGIN_ACCOUNT_SLOWDOWN_FAILURES = int(os.environ.get("LOGIN_ACCOUNT_SLOWDOWN_FAILURES", "10"))
+LOGIN_SLOWDOWN_SECONDS = float(os.environ.get("LOGIN_SLOWDOWN_SECONDS", "2"))
 TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "臺北市政府秘書處")
 
 # --- City single sign-on (OpenID Connect), enabled when OIDC_RP_CLIENT_ID is set ------------

@@ -54,7 +54,16 @@ def register_daily(name: str, at: dt.time, enqueue: Callable[[], object]) -> Non
     DAILY_JOBS[name] = DailyJob(name, at, enqueue)
 
 
+@task()
+def purge_rate_limit_events_task() -> int:
+    """Daily: drop rate-limit counters older than any window (``core.throttle``)."""
+    from secretariat.core import throttle
+
+    return throttle.purge()
+
+
 register_daily("core.verify_audit_chain", dt.time(2, 0), verify_audit_chain_task.enqueue)
+register_daily("core.purge_rate_limit_events", dt.time(3, 30), purge_rate_limit_events_task.enqueue)
 
 
 def run_due_jobs(now: dt.datetime | None = None) -> list[str]:
