@@ -72,3 +72,22 @@ class SecondFactorMiddleware:
     @staticmethod
     def open_paths() -> set[str]:
         return {reverse("core:totp_verify"), reverse("core:logout")}
+
+
+def content_security_policy(directives: dict[str, list[str]]) -> str:
+    """The header's value: ``default-src 'self'; img-src 'self' data:; …``."""
+    return "; ".join(" ".join([name, *sources]) for name, sources in directives.items())
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends ``SECURE_CSP`` (the setting Django 6.0's built-in middleware reads, in the same
+    form) as the Content-Security-Policy of every response that has none of its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = content_security_policy(settings.SECURE_CSP)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.header)
+        return response
