@@ -198,6 +198,10 @@ CASE_ATTACHMENT_MAX_BYTES = int(os.environ.get("CASE_ATTACHMENT_MAX_BYTES", str(
 # (attempts, seconds): anonymous submissions per client address; wrong passwords per case number
 PETITION_SUBMIT_LIMIT = (int(os.environ.get("PETITION_SUBMIT_LIMIT", "5")), 3600)
 PETITION_LOOKUP_LIMIT = (int(os.environ.get("PETITION_LOOKUP_LIMIT", "5")), 900)
+# Status passwords checked (right or wrong) per client address: each check is a password hash.
+PETITION_CHECK_LIMIT = (int(os.environ.get("PETITION_CHECK_LIMIT", "30")), 600)
+# How long a browser session that proved a case's password may see it without a new check.
+PETITION_ACCESS_MINUTES = int(os.environ.get("PETITION_ACCESS_MINUTES", "60"))
 
 # --- Static and uploaded files ---------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -1,5 +1,5 @@
 """The public pages' rate limits: anonymous submissions per address, wrong status passwords
-per case number and per address. Counting lives in ``core.throttle``; limits are
+per case number and per address, status passwords checked per address. Counting lives in ``core.throttle``; limits are
 (events, seconds) settings."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from secretariat.core.throttle import Limit, RateLimited, exceeded, hit  # noqa:
 SUBMIT = "submit"  # petitions sent without signing in (web form, anonymous Open311), per address
 WRONG_NUMBER = "wrong_number"  # wrong passwords for one case number
 WRONG_ADDRESS = "wrong_address"  # wrong passwords from one address
+CHECK = "check"  # passwords checked (each one a hash), right or wrong, from one address
 
 
 def submit_limit() -> Limit:
@@ -19,3 +20,7 @@ def submit_limit() -> Limit:
 
 def lookup_limit() -> Limit:
     return Limit(*settings.PETITION_LOOKUP_LIMIT)
+
+
+def check_limit() -> Limit:
+    return Limit(*settings.PETITION_CHECK_LIMIT)
