@@ -91,14 +91,15 @@ class Attempts:
         throttle.clear(*self._pair)
 
     def record_failure(self, user, action: str) -> None:
-        """Count a wrong secret and audit it on the account; past the pair's limit, audit
-        the throttle too and refuse."""
+        """Count a wrong secret and audit it on the account (``user`` None: no such account,
+        nothing to audit it on); past the pair's limit, audit the throttle too and refuse."""
         failures = self.failed()
-        audit.record(user, action, {"failures_from_address": failures})
+        if user is not None:
+            audit.record(user, action, {"failures_from_address": failures})
         if failures >= settings.LOGIN_MAX_FAILURES:
-            audit.record(
-                user, f"{self.kind}_throttled", {"minutes": settings.LOGIN_LOCKOUT_MINUTES}
-            )
+            if user is not None:
+                minutes = {"minutes": settings.LOGIN_LOCKOUT_MINUTES}
+                audit.record(user, f"{self.kind}_throttled", minutes)
             raise LoginThrottled(settings.LOGIN_LOCKOUT_MINUTES)
 
 
@@ -121,10 +122,7 @@ class LockoutModelBackend(ModelBackend):
         user = User.objects.filter(username=username).first()
         if user is None:
             User().set_password(password)  # same hashing time whether or not the account exists
-            if attempts.failed() >= settings.LOGIN_MAX_FAILURES:
-                raise LoginThrottled(settings.LOGIN_LOCKOUT_MINUTES)
-            return None
-        if user.check_password(password) and self.user_can_authenticate(user):
+        elif user.check_password(password) and self.user_can_authenticate(user):
             attempts.succeeded()
             return user
         attempts.record_failure(user, "login_failed")

@@ -75,7 +75,7 @@ class SecondFactorMiddleware:
 
 
 def content_security_policy(directives: dict[str, list[str]]) -> str:
-    """The header's value: ``default-src 'self'; img-src 'self' data:; …``."""
+    """The header's value: ``default-src 'self'; script-src 'self'; …``."""
     return "; ".join(" ".join([name, *sources]) for name, sources in directives.items())
 
 

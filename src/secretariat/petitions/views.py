@@ -96,7 +96,7 @@ def _access(request: HttpRequest) -> dict[str, float]:
     proof expires (epoch seconds); expired ones left out. Sessions live on the server, so
     a visitor cannot write this."""
     stored, now = request.session.get(ACCESS_KEY), time.time()
-    if not isinstance(stored, dict):  # none yet (or a list, from before proofs expired)
+    if not isinstance(stored, dict):  # none yet, or the list sessions held before proofs expired
         return {}
     return {number: until for number, until in stored.items() if until > now}
 
