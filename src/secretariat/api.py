@@ -7,6 +7,7 @@ Domains add their routers here."""
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import render
@@ -101,6 +102,7 @@ api.add_router("/petitions", "secretariat.petitions.api.router")
 api.add_router("/search", "secretariat.search.api.router")
 
 
+@login_required
 def api_docs(request: HttpRequest):
     """Human-readable API reference rendered from the OpenAPI schema, inside the app's shell."""
     schema = api.get_openapi_schema(path_prefix="/api/v1")

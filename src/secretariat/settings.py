@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "secretariat.core.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -164,9 +165,14 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "core:login"
 
-# Lock-out after repeated failures (per account).
+# Wrong passwords and TOTP codes (core/auth.py, docs/security.md), all in one window: per
+# account from one address (then that address may not try it), per address (then it may not
+# try any), per account from every address (then each try waits, never a lock).
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("LOGIN_ADDRESS_MAX_FAILURES", "20"))
+LOGIN_ACCOUNT_SLOWDOWN_FAILURES = int(os.environ.get("LOGIN_ACCOUNT_SLOWDOWN_FAILURES", "10"))
+LOGIN_SLOWDOWN_SECONDS = float(os.environ.get("LOGIN_SLOWDOWN_SECONDS", "2"))
 TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "臺北市政府秘書處")
 
 # --- City single sign-on (OpenID Connect), enabled when OIDC_RP_CLIENT_ID is set ------------
@@ -200,6 +206,10 @@ CASE_ATTACHMENT_MAX_BYTES = int(os.environ.get("CASE_ATTACHMENT_MAX_BYTES", str(
 # (attempts, seconds): anonymous submissions per client address; wrong passwords per case number
 PETITION_SUBMIT_LIMIT = (int(os.environ.get("PETITION_SUBMIT_LIMIT", "5")), 3600)
 PETITION_LOOKUP_LIMIT = (int(os.environ.get("PETITION_LOOKUP_LIMIT", "5")), 900)
+# Status passwords checked (right or wrong) per client address: each check is a password hash.
+PETITION_CHECK_LIMIT = (int(os.environ.get("PETITION_CHECK_LIMIT", "30")), 600)
+# How long a browser session that proved a case's password may see it without a new check.
+PETITION_ACCESS_MINUTES = int(os.environ.get("PETITION_ACCESS_MINUTES", "60"))
 
 # --- Static and uploaded files ---------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -249,17 +259,33 @@ JOB_FAILURES_KEEP_DAYS = int(os.environ.get("JOB_FAILURES_KEEP_DAYS", "30"))
 # (queued mail: the receipt carries the citizen's password). Default: derived from SECRET_KEY.
 SEALING_KEYS = env_list("SEALING_KEYS")
 
-# --- Security -----------------------------------------------------------------------------------
+# --- Security (docs/security.md) -----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
+CSRF_COOKIE_HTTPONLY = True  # the pages carry the token; no script reads the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy of every response (core.middleware; Django 6.0's setting and form):
+# scripts and styles only from our own static files — no inline script, event handler or style.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Cookies only over HTTPS wherever DEBUG is off (set SECURE_COOKIES=0 to try a non-debug
+# set-up over plain HTTP on a machine of one's own).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION or not DEBUG)
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

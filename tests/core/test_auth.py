@@ -1,12 +1,11 @@
-"""Sign-in: strong hashing, lock-out, TOTP second factor, and single sign-on (OIDC)."""
+"""Sign-in: strong hashing, TOTP second factor, and single sign-on (OIDC). The throttling of
+wrong passwords and the second factor's reach are in tests/security/."""
 
 import pyotp
 import pytest
 import requests
-from django.test import override_settings
-from django.utils import timezone
 
-from secretariat.core.models import AuditEntry, User
+from secretariat.core.models import User
 from tests.oidc_provider import FakeOIDCProvider
 
 pytestmark = pytest.mark.django_db
@@ -30,34 +29,6 @@ def test_login_and_logout(client, make_person):
     assert client.get("/").status_code == 200
     client.post("/accounts/logout/")
     assert client.get("/").status_code == 302
-
-
-@override_settings(LOGIN_MAX_FAILURES=3, LOGIN_LOCKOUT_MINUTES=15)
-def test_repeated_failures_lock_the_account(client, make_person):
-    person = make_person("p1", "都發局", "case_officer")
-    for _ in range(2):
-        assert "帳號或密碼錯誤" in login(client, "p1", "wrong-password").content.decode()
-    response = login(client, "p1", "wrong-password")
-    assert "帳號已鎖定至" in response.content.decode()
-    person.refresh_from_db()
-    assert person.locked_until > timezone.now()
-    # Even the right password is refused while locked.
-    assert "帳號已鎖定至" in login(client, "p1").content.decode()
-    actions = list(
-        AuditEntry.objects.filter(object_id=str(person.pk), action__startswith="login").values_list(
-            "action", flat=True
-        )
-    )
-    assert actions == ["login_failed", "login_failed", "login_locked"]
-
-
-@override_settings(LOGIN_MAX_FAILURES=3)
-def test_success_resets_the_failure_count(client, make_person):
-    person = make_person("p1", "都發局", "case_officer")
-    login(client, "p1", "wrong-password")
-    assert login(client, "p1").status_code == 302
-    person.refresh_from_db()
-    assert person.failed_logins == 0
 
 
 def test_totp_setup_and_second_step(client, make_person):

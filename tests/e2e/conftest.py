@@ -61,12 +61,29 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, transactional_db, registry):
+def csp_violations() -> list[str]:
+    """What the browser reported refusing under the Content-Security-Policy."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db, registry, csp_violations):
+    """A fresh browser tab on the live server. Every browser test also checks the site's
+    Content-Security-Policy: a refused script, style or connection fails the test."""
     context = browser.new_context(base_url=live_server.url, locale="zh-TW")
     context.set_default_timeout(15_000)
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            csp_violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert not csp_violations, csp_violations
 
 
 def login(page, username: str, password: str = PASSWORD) -> None:

@@ -9,9 +9,10 @@ import pytest
 from django.utils import timezone
 
 from secretariat.cases.models import Case
+from secretariat.core import throttle as counters
 from secretariat.core.errors import DomainError
+from secretariat.core.models import RateLimitEvent
 from secretariat.petitions import services, throttle
-from secretariat.petitions.models import RateLimitEvent
 from tests.petitions.test_intake import FORM
 
 pytestmark = pytest.mark.django_db
@@ -123,5 +124,5 @@ def test_old_counters_are_purged(submit):
     RateLimitEvent.objects.create(
         scope=throttle.SUBMIT, key="x", at=timezone.now() - dt.timedelta(days=2)
     )
-    assert throttle.purge() == 1
+    assert counters.purge() == 1
     assert RateLimitEvent.objects.count() == 1

@@ -17,7 +17,8 @@ from openpyxl import Workbook
 
 from secretariat.cases.models import BODY_MAX_LENGTH, Case, CaseAttachment, Requester
 from secretariat.core import importing
-from secretariat.petitions.models import Petition, RateLimitEvent
+from secretariat.core.models import RateLimitEvent
+from secretariat.petitions.models import Petition
 from tests.core.test_api import bearer
 from tests.petitions.conftest import flow, media_root, people, submit  # noqa: F401 (fixtures)
 

@@ -130,7 +130,6 @@ class PersonAdmin(UserAdmin):
         "unit",
         "is_active",
         "totp_enabled",
-        "locked_until",
     )
     list_filter = ("agency", "roles", "is_active")
     search_fields = ("username", "display_name", "email")
@@ -151,7 +150,7 @@ class PersonAdmin(UserAdmin):
                 )
             },
         ),
-        ("登入安全", {"fields": ("totp_enabled", "failed_logins", "locked_until")}),
+        ("登入安全", {"fields": ("totp_enabled",)}),
     )
 
 

@@ -30,6 +30,7 @@ from django_tasks import task
 from secretariat.core import audit, roc, text
 from secretariat.core.errors import DomainError, PermissionDenied
 from secretariat.core.permissions import is_administrator
+from secretariat.core.tasks import refresh_planner_statistics
 
 logger = logging.getLogger(__name__)
 
@@ -402,6 +403,8 @@ def run_import(
     except DomainError as error:
         outcome.problems = [Problem(None, "", f"未匯入任何資料：{error.message}")]
         return outcome
+    if plan.new:  # a bulk load is when the query planner's statistics go stale
+        refresh_planner_statistics()
     report("write", len(plan.new), len(plan.new))
     outcome.created, outcome.unchanged, outcome.notes = len(plan.new), plan.unchanged, plan.notes
     return outcome

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from secretariat.core.audit import Audited
 from secretariat.core.roc import format_date
@@ -352,8 +353,6 @@ class User(Audited, AbstractUser):
     is_system_account = models.BooleanField("系統帳號", default=False)
     totp_secret = models.CharField("TOTP 金鑰", max_length=64, blank=True)
     totp_enabled = models.BooleanField("啟用雙因素驗證", default=False)
-    failed_logins = models.PositiveIntegerField("連續登入失敗次數", default=0)
-    locked_until = models.DateTimeField("鎖定至", null=True, blank=True)
 
     objects = UserManager()
 
@@ -527,6 +526,25 @@ class ApiToken(Audited):
 
     def __str__(self) -> str:
         return f"{self.user} {self.name}"
+
+
+class RateLimitEvent(models.Model):
+    """One counted event of a rate limit (節流紀錄): a wrong password at sign-in, a petition
+    sent from an address, a wrong status password for a case number (``core.throttle``).
+    ``key`` is a keyed hash, so neither addresses nor names are kept in clear; rows older than
+    a day are purged daily."""
+
+    scope = models.CharField("類別", max_length=20)
+    key = models.CharField("鍵值雜湊", max_length=64)
+    at = models.DateTimeField("時間", default=timezone.now)
+
+    class Meta:
+        verbose_name = "節流紀錄"
+        verbose_name_plural = "節流紀錄"
+        indexes = [models.Index(fields=["scope", "key", "at"], name="core_ratelimit_scope_key_at")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.at:%Y-%m-%d %H:%M}"
 
 
 class ScheduledRun(models.Model):

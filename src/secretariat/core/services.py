@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from secretariat.core import audit
+from secretariat.core.auth import Attempts, totp_code_valid
 from secretariat.core.errors import DomainError, PermissionDenied
 from secretariat.core.models import (
     Agency,
@@ -185,11 +186,45 @@ def change_password(person: User, new_password: str, *, by) -> None:
     audit.record(person, "password_changed", {})
 
 
-@transaction.atomic
-def unlock_account(person: User, *, by) -> None:
-    _require(is_administrator(by))
-    User.objects.filter(pk=person.pk).update(failed_logins=0, locked_until=None)
-    audit.record(person, "account_unlocked", {})
+# --- The second factor (雙因素驗證) ------------------------------------------------------------
+
+WRONG_CODE = "驗證碼不正確或已過期。"
+
+
+def verify_second_factor(person: User, code: str, *, client_ip: str) -> None:
+    """Check a TOTP code of ``person``'s secret. Wrong codes are counted and throttled like
+    wrong passwords (``core.auth``) and audited; not atomic, so that a refused code still
+    counts."""
+    attempts = Attempts("totp", person.username, client_ip)
+    attempts.check()
+    if not totp_code_valid(person.totp_secret, code):
+        attempts.record_failure(person, "login_second_factor_failed")
+        raise DomainError("wrong_code", WRONG_CODE, {"code": [WRONG_CODE]})
+    attempts.succeeded()
+
+
+def enable_second_factor(person: User, secret: str, code: str, *, by) -> None:
+    """Turn TOTP on with a new secret, confirmed by a code the person's app shows for it."""
+    _require(by.pk == person.pk)
+    if person.totp_enabled:
+        raise DomainError("already_enabled", "已啟用雙因素驗證；如要更換裝置，請先停用。")
+    if not totp_code_valid(secret, code):
+        raise DomainError("wrong_code", WRONG_CODE, {"code": [WRONG_CODE]})
+    with transaction.atomic(), audit.action("second_factor:enable"):
+        person.totp_secret, person.totp_enabled = secret, True
+        person.save(update_fields=["totp_secret", "totp_enabled"])
+
+
+def disable_second_factor(person: User, code: str, *, by, client_ip: str) -> None:
+    """Turn TOTP off: only with a valid current code, so a stolen password (or an unattended
+    session) cannot remove the second factor."""
+    _require(by.pk == person.pk)
+    if not person.totp_enabled:
+        raise DomainError("not_enabled", "尚未啟用雙因素驗證。")
+    verify_second_factor(person, code, client_ip=client_ip)
+    with transaction.atomic(), audit.action("second_factor:disable"):
+        person.totp_enabled, person.totp_secret = False, ""
+        person.save(update_fields=["totp_enabled", "totp_secret"])
 
 
 # --- Agencies and report groups --------------------------------------------------------------

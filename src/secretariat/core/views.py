@@ -4,6 +4,7 @@ Views stay thin: reads through selectors, writes through services."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pyotp
 from django.conf import settings
@@ -27,7 +28,7 @@ from secretariat.core.forms import (
     TotpForm,
     WorkdayCalculatorForm,
 )
-from secretariat.core.middleware import OTP_SESSION_KEY
+from secretariat.core.middleware import OTP_SESSION_KEY, client_ip
 from secretariat.core.models import CalendarAdjustment
 from secretariat.core.permissions import is_administrator, is_system_administrator
 
@@ -39,6 +40,12 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error("__all__", "throttled"):
+            response.status_code = 429
+        return response
+
 
 def _safe_next(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -47,38 +54,63 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
+def _with_code(form: TotpForm, call: Callable[[str], object]) -> int:
+    """Pass a valid form's code to a service call; its error goes on the form. The response
+    status: 200, or 429 when wrong codes from this address are throttled."""
+    if not form.is_valid():
+        return 200
+    try:
+        call(form.cleaned_data["code"])
+    except DomainError as error:
+        form.add_error("code", error.message)
+        return 429 if error.status == 429 else 200
+    return 200
+
+
 @login_required
 def totp_verify(request: HttpRequest) -> HttpResponse:
     """Second sign-in step for people who turned on TOTP."""
-    form = TotpForm(request.POST or None, secret=request.user.totp_secret)
-    if request.method == "POST" and form.is_valid():
-        request.session[OTP_SESSION_KEY] = True
-        audit.record(request.user, "login_second_factor", {})
-        return redirect(_safe_next(request, reverse("core:dashboard")))
-    return render(
-        request, "core/totp_verify.html", {"form": form, "next": request.GET.get("next", "")}
-    )
+    user, form, status = request.user, TotpForm(request.POST or None), 200
+    if request.method == "POST":
+        status = _with_code(
+            form,
+            lambda code: services.verify_second_factor(user, code, client_ip=client_ip(request)),
+        )
+        if not form.errors:
+            request.session.cycle_key()
+            request.session[OTP_SESSION_KEY] = True
+            audit.record(user, "login_second_factor", {})
+            return redirect(_safe_next(request, reverse("core:dashboard")))
+    context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
+    return render(request, "core/totp_verify.html", context, status=status)
 
 
 @login_required
 def totp_setup(request: HttpRequest) -> HttpResponse:
-    """Turn on (or off) TOTP: show a new secret, confirm with the first code."""
-    user = request.user
-    if request.method == "POST" and request.POST.get("action") == "disable":
-        user.totp_enabled, user.totp_secret = False, ""
-        user.save(update_fields=["totp_enabled", "totp_secret"])
-        messages.success(request, "已停用雙因素驗證。")
-        return redirect("core:totp_setup")
+    """Turn on TOTP (show a new secret, confirm with its first code), or turn it off with a
+    current code."""
+    user, form, status = request.user, TotpForm(request.POST or None), 200
+    if user.totp_enabled:
+        if request.method == "POST":
+            status = _with_code(
+                form,
+                lambda code: services.disable_second_factor(
+                    user, code, by=user, client_ip=client_ip(request)
+                ),
+            )
+            if not form.errors:
+                messages.success(request, "已停用雙因素驗證。")
+                return redirect("core:totp_setup")
+        return render(request, "core/totp_setup.html", {"form": form}, status=status)
     secret = request.session.get("totp_pending_secret") or pyotp.random_base32()
     request.session["totp_pending_secret"] = secret
-    form = TotpForm(request.POST or None, secret=secret)
-    if request.method == "POST" and form.is_valid():
-        user.totp_secret, user.totp_enabled = secret, True
-        user.save(update_fields=["totp_secret", "totp_enabled"])
-        request.session.pop("totp_pending_secret", None)
-        request.session[OTP_SESSION_KEY] = True
-        messages.success(request, "已啟用雙因素驗證。")
-        return redirect("core:dashboard")
+    if request.method == "POST":
+        _with_code(form, lambda code: services.enable_second_factor(user, secret, code, by=user))
+        if not form.errors:
+            request.session.pop("totp_pending_secret", None)
+            request.session[OTP_SESSION_KEY] = True
+            messages.success(request, "已啟用雙因素驗證。")
+            return redirect("core:dashboard")
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=settings.TOTP_ISSUER)
     return render(request, "core/totp_setup.html", {"form": form, "secret": secret, "uri": uri})
 

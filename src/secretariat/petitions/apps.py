@@ -9,11 +9,7 @@ class PetitionsConfig(AppConfig):
     def ready(self) -> None:
         from secretariat.cases import kinds
         from secretariat.core.modules import NavItem, register_demo, register_nav
-        from secretariat.petitions import (
-            reports,
-            services,
-            tasks,  # noqa: F401 (registers the daily job)
-        )
+        from secretariat.petitions import reports, services
         from secretariat.petitions.demo import load_demo
         from secretariat.reports.registry import register_section
 

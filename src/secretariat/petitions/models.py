@@ -1,10 +1,8 @@
-"""人民陳情: the petition kind's own fields beside the engine's Case, and the counters behind
-the public rate limits."""
+"""人民陳情: the petition kind's own fields beside the engine's Case."""
 
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
 
 from secretariat.core.audit import Audited
 from secretariat.petitions.catalogue import CATEGORY_BY_CODE, DEFAULT_CATEGORY
@@ -46,21 +44,3 @@ class Petition(Audited):
     def category_name(self) -> str:
         category = CATEGORY_BY_CODE.get(self.category)
         return category.name if category else self.category
-
-
-class RateLimitEvent(models.Model):
-    """One counted event of a public rate limit (節流紀錄): a submission from an address, a
-    wrong password for a case number or from an address. ``key`` is a keyed hash, so neither
-    addresses nor numbers are kept in clear; rows older than a day are purged daily."""
-
-    scope = models.CharField("類別", max_length=20)
-    key = models.CharField("鍵值雜湊", max_length=64)
-    at = models.DateTimeField("時間", default=timezone.now)
-
-    class Meta:
-        verbose_name = "節流紀錄"
-        verbose_name_plural = "節流紀錄"
-        indexes = [models.Index(fields=["scope", "key", "at"], name="ratelimit_scope_key_at")]
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.at:%Y-%m-%d %H:%M}"

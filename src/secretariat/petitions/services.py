@@ -264,7 +264,8 @@ def _receipt_mail(petition: Petition, password: str, name: str, url: str) -> tup
 def open_for_citizen(number: str, password: str, *, client_ip: str) -> Petition:
     """The petition for a number + password, or a DomainError that does not say whether the
     number exists. Wrong passwords count per number and per address; past the limit every
-    try is refused, right or wrong, until the window has passed."""
+    try is refused, right or wrong, until the window has passed. Every check is a password
+    hash (~0.2 s of CPU), so checks of any outcome are also limited per address."""
     number, password = normalize_number(number), normalize_password(password)
     missing = {}
     if not number:
@@ -280,6 +281,10 @@ def open_for_citizen(number: str, password: str, *, client_ip: str) -> Petition:
         raise throttle.RateLimited(
             f"查詢錯誤次數過多，請於 {limit.minutes} 分鐘後再試；如遺失密碼，請洽秘書處。"
         )
+    checks = throttle.check_limit()
+    if throttle.exceeded(throttle.CHECK, client_ip, checks):
+        raise throttle.RateLimited(f"查詢次數過多，請於 {checks.minutes} 分鐘後再試。")
+    throttle.hit(throttle.CHECK, client_ip)
     petition = selectors.petition_by_number(number)
     if petition is None:
         make_password(password)  # the same hashing time whether or not the number exists

@@ -4,7 +4,9 @@ with number + password, the survey. Staff: the intake page for routers."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -112,10 +114,24 @@ def receipt(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _access(request: HttpRequest) -> dict[str, float]:
+    """The case numbers this browser session has proven the password of, with when each
+    proof expires (epoch seconds); expired ones left out. Sessions live on the server, so
+    a visitor cannot write this."""
+    stored, now = request.session.get(ACCESS_KEY), time.time()
+    if not isinstance(stored, dict):  # none yet, or the list sessions held before proofs expired
+        return {}
+    return {number: until for number, until in stored.items() if until > now}
+
+
 def _remember_access(request: HttpRequest, number: str) -> None:
-    remembered = [n for n in request.session.get(ACCESS_KEY, []) if n != number]
+    """Remember a proven password for ``PETITION_ACCESS_MINUTES``: the status page, the
+    survey and a second lookup of the same case take no password hash meanwhile (the hash
+    costs ~0.2 s of CPU, docs/security.md)."""
+    until = time.time() + settings.PETITION_ACCESS_MINUTES * 60
+    remembered = {n: t for n, t in _access(request).items() if n != number}
     request.session.cycle_key()
-    request.session[ACCESS_KEY] = [number, *remembered][:MAX_REMEMBERED]
+    request.session[ACCESS_KEY] = dict(list({number: until, **remembered}.items())[:MAX_REMEMBERED])
 
 
 @never_cache
@@ -124,6 +140,9 @@ def status(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST or None)
     code = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
+        number = services.normalize_number(form.cleaned_data["number"])
+        if number in _access(request):
+            return redirect("petitions:status_detail", number=number)
         try:
             petition = services.open_for_citizen(
                 form.cleaned_data["number"],
@@ -142,7 +161,7 @@ def status(request: HttpRequest) -> HttpResponse:
 
 
 def _granted(request: HttpRequest, number: str):
-    if number not in request.session.get(ACCESS_KEY, []):
+    if number not in _access(request):
         return None
     petition = selectors.petition_by_number(number)
     if petition is None:

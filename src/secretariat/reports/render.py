@@ -13,12 +13,15 @@ them. Every number and date goes through ``core.roc``."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from odf.number import DateStyle, Day, Month, Number, NumberStyle, PercentageStyle, Year
@@ -353,9 +356,17 @@ def html_context(report: Report, title_level: int = 1) -> dict:
     }
 
 
+@functools.cache
+def document_styles() -> SafeString:
+    """The report's style sheet (``reports/report.css``, the one the report page links), for
+    the standalone file: a file saved or mailed on has no static files to link to."""
+    return mark_safe(Path(finders.find("reports/report.css")).read_text(encoding="utf-8"))
+
+
 def to_html(report: Report) -> str:
     """A complete page (styles inline, charts as inline SVG) that prints on A4."""
-    return render_to_string("reports/report.html", html_context(report))
+    context = {**html_context(report), "styles": document_styles()}
+    return render_to_string("reports/report.html", context)
 
 
 def to_pdf(report: Report) -> bytes:
