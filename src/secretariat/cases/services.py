@@ -156,6 +156,11 @@ def register_case(
         errors["subject"] = ["主旨不可超過 200 字。"]
     if not body:
         errors["body"] = ["請填寫內容。"]
+    if received_on is not None:
+        try:
+            roc.roc_year(received_on)  # the case number carries the 民國 year
+        except roc.RocDateError as error:
+            errors["received_on"] = [str(error)]
     requester = {k: (v or "").strip() for k, v in (requester or {}).items()}
     if requester:
         if not requester.get("name"):
