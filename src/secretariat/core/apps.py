@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "核心（機關、人員、行事曆、稽核）"
 
     def ready(self) -> None:
-        from secretariat.core import audit, modules
+        from secretariat.core import audit, checks, modules  # noqa: F401 (checks registers)
 
         audit.connect_signals()
         modules.register_core()
