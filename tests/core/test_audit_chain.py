@@ -294,3 +294,39 @@ def test_setup_creates_the_key_and_anchors_the_chain(
     assert settings.AUDIT_KEY_FILE.exists()
     assert audit.latest_checkpoint() is not None
     assert audit.verify().ok
+
+
+def _restore_backup_taken_at(checkpoint: AuditCheckpoint) -> None:
+    """What restoring a database backup taken at ``checkpoint`` looks like: later entries and
+    later copies of checkpoints are gone, the head is back where it was."""
+    entry = AuditEntry.objects.get(seq=checkpoint.seq)
+    AuditEntry.objects.filter(seq__gt=checkpoint.seq).delete()
+    AuditCheckpoint.objects.filter(pk__gt=checkpoint.pk).delete()
+    AuditChainHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash)
+
+
+def test_a_restored_backup_is_reported_then_accepted_on_record(anchor):
+    add_entries(2)
+    backup = anchor()
+    add_entries(2, start=2)
+    anchor()
+    _restore_backup_taken_at(backup)
+    verify_fails(backup.seq + 1, "鏈頭被改回")
+    call_command("audit", "accept-restore")
+    assert audit.verify().ok
+    assert json.loads(_lines()[-1])["kind"] == audit.RESTORE and len(_lines()) == 3
+    add_entries(1, start=10)  # the chain goes on from the restored head
+    anchor()
+    assert audit.verify().ok
+
+
+def test_a_restore_is_not_accepted_when_the_chain_disagrees_with_a_checkpoint(anchor):
+    entries = add_entries(2)
+    backup = anchor()
+    add_entries(2, start=2)
+    anchor()
+    _restore_backup_taken_at(backup)
+    AuditEntry.objects.filter(pk=entries[-1].pk).update(actor_label="冒名者")
+    with pytest.raises(CommandError, match="還原後的稽核鏈與查核點不符"):
+        call_command("audit", "accept-restore")
+    assert all(json.loads(line)["kind"] == audit.CHECKPOINT for line in _lines())

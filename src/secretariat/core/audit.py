@@ -357,7 +357,8 @@ def connect_signals() -> None:
 
 # --- Checkpoints -------------------------------------------------------------------------------
 
-_CHECKPOINT_FIELDS = ("seq", "hash", "at", "key", "prev")
+_CHECKPOINT_FIELDS = ("seq", "hash", "at", "key", "prev", "kind")
+CHECKPOINT, RESTORE = "checkpoint", "restore"
 
 
 @dataclass(frozen=True)
@@ -369,6 +370,7 @@ class Checkpoint:
     at: str
     key: str
     prev: str
+    kind: str  # CHECKPOINT, or RESTORE: the chain was deliberately rolled back to ``seq``
     mac: str
 
     def line(self) -> str:
@@ -416,14 +418,20 @@ def write_checkpoint() -> None:
     transaction.on_commit(_append_checkpoint)
 
 
-def _append_checkpoint() -> None:
-    from secretariat.core.models import AuditChainHead, AuditCheckpoint
+def _head() -> tuple[int, str]:
+    from secretariat.core.models import AuditChainHead
+
+    head = AuditChainHead.objects.filter(pk=1).first()
+    return (head.seq, head.hash) if head else (0, GENESIS_HASH)
+
+
+def _append_checkpoint(kind: str = CHECKPOINT) -> None:
+    from secretariat.core.models import AuditCheckpoint
 
     keyring = audit_keys.ensure()
-    head = AuditChainHead.objects.filter(pk=1).first()
-    seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    seq, head_hash = _head()
     last = AuditCheckpoint.objects.order_by("-pk").first()
-    if last is not None and (last.seq, last.hash) == (seq, head_hash):
+    if kind == CHECKPOINT and last is not None and (last.seq, last.hash) == (seq, head_hash):
         return
     path = checkpoint_file()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -435,6 +443,7 @@ def _append_checkpoint() -> None:
             "at": timezone.now().isoformat(timespec="seconds"),
             "key": keyring.current_id,
             "prev": _last_mac(handle),
+            "kind": kind,
         }
         checkpoint = Checkpoint(**fields, mac=_checkpoint_mac(fields, keyring))
         handle.write(checkpoint.line())
@@ -444,7 +453,20 @@ def _append_checkpoint() -> None:
     AuditCheckpoint.objects.create(
         seq=seq, hash=head_hash, at=fields["at"], key_id=keyring.current_id, mac=checkpoint.mac
     )
-    logger.info("稽核鏈查核點：第 %s 筆 %s（%s）", seq, head_hash, fields["at"])
+    logger.info("稽核鏈查核點（%s）：第 %s 筆 %s（%s）", kind, seq, head_hash, fields["at"])
+
+
+def accept_restore() -> VerifyResult:
+    """After restoring a database backup the chain is shorter than the checkpoints say, which
+    verify reports as a deleted tail — rightly. Once the operator has decided that the restore
+    is the truth: if the restored chain agrees with every checkpoint up to its head, append a
+    signed restore line, which sets aside the checkpoints beyond it (they stay in the file, so
+    the rollback itself stays on record)."""
+    seq, _ = _head()
+    result = verify(rolled_back_to=seq)
+    if result.ok:
+        _append_checkpoint(RESTORE)
+    return result
 
 
 def latest_checkpoint():
@@ -493,7 +515,9 @@ def _read_checkpoints(keyring: audit_keys.Keyring | None) -> tuple[list[Checkpoi
             )
         if checkpoint.prev != prev:
             return [], f"查核點檔第 {number} 行與前一行不相連（其間的查核點被刪除或竄改）。"
-        if checkpoints and checkpoint.seq < checkpoints[-1].seq:
+        if checkpoint.kind not in {CHECKPOINT, RESTORE}:
+            return [], f"查核點檔第 {number} 行的種類不明（查核點被竄改）。"
+        if checkpoint.kind == CHECKPOINT and checkpoints and checkpoint.seq < checkpoints[-1].seq:
             return [], f"查核點檔第 {number} 行的序號比前一行小（查核點被竄改）。"
         checkpoints.append(checkpoint)
         prev = checkpoint.mac
@@ -527,10 +551,29 @@ class VerifyResult:
     anchored: Checkpoint | None = None  # the newest checkpoint the chain was compared with
 
 
-def verify() -> VerifyResult:
+def _anchors(
+    checkpoints: list[Checkpoint], rolled_back_to: int | None
+) -> tuple[dict[int, Checkpoint], Checkpoint | None]:
+    """The checkpoints in force by sequence number, and the newest: a restore line (and
+    ``rolled_back_to``, a restore being accepted) sets aside those beyond it."""
+    anchors: dict[int, Checkpoint] = {}
+    newest = None
+    for checkpoint in checkpoints:
+        if checkpoint.kind == RESTORE:
+            anchors = {seq: kept for seq, kept in anchors.items() if seq <= checkpoint.seq}
+        if checkpoint.seq > 0:
+            anchors[checkpoint.seq] = checkpoint
+        newest = checkpoint
+    if rolled_back_to is not None:
+        anchors = {seq: kept for seq, kept in anchors.items() if seq <= rolled_back_to}
+        newest = anchors[max(anchors)] if anchors else None
+    return anchors, newest
+
+
+def verify(*, rolled_back_to: int | None = None) -> VerifyResult:
     """Recompute the chain with its keys and compare it with every checkpoint. Names the first
     entry that was edited, inserted, deleted or rehashed, or what is wrong with the
-    checkpoints."""
+    checkpoints. ``rolled_back_to``: see :func:`accept_restore`."""
     from secretariat.core.models import AuditChainHead, AuditEntry
 
     keyring = audit_keys.load()
@@ -538,8 +581,7 @@ def verify() -> VerifyResult:
     problem = problem or _missing_from_file(checkpoints)
     if problem:
         return VerifyResult(False, 0, problem)
-    anchors = {checkpoint.seq: checkpoint for checkpoint in checkpoints if checkpoint.seq > 0}
-    newest = checkpoints[-1] if checkpoints else None
+    anchors, newest = _anchors(checkpoints, rolled_back_to)
 
     prev_hash, expected_seq, checked, key_order = GENESIS_HASH, 1, 0, -1
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
