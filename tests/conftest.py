@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -13,6 +15,13 @@ def _fast_password_hashing(request, settings):
     with MD5 unless marked ``production_hashing`` (the test that checks the real setting)."""
     if request.node.get_closest_marker("production_hashing") is None:
         settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(autouse=True)
+def _own_audit_checkpoints(settings, tmp_path_factory):
+    """Checkpoints anchor the audit chain outside the database, so they would outlive a test's
+    rollback and contradict the next test's chain: each test writes its own file."""
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path_factory.getbasetemp() / f"audit-{uuid.uuid4()}.jsonl"
 
 
 def _load_registry() -> None:

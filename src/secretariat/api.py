@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest
 from django.shortcuts import render
 from ninja import NinjaAPI
@@ -64,7 +65,7 @@ def validation_error(request, exc: NinjaValidationError):
 
 
 def _zh_validation_message(item: dict) -> str:
-    kind = item.get("type", "")
+    kind, ctx = item.get("type", ""), item.get("ctx") or {}
     if kind == "text_invalid":  # core.text.api_text: already the zh-Hant message
         return item["msg"]
     if kind == "missing":
@@ -73,6 +74,20 @@ def _zh_validation_message(item: dict) -> str:
         return "日期格式不正確（請用 ISO 8601，例如 2026-08-16）。"
     if kind.startswith("int"):
         return "必須是整數。"
+    bounds = {
+        "greater_than_equal": ("不可小於 {ge}。", "ge"),
+        "greater_than": ("必須大於 {gt}。", "gt"),
+        "less_than_equal": ("不可大於 {le}。", "le"),
+        "less_than": ("必須小於 {lt}。", "lt"),
+        "string_too_long": ("最多 {max_length} 字。", "max_length"),
+        "string_too_short": ("至少 {min_length} 字。", "min_length"),
+        "too_long": ("最多 {max_length} 項。", "max_length"),
+    }
+    if kind in bounds and bounds[kind][1] in ctx:
+        template, key = bounds[kind]
+        return template.format(**{key: ctx[key]})
+    if kind in {"enum", "literal_error"} and "expected" in ctx:
+        return f"必須是下列之一：{ctx['expected']}。"
     return f"格式不正確（{item.get('msg', kind)}）。"
 
 
@@ -89,6 +104,15 @@ def permission_denied(request, exc):
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return _error(request, 404, "not_found", "查無此資料，或您沒有檢視權限。")
+
+
+@api.exception_handler(SuspiciousOperation)
+def suspicious_operation(request, exc: SuspiciousOperation):
+    """Django's refusals of a request (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a file name
+    with a folder in it …) in the one error format rather than Django's HTML page."""
+    if isinstance(exc, RequestDataTooBig):
+        return _error(request, 400, "too_large", "請求內容過大，請縮小附件或分次送出。")
+    return _error(request, 400, "bad_request", "請求內容無法處理，請檢查欄位。")
 
 
 @api.exception_handler(HttpError)

@@ -290,6 +290,16 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# The audit chain's HMAC keys and its checkpoint file live outside the database (core.audit,
+# docs/security.md). On several servers, point both at the same shared, private location.
+AUDIT_KEY_FILE = Path(os.environ.get("AUDIT_KEY_FILE", DATA_DIR / "audit-keys"))
+AUDIT_CHECKPOINT_FILE = Path(
+    os.environ.get("AUDIT_CHECKPOINT_FILE", DATA_DIR / "audit-checkpoints.jsonl")
+)
+# How often the scheduler anchors the chain's head (a deleted tail younger than this is only
+# caught by the chain head row, which sits in the database).
+AUDIT_CHECKPOINT_SECONDS = int(os.environ.get("AUDIT_CHECKPOINT_SECONDS", "3600"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -121,9 +121,15 @@ def test_only_administrators_change_the_calendar(client, people, admin):
 
 
 def test_domain_errors_use_the_same_format(client, admin):
-    payload = {"date": "2026-09-15", "kind": "vacation", "reason": "x"}
+    payload = {"date": "1900-09-15", "kind": "closure", "reason": "颱風"}
     response = client.post(
         "/api/v1/calendar/adjustments", payload, content_type="application/json", **bearer(admin)
     )
     assert response.status_code == 400
-    assert response.json()["code"] == "invalid_kind" and "kind" in response.json()["fields"]
+    assert response.json()["code"] == "out_of_range" and "date" in response.json()["fields"]
+    payload = {"date": "2026-09-15", "kind": "vacation", "reason": "x"}
+    response = client.post(
+        "/api/v1/calendar/adjustments", payload, content_type="application/json", **bearer(admin)
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid" and "payload.kind" in response.json()["fields"]

@@ -11,11 +11,10 @@ from ninja import Field, Path, Query, Router, Schema
 
 from secretariat.cases import kinds, selectors
 from secretariat.cases.models import CaseStatus
-from secretariat.core.api import ErrorOut
+from secretariat.core.api import ERRORS
 from secretariat.core.errors import DomainError
 
 router = Router(tags=["cases"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 MAX_LIMIT = 200
 STATUS_CHOICES = "open（未結）、空白（全部）或 " + "、".join(CaseStatus.values)
 

@@ -5,9 +5,20 @@ delete (and on many-to-many changes), so no service can forget it. Services that
 named step — a state transition, a view of personal data — label it with :func:`action` or
 call :func:`record` directly.
 
-Entries are append-only and hash-chained: each entry's hash covers its content and the
+Entries are append-only and hash-chained: each entry's hash is an HMAC-SHA256, under a key
+kept outside the database (:mod:`~secretariat.core.audit_keys`), of its content and the
 previous entry's hash, and :class:`~secretariat.core.models.AuditChainHead` remembers the
-newest one, so :func:`verify` detects an edited, inserted or deleted entry.
+newest one, so :func:`verify` detects an edited, inserted or deleted entry — and someone who
+can write the database but not read the key cannot recompute the chain to hide it. Entries
+written before the key existed keep their plain SHA-256 (``key_id`` empty) and verify as such.
+
+Checkpoints (查核點) anchor the chain outside the database, the way transparency logs do:
+:func:`write_checkpoint` appends the head's sequence number and hash, the time and an HMAC to
+an append-only file (``settings.AUDIT_CHECKPOINT_FILE``), each line linked to the one before,
+with a copy of each line in the database so a truncated file is noticed. The scheduler writes
+one every hour and `audit verify` one after each successful check; :func:`verify` compares
+the chain with every checkpoint, so deleting the newest entries and rolling the head back, or
+rehashing the whole chain, is detected.
 """
 
 from __future__ import annotations
@@ -16,16 +27,25 @@ import contextlib
 import contextvars
 import datetime as dt
 import decimal
+import fcntl
 import hashlib
+import hmac
 import json
+import logging
+import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
+
+from secretariat.core import audit_keys
+
+logger = logging.getLogger(__name__)
 
 GENESIS_HASH = "0" * 64
 # Any constant: serialises appends on PostgreSQL (SQLite serialises writers by itself).
@@ -157,11 +177,32 @@ def _canonical(entry) -> bytes:
         "changes": entry.changes,
         "prev_hash": entry.prev_hash,
     }
+    if entry.key_id:  # legacy entries were hashed without it
+        payload["key_id"] = entry.key_id
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def entry_hash(entry) -> str:
-    return hashlib.sha256(_canonical(entry)).hexdigest()
+class UnknownKey(Exception):
+    """An entry or checkpoint names a key the key file does not hold."""
+
+
+def _mac(key_id: str, keyring: audit_keys.Keyring | None, message: bytes) -> str:
+    if keyring is None or key_id not in keyring.keys:
+        raise UnknownKey(key_id)
+    return hmac.new(keyring.keys[key_id], message, hashlib.sha256).hexdigest()
+
+
+def entry_hash(entry, keyring: audit_keys.Keyring | None = None) -> str:
+    """HMAC-SHA256 of the entry under its key (``entry.key_id``); plain SHA-256 for a legacy
+    entry written before the key existed."""
+    if not entry.key_id:
+        return hashlib.sha256(_canonical(entry)).hexdigest()
+    return _mac(entry.key_id, keyring or audit_keys.load(), _canonical(entry))
+
+
+def _sign(entry, keyring: audit_keys.Keyring) -> None:
+    entry.key_id = keyring.current_id
+    entry.hash = entry_hash(entry, keyring)
 
 
 def record(
@@ -207,7 +248,7 @@ def record(
             changes=_json_value(changes or {}),
             prev_hash=head.hash,
         )
-        entry.hash = entry_hash(entry)
+        _sign(entry, audit_keys.ensure())
         entry.save()
         head.seq, head.hash = entry.seq, entry.hash
         head.save(update_fields=["seq", "hash"])
@@ -232,7 +273,7 @@ def record_created(
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"seq": 0, "hash": GENESIS_HASH}
         )
-        at, entries = timezone.now(), []
+        at, entries, keyring = timezone.now(), [], audit_keys.ensure()
         for instance in instances:
             values = instance.audit_values()
             entry = AuditEntry(
@@ -249,7 +290,7 @@ def record_created(
                 changes={k: [None, v] for k, v in values.items() if v not in (None, "")},
                 prev_hash=head.hash,
             )
-            entry.hash = entry_hash(entry)
+            _sign(entry, keyring)
             entries.append(entry)
             head.seq, head.hash = entry.seq, entry.hash
             instance._audit_snapshot = values
@@ -314,43 +355,295 @@ def connect_signals() -> None:
                 )
 
 
+# --- Checkpoints -------------------------------------------------------------------------------
+
+_CHECKPOINT_FIELDS = ("seq", "hash", "at", "key", "prev", "kind")
+CHECKPOINT, RESTORE = "checkpoint", "restore"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """One line of the checkpoint file: the chain's head at a moment, signed."""
+
+    seq: int
+    hash: str
+    at: str
+    key: str
+    prev: str
+    kind: str  # CHECKPOINT, or RESTORE: the chain was deliberately rolled back to ``seq``
+    mac: str
+
+    def line(self) -> str:
+        fields = {name: getattr(self, name) for name in (*_CHECKPOINT_FIELDS, "mac")}
+        return json.dumps(fields, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def checkpoint_file():
+    from pathlib import Path
+
+    return Path(settings.AUDIT_CHECKPOINT_FILE)
+
+
+def _checkpoint_mac(fields: dict, keyring: audit_keys.Keyring | None) -> str:
+    message = json.dumps(
+        {name: fields[name] for name in _CHECKPOINT_FIELDS},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+    return _mac(fields["key"], keyring, message)
+
+
+def _last_mac(handle) -> str:
+    """The MAC of the file's last line ('' for an empty file or an unreadable last line,
+    which verify reports)."""
+    handle.seek(0, 2)
+    size = handle.tell()
+    handle.seek(max(0, size - 4096))
+    lines = [line for line in handle.read().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    try:
+        return str(json.loads(lines[-1])["mac"])
+    except (ValueError, KeyError, TypeError):
+        return ""
+
+
+def write_checkpoint() -> None:
+    """Anchor the chain's head outside the database: append its sequence number and hash, the
+    time and an HMAC (linked to the previous line) to the checkpoint file, keep a copy in the
+    database, and log it. Done when the current transaction commits (at once outside one), so
+    a checkpoint never anchors entries that are then rolled back. Nothing is written when the
+    head has not moved since the last checkpoint."""
+    transaction.on_commit(_append_checkpoint)
+
+
+def _head() -> tuple[int, str]:
+    from secretariat.core.models import AuditChainHead
+
+    head = AuditChainHead.objects.filter(pk=1).first()
+    return (head.seq, head.hash) if head else (0, GENESIS_HASH)
+
+
+def _append_checkpoint(kind: str = CHECKPOINT) -> None:
+    from secretariat.core.models import AuditCheckpoint
+
+    keyring = audit_keys.ensure()
+    seq, head_hash = _head()
+    last = AuditCheckpoint.objects.order_by("-pk").first()
+    if kind == CHECKPOINT and last is not None and (last.seq, last.hash) == (seq, head_hash):
+        return
+    path = checkpoint_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        fields = {
+            "seq": seq,
+            "hash": head_hash,
+            "at": timezone.now().isoformat(timespec="seconds"),
+            "key": keyring.current_id,
+            "prev": _last_mac(handle),
+            "kind": kind,
+        }
+        checkpoint = Checkpoint(**fields, mac=_checkpoint_mac(fields, keyring))
+        handle.write(checkpoint.line())
+        handle.flush()
+        os.fsync(handle.fileno())
+    # The file first: a crash before this copy leaves the file ahead, which verify accepts.
+    AuditCheckpoint.objects.create(
+        seq=seq, hash=head_hash, at=fields["at"], key_id=keyring.current_id, mac=checkpoint.mac
+    )
+    logger.info("稽核鏈查核點（%s）：第 %s 筆 %s（%s）", kind, seq, head_hash, fields["at"])
+
+
+def accept_restore() -> VerifyResult:
+    """After restoring a database backup the chain is shorter than the checkpoints say, which
+    verify reports as a deleted tail — rightly. Once the operator has decided that the restore
+    is the truth: if the restored chain agrees with every checkpoint up to its head, append a
+    signed restore line, which sets aside the checkpoints beyond it (they stay in the file, so
+    the rollback itself stays on record)."""
+    seq, _ = _head()
+    result = verify(rolled_back_to=seq)
+    if result.ok:
+        _append_checkpoint(RESTORE)
+    return result
+
+
+def latest_checkpoint():
+    """The newest checkpoint written (the database's copy), or None."""
+    from secretariat.core.models import AuditCheckpoint
+
+    return AuditCheckpoint.objects.order_by("-pk").first()
+
+
+def prepare() -> str:
+    """`secretariat setup`: create the key file if there is none and, if the chain verifies,
+    anchor it — entries written before the key existed (plain SHA-256) are covered from then
+    on by this first keyed checkpoint."""
+    keyring = audit_keys.ensure()
+    result = verify()
+    where = f"金鑰 {keyring.current_id}（{audit_keys.key_file()}）"
+    if not result.ok:
+        return f"{where}；稽核鏈驗證失敗，未寫入查核點：{result.problem}"
+    write_checkpoint()
+    return f"{where}；{result.checked} 筆紀錄驗證通過，寫入查核點（{checkpoint_file()}）"
+
+
+def _read_checkpoints(keyring: audit_keys.Keyring | None) -> tuple[list[Checkpoint], str]:
+    """Every checkpoint in the file, each checked against its MAC and its predecessor; or the
+    first problem found."""
+    path = checkpoint_file()
+    if not path.exists():
+        return [], ""
+    checkpoints: list[Checkpoint] = []
+    prev = ""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            fields = json.loads(line)
+            checkpoint = Checkpoint(**{name: fields[name] for name in (*_CHECKPOINT_FIELDS, "mac")})
+            expected = _checkpoint_mac(fields, keyring)
+        except UnknownKey as error:
+            return [], f"查核點檔第 {number} 行使用的金鑰 {error} 不在金鑰檔中。"
+        except (ValueError, KeyError, TypeError):
+            return [], f"查核點檔第 {number} 行無法讀取（檔案被截斷或竄改）。"
+        if not hmac.compare_digest(expected, str(checkpoint.mac)):
+            return (
+                [],
+                f"查核點檔第 {number} 行（第 {checkpoint.seq} 筆）的簽章不符（查核點被竄改）。",
+            )
+        if checkpoint.prev != prev:
+            return [], f"查核點檔第 {number} 行與前一行不相連（其間的查核點被刪除或竄改）。"
+        if checkpoint.kind not in {CHECKPOINT, RESTORE}:
+            return [], f"查核點檔第 {number} 行的種類不明（查核點被竄改）。"
+        if checkpoint.kind == CHECKPOINT and checkpoints and checkpoint.seq < checkpoints[-1].seq:
+            return [], f"查核點檔第 {number} 行的序號比前一行小（查核點被竄改）。"
+        checkpoints.append(checkpoint)
+        prev = checkpoint.mac
+    return checkpoints, ""
+
+
+def _missing_from_file(checkpoints: list[Checkpoint]) -> str:
+    """The database's copy of the checkpoints must all be in the file: a file cut short (or
+    replaced by an older copy) loses the newest lines, which the copy still holds."""
+    from secretariat.core.models import AuditCheckpoint
+
+    in_file = {checkpoint.mac for checkpoint in checkpoints}
+    for kept in AuditCheckpoint.objects.order_by("pk").iterator():
+        if kept.mac not in in_file:
+            return (
+                f"資料庫記有 {kept.at.isoformat(timespec='seconds')} 第 {kept.seq} 筆的查核點，"
+                "查核點檔中卻沒有（查核點檔被截斷、刪除或換成舊檔）。"
+            )
+    return ""
+
+
+# --- Verification ------------------------------------------------------------------------------
+
+
 @dataclass
 class VerifyResult:
     ok: bool
     checked: int
     problem: str = ""
     seq: int | None = None
+    anchored: Checkpoint | None = None  # the newest checkpoint the chain was compared with
 
 
-def verify() -> VerifyResult:
-    """Recompute the chain. Names the first entry that was edited, inserted or deleted."""
+def _anchors(
+    checkpoints: list[Checkpoint], rolled_back_to: int | None
+) -> tuple[dict[int, Checkpoint], Checkpoint | None]:
+    """The checkpoints in force by sequence number, and the newest: a restore line (and
+    ``rolled_back_to``, a restore being accepted) sets aside those beyond it."""
+    anchors: dict[int, Checkpoint] = {}
+    newest = None
+    for checkpoint in checkpoints:
+        if checkpoint.kind == RESTORE:
+            anchors = {seq: kept for seq, kept in anchors.items() if seq <= checkpoint.seq}
+        if checkpoint.seq > 0:
+            anchors[checkpoint.seq] = checkpoint
+        newest = checkpoint
+    if rolled_back_to is not None:
+        anchors = {seq: kept for seq, kept in anchors.items() if seq <= rolled_back_to}
+        newest = anchors[max(anchors)] if anchors else None
+    return anchors, newest
+
+
+def verify(*, rolled_back_to: int | None = None) -> VerifyResult:
+    """Recompute the chain with its keys and compare it with every checkpoint. Names the first
+    entry that was edited, inserted, deleted or rehashed, or what is wrong with the
+    checkpoints. ``rolled_back_to``: see :func:`accept_restore`."""
     from secretariat.core.models import AuditChainHead, AuditEntry
 
-    prev_hash, expected_seq, checked = GENESIS_HASH, 1, 0
+    keyring = audit_keys.load()
+    checkpoints, problem = _read_checkpoints(keyring)
+    problem = problem or _missing_from_file(checkpoints)
+    if problem:
+        return VerifyResult(False, 0, problem)
+    anchors, newest = _anchors(checkpoints, rolled_back_to)
+
+    prev_hash, expected_seq, checked, key_order = GENESIS_HASH, 1, 0, -1
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
-        if entry.seq != expected_seq:
-            return VerifyResult(
-                False, checked, f"第 {expected_seq} 筆稽核紀錄遺失（已被刪除）。", expected_seq
+        problem = _entry_problem(entry, expected_seq, prev_hash, keyring, key_order)
+        anchor = anchors.get(entry.seq)
+        if not problem and anchor is not None and anchor.hash != entry.hash:
+            problem = (
+                f"第 {entry.seq} 筆稽核紀錄與 {anchor.at} 寫在資料庫外的查核點不符"
+                "（查核點之後稽核鏈被重算）。"
             )
-        if entry.prev_hash != prev_hash:
-            return VerifyResult(
-                False,
-                checked,
-                f"第 {entry.seq} 筆稽核紀錄的前筆雜湊不符（前一筆被刪除或竄改）。",
-                entry.seq,
-            )
-        if entry_hash(entry) != entry.hash:
-            return VerifyResult(
-                False, checked, f"第 {entry.seq} 筆稽核紀錄內容與雜湊不符（已被竄改）。", entry.seq
-            )
+        if problem:
+            return VerifyResult(False, checked, problem, min(entry.seq, expected_seq), newest)
+        key_order = keyring.order(entry.key_id) if keyring else -1
         prev_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
+    last = expected_seq - 1
+    if newest is not None and newest.seq > last:
+        return VerifyResult(
+            False,
+            checked,
+            f"{newest.at} 的查核點記錄稽核鏈已到第 {newest.seq} 筆，資料庫中只到第 {last} 筆："
+            f"第 {last + 1} 筆起被刪除，鏈頭被改回。",
+            last + 1,
+            newest,
+        )
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.seq != expected_seq - 1 or head.hash != prev_hash):
+    if head is not None and (head.seq != last or head.hash != prev_hash):
         missing = expected_seq if head.seq >= expected_seq else head.seq
         return VerifyResult(
             False,
             checked,
             f"稽核鏈結尾不符：最後應為第 {head.seq} 筆，第 {missing} 筆起遺失或被竄改。",
             missing,
+            newest,
         )
-    return VerifyResult(True, checked)
+    return VerifyResult(True, checked, anchored=newest)
+
+
+def _entry_problem(
+    entry, expected_seq: int, prev_hash: str, keyring: audit_keys.Keyring | None, key_order: int
+) -> str:
+    if entry.seq != expected_seq:
+        return f"第 {expected_seq} 筆稽核紀錄遺失（已被刪除）。"
+    if entry.prev_hash != prev_hash:
+        return f"第 {entry.seq} 筆稽核紀錄的前筆雜湊不符（前一筆被刪除或竄改）。"
+    if entry.key_id and (keyring is None or entry.key_id not in keyring.keys):
+        return (
+            f"第 {entry.seq} 筆稽核紀錄使用的金鑰 {entry.key_id} 不在金鑰檔中"
+            "（金鑰檔遺失或被替換）。"
+        )
+    # Keys are used in the order they were created: an entry under an older key (or none)
+    # after a newer one was rehashed by someone who lacks the newer key.
+    order = keyring.order(entry.key_id) if keyring else -1
+    if order < key_order:
+        return (
+            f"第 {entry.seq} 筆稽核紀錄未以金鑰簽章或使用較舊的金鑰，但前面的紀錄已使用較新的"
+            "金鑰（以無金鑰的雜湊或舊金鑰重算）。"
+        )
+    if not hmac.compare_digest(entry_hash(entry, keyring), entry.hash):
+        if entry.key_id:
+            return (
+                f"第 {entry.seq} 筆稽核紀錄內容與其金鑰雜湊不符"
+                "（已被竄改，或以其他金鑰、無金鑰的雜湊重算）。"
+            )
+        return f"第 {entry.seq} 筆稽核紀錄內容與雜湊不符（已被竄改）。"
+    return ""

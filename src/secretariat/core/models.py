@@ -454,6 +454,9 @@ class AuditEntry(models.Model):
     changes = models.JSONField("變更內容", default=dict)
     prev_hash = models.CharField("前筆雜湊", max_length=64)
     hash = models.CharField("雜湊", max_length=64, unique=True)
+    # The id of the HMAC key in the key file (core.audit_keys); empty for entries written
+    # before the key existed, which are plain SHA-256.
+    key_id = models.CharField("金鑰代號", max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = "稽核紀錄"
@@ -482,6 +485,24 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.hash[:12]}"
+
+
+class AuditCheckpoint(models.Model):
+    """The database's copy of a line of the checkpoint file (稽核鏈查核點). The file is what
+    anchors the chain; this copy only lets `audit verify` notice a file cut short."""
+
+    seq = models.BigIntegerField("序號")
+    hash = models.CharField("鏈頭雜湊", max_length=64)
+    at = models.DateTimeField("時間")
+    key_id = models.CharField("金鑰代號", max_length=16)
+    mac = models.CharField("簽章", max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "稽核鏈查核點"
+        verbose_name_plural = "稽核鏈查核點"
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.at:%Y-%m-%d %H:%M}"
 
 
 class Notification(models.Model):

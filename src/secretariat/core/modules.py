@@ -107,10 +107,11 @@ def search_all(user, query: str) -> list[tuple[str, list[SearchHit]]]:
 
 
 def register_core() -> None:
-    from secretariat.core import registry, selectors
+    from secretariat.core import audit, registry, selectors
     from secretariat.core.permissions import is_administrator, is_system_administrator
 
     register_setup("registry", "機關名錄", registry.load_registry)
+    register_setup("audit", "稽核鏈金鑰與查核點", audit.prepare)
 
     register_nav(NavItem("dashboard", "我的待辦", "core:dashboard", order=0))
     register_nav(NavItem("agencies", "機關", "core:agency_list", order=900))

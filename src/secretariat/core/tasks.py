@@ -20,12 +20,15 @@ logger = logging.getLogger(__name__)
 
 @task()
 def verify_audit_chain_task() -> dict:
-    """Daily: recompute the audit chain and alert system administrators if it is broken."""
+    """Daily: recompute the audit chain and alert system administrators if it is broken;
+    anchor the verified head in the checkpoint file."""
     from secretariat.core import audit, services
     from secretariat.core.models import RoleCode, User
 
     result = audit.verify()
-    if not result.ok:
+    if result.ok:
+        audit.write_checkpoint()
+    else:
         admins = User.objects.filter(roles__code=RoleCode.SYSTEM_ADMIN, is_active=True).distinct()
         for admin in admins:
             services.notify(admin, "稽核紀錄驗證失敗", result.problem, mail=True)

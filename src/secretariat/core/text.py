@@ -29,6 +29,12 @@ _LINE_BREAKS = re.compile("[\t\n\r]")
 # Everything XML 1.0 may not carry at all: TAB, LF and CR are legal there.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
+# The same rules as JSON Schema patterns (ECMA-262 syntax) for the API's schema. Lone
+# surrogates are left out: UTF-8 JSON cannot carry them, and regex engines refuse the range.
+_CONTROL_CLASS = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff"
+MULTILINE_PATTERN = f"^[^{_CONTROL_CLASS}]*$"
+LINE_PATTERN = f"^[^{_CONTROL_CLASS}\\t\\n\\r]*$"
+
 CONTROL_MESSAGE = "{label}含有不允許的控制字元。"
 LINE_BREAK_MESSAGE = "{label}不可換行或含有定位字元（Tab）。"
 LENGTH_MESSAGE = "{label}不可超過 {limit:,} 字（目前 {length:,} 字）。"
@@ -122,7 +128,11 @@ def api_text(label: str, *, max_length: int | None = None, multiline: bool = Fal
             raise PydanticCustomError("text_invalid", "{message}", {"message": problem})
         return normalise_line_breaks(value) if multiline else value
 
-    extra = {"maxLength": max_length} if max_length is not None else None
+    # The schema says what the check refuses, so that a client (and the API fuzzer) knows a
+    # control character or a line break in a one-line field is not valid input.
+    extra: dict[str, Any] = {"pattern": MULTILINE_PATTERN if multiline else LINE_PATTERN}
+    if max_length is not None:
+        extra["maxLength"] = max_length
     return Annotated[str, Field(json_schema_extra=extra), AfterValidator(check)]
 
 

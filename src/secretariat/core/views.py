@@ -262,6 +262,8 @@ def audit_verify(request: HttpRequest) -> HttpResponse:
     if not is_system_administrator(request.user):
         raise PermissionDenied
     result = audit.verify()
+    if result.ok:
+        audit.write_checkpoint()
     return render(request, "core/_audit_verify.html", {"result": result})
 
 

@@ -7,14 +7,15 @@ import base64
 import binascii
 import datetime as dt
 import mimetypes
+import posixpath
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from ninja import Field, Router, Schema, Status
-from pydantic import BaseModel
+from ninja import Field, Path, Router, Schema, Status
 
 from secretariat.cases import selectors as case_selectors
 from secretariat.cases.selectors import Channel
-from secretariat.core.api import ErrorOut
+from secretariat.core.api import ERRORS, InputSchema, IsoDate
 from secretariat.core.errors import DomainError, NotFound
 from secretariat.core.text import api_text
 from secretariat.petitions import selectors, services
@@ -22,7 +23,6 @@ from secretariat.petitions.catalogue import DEFAULT_CATEGORY
 from secretariat.petitions.models import Petition
 
 router = Router(tags=["petitions"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def _bound(model, field: str) -> int:
@@ -41,34 +41,42 @@ PlaceText = api_text("問題發生地點", max_length=_bound(Petition, "address_
 FileNameText = api_text("檔名", max_length=LIMITS["attachment_name"])
 
 
-# Nested input objects are plain pydantic models: a ninja Schema reads attributes of whatever
-# it is given, so a string sent for an object would pass as an empty one.
-class RequesterIn(BaseModel):
+# Input objects refuse unknown fields and a value of the wrong type (InputSchema); their texts
+# refuse control characters and are bounded by the stored fields (api_text).
+class RequesterIn(InputSchema):
     name: NameText = Field("", description="姓名；未提供任何陳情人資料時視為匿名陳情")
     email: EmailText = ""
     phone: PhoneText = ""
     address: AddressText = ""
 
 
-class AttachmentIn(BaseModel):
+class AttachmentIn(InputSchema):
     name: FileNameText = Field(
-        description="檔名：副檔名須與內容相符（pdf、jpg、png、odt、ods、docx、xlsx、csv、txt）"
+        min_length=1,
+        description="檔名：副檔名須與內容相符（pdf、jpg、png、odt、ods、docx、xlsx、csv、txt）",
     )
-    content_base64: str = Field(description="檔案內容（Base64）")
+    content_base64: str = Field(
+        # Base64 takes 4 characters for every 3 bytes; and the whole request body is capped by
+        # DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) before any of this is read.
+        max_length=min(
+            -(-settings.CASE_ATTACHMENT_MAX_BYTES // 3) * 4, settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        ),
+        description="檔案內容（Base64）；整個請求以 2.5 MB 為限",
+    )
 
 
-class PetitionIn(Schema):
+class PetitionIn(InputSchema):
     subject: SubjectText = Field(description="主旨")
     body: BodyText = Field(description=f"陳情內容（最長 {LIMITS['body']:,} 字）")
     category: CategoryText = Field(
         DEFAULT_CATEGORY, description="陳情類別代碼（同 Open311 service_code）"
     )
-    received_on: dt.date | None = Field(None, description="收件日期，預設今天")
+    received_on: IsoDate | None = Field(None, description="收件日期，預設今天")
     requester: RequesterIn | None = None
     address_string: PlaceText = Field("", description="問題發生地點")
-    lat: float | None = None
-    long: float | None = None
-    attachments: list[AttachmentIn] = []
+    lat: float | None = Field(None, ge=-90, le=90)
+    long: float | None = Field(None, ge=-180, le=180)
+    attachments: list[AttachmentIn] = Field([], max_length=services.MAX_ATTACHMENTS)
 
 
 class PetitionCreatedOut(Schema):
@@ -97,16 +105,26 @@ class PetitionOut(Schema):
     replies: list[ReplyOut] = Field(description="各機關回復；全部機關回復後才列出")
 
 
+def _file_name(name: str) -> str:
+    """The name without any folder part, as a browser sends it ('' when nothing is left)."""
+    base = posixpath.basename(name.replace("\\", "/")).strip()
+    return "" if base in {".", ".."} else base
+
+
 def _uploads(attachments: list[AttachmentIn]) -> list[SimpleUploadedFile]:
     uploads, problems = [], []
     for item in attachments:
+        name = _file_name(item.name)
+        if not name:
+            problems.append(f"附件檔名「{item.name}」無效，請提供含副檔名的檔名。")
+            continue
         try:
             content = base64.b64decode(item.content_base64, validate=True)
         except (binascii.Error, ValueError):
-            problems.append(f"附件「{item.name}」不是有效的 Base64 內容。")
+            problems.append(f"附件「{name}」不是有效的 Base64 內容。")
             continue
-        content_type = mimetypes.guess_type(item.name)[0] or "application/octet-stream"
-        uploads.append(SimpleUploadedFile(item.name, content, content_type=content_type))
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        uploads.append(SimpleUploadedFile(name, content, content_type=content_type))
     if problems:
         raise DomainError("invalid", "資料有誤：" + "；".join(problems), {"attachments": problems})
     return uploads
@@ -143,7 +161,9 @@ def create_petition(request, payload: PetitionIn):
 
 
 @router.get("/{number}", response={200: PetitionOut, **ERRORS}, summary="陳情辦理情形")
-def get_petition(request, number: str):
+def get_petition(
+    request, number: str = Path(..., max_length=LIMITS["number"], description="案件編號")
+):
     number = services.normalize_number(number)
     if not selectors.could_be_number(number):
         raise NotFound()

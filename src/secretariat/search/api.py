@@ -4,35 +4,43 @@ scripts, with the caller's agency scope. JSON, ISO dates; snippets are HTML with
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 
 from secretariat.core import selectors as core_selectors
-from secretariat.core.api import ErrorOut
+from secretariat.core.api import AGENCY_CODE_MAX, ERRORS, IsoDate
 from secretariat.core.errors import DomainError
 from secretariat.core.text import api_text
 from secretariat.search import selectors
-from secretariat.search.selectors import COUNT_LIMIT, ORDERS, PER_PAGE, QUERY_MAX_LENGTH, Filters
+from secretariat.search.selectors import COUNT_LIMIT, ORDERS, PER_PAGE, Filters
+from secretariat.search.text import MAX_QUERY_LENGTH
 
 router = Router(tags=["search"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 422: ErrorOut}
 
-
-QueryText = api_text("搜尋字詞", max_length=QUERY_MAX_LENGTH)
-CodeText = api_text("代碼", max_length=40)
+# A kind or status code, and how many of them one query may name.
+CODE_MAX, CODES_MAX = 30, 20
+QueryText = api_text("搜尋字詞", max_length=MAX_QUERY_LENGTH)
+CodeText = api_text("代碼", max_length=CODE_MAX)
+AgencyText = api_text("機關代碼", max_length=AGENCY_CODE_MAX)
 
 
 class SearchIn(Schema):
     q: QueryText = Field(description="搜尋字詞：空格分隔者須同時出現，半形引號括住者為一整句")
     kind: list[CodeText] = Field(
-        [], description="類別代碼（可重複），如 petition、council_question"
+        [], max_length=CODES_MAX, description="類別代碼（可重複），如 petition、council_question"
     )
-    status: list[CodeText] = Field([], description="狀態代碼（可重複）")
-    agency: CodeText = Field("", description="主辦機關代碼")
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    order: CodeText = Field("newest", description=f"排序：{'、'.join(ORDERS)}")
-    page: int = Field(1, ge=1, description=f"頁次（每頁 {PER_PAGE} 筆，最多前 {COUNT_LIMIT} 筆）")
+    status: list[CodeText] = Field([], max_length=CODES_MAX, description="狀態代碼（可重複）")
+    agency: AgencyText = Field("", description="主辦機關代碼")
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
+    order: Literal[tuple(ORDERS)] = Field("newest", description=f"排序：{'、'.join(ORDERS)}")
+    page: int = Field(
+        1,
+        ge=1,
+        le=COUNT_LIMIT // PER_PAGE,
+        description=f"頁次（每頁 {PER_PAGE} 筆，最多前 {COUNT_LIMIT} 筆）",
+    )
 
 
 class HitOut(Schema):

@@ -12,11 +12,12 @@ from secretariat.core.forms import (
     check_date_range,
 )
 from secretariat.search import registry
-from secretariat.search.selectors import ORDERS, QUERY_MAX_LENGTH, Filters
+from secretariat.search.selectors import ORDERS, Filters
+from secretariat.search.text import MAX_QUERY_LENGTH
 
 
 class SearchForm(TextForm):
-    q = forms.CharField(label="搜尋字詞", required=False, max_length=QUERY_MAX_LENGTH)
+    q = forms.CharField(label="搜尋字詞", required=False, max_length=MAX_QUERY_LENGTH)
     kind = forms.ChoiceField(label="類別", required=False)
     status = forms.ChoiceField(label="狀態", required=False)
     agency = AgencyChoiceField(

@@ -25,8 +25,6 @@ from secretariat.search.text import Term, highlight, parse
 
 ORDERS = {"newest": "最新優先", "relevance": "相關程度"}
 PER_PAGE = 20
-# The longest query accepted (the page's form and the API).
-QUERY_MAX_LENGTH = 200
 # Counting every hit of a frequent term costs as much as finding them all: the first this many
 # are counted and paged, and the page says 「以上」.
 COUNT_LIMIT = 1000

@@ -133,6 +133,11 @@ def open_case(
         errors.setdefault(name, messages)
     if received_on is not None and received_on > today():
         errors["received_on"] = ["收件日期不可晚於今天。"]
+    elif received_on is not None:
+        try:
+            roc.roc_year(received_on)  # the case number carries the 民國 year
+        except roc.RocDateError as error:
+            errors["received_on"] = [str(error)]
     received_on = received_on or today()
     context = kinds.OpenContext(
         by=by, channel=channel, received_on=received_on, attachments=tuple(attachments)

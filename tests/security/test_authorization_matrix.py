@@ -1,0 +1,585 @@
+"""The authorization matrix: every URL pattern of the project (from the URL resolver) and every
+API operation (from the OpenAPI schema) × every kind of caller, with the path filled by real
+records of ANOTHER agency (警察局) than the callers' (都發局).
+
+It asserts that nothing answers with a server error; that anonymous callers (and a bearer
+token, which opens only the API) get the sign-in page or 401 on staff pages; that an agency
+user never gets a 2xx for another agency's record or for a Secretariat- or administrator-only
+page (403/404); and that no response to an agency user carries another agency's record (each
+such record carries a marker no other text has). A positive control proves every record-bearing
+URL works for someone who may see it, so a 404 is never a broken fixture.
+
+Every URL pattern must be classified in ROUTES: adding a page without classifying it fails
+`test_every_url_pattern_is_classified`, so the matrix covers a new page the day it is added.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from secretariat.api import api
+
+pytestmark = pytest.mark.django_db
+
+OWN, OTHER = "都發局", "警察局"
+MARKER = "跨機關標記Ω"  # in the other agency's records only; an agency user never sees it
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+# --- The classification table ---------------------------------------------------------------
+
+PUBLIC = "public"  # anyone, without signing in
+STAFF = "staff"  # any signed-in account; anonymous → the sign-in page
+SCOPED = "scoped"  # staff who may see the record's agency; other agencies → 403/404
+SECRETARIAT = "secretariat"  # the Secretariat's staff and administrators; agencies → 403/404
+ADMIN = "admin"  # administrators (系統管理者、秘書處管理者); everyone else → 403/404
+ADMIN_SITE = "admin-site"  # Django's admin: only is_staff accounts, others → its sign-in
+
+
+@dataclasses.dataclass(frozen=True)
+class Route:
+    access: str
+    # kwarg → the record (key of the `records` fixture) or a literal value
+    kwargs: dict[str, str] = dataclasses.field(default_factory=dict)
+    post_only: bool = False
+    # Signing out: sent by the anonymous caller only, or it would end the others' sessions.
+    signs_out: bool = False
+
+
+ROUTES: dict[str, Route] = {
+    # core
+    "": Route(STAFF),
+    "accounts/login/": Route(PUBLIC),
+    "accounts/logout/": Route(PUBLIC, post_only=True, signs_out=True),
+    "accounts/totp/": Route(STAFF),
+    "accounts/totp/setup/": Route(STAFF),
+    "agencies/": Route(STAFF),
+    "agencies/<slug:code>/": Route(STAFF, {"code": "agency_code"}),
+    "people/": Route(STAFF),
+    "people/<int:pk>/": Route(SCOPED, {"pk": "person"}),
+    "calendar/": Route(STAFF),
+    "calendar/calculate/": Route(STAFF),
+    "calendar/<int:pk>/delete/": Route(ADMIN, {"pk": "calendar_adjustment"}, post_only=True),
+    "notifications/": Route(STAFF),
+    "notifications/read/": Route(STAFF, post_only=True),
+    "audit/": Route(ADMIN),
+    "audit/verify/": Route(ADMIN, post_only=True),
+    "imports/": Route(ADMIN),
+    "imports/<int:pk>/": Route(ADMIN, {"pk": "import_run"}),
+    "imports/<int:pk>/progress/": Route(ADMIN, {"pk": "import_run"}),
+    "system/status/": Route(ADMIN),
+    "healthz": Route(PUBLIC),
+    # the API's human docs and schema (the operations are in the schema part below)
+    "api/v1/docs": Route(STAFF),
+    "api/v1/openapi.json": Route(PUBLIC),
+    # single sign-on (not configured in the tests: refused without a server error)
+    "oidc/callback/": Route(PUBLIC),
+    "oidc/authenticate/": Route(PUBLIC),
+    "oidc/logout/": Route(PUBLIC, post_only=True, signs_out=True),
+    # cases
+    "cases/": Route(STAFF),
+    "cases/export.<slug:fmt>": Route(STAFF, {"fmt": "=csv"}),
+    "cases/overdue/": Route(STAFF),
+    "cases/<str:number>/": Route(SCOPED, {"number": "case_number"}),
+    "cases/<str:number>/requester/": Route(SCOPED, {"number": "case_number"}, post_only=True),
+    "cases/<str:number>/attachments/<int:pk>/": Route(
+        SCOPED, {"number": "case_number", "pk": "attachment"}
+    ),
+    "cases/<str:number>/steps/<slug:step>/": Route(
+        SCOPED, {"number": "case_number", "step": "=close"}, post_only=True
+    ),
+    "cases/<str:number>/steps/<slug:step>/<int:pk>/": Route(
+        SCOPED, {"number": "case_number", "step": "=draft", "pk": "assignment"}, post_only=True
+    ),
+    # council
+    "council/": Route(STAFF),
+    "council/events/": Route(STAFF),
+    "council/events/<int:pk>/": Route(STAFF, {"pk": "event"}),
+    "council/events/<int:pk>/compilation.odt": Route(SECRETARIAT, {"pk": "event"}),
+    "council/events/<int:pk>/compilation.pdf": Route(SECRETARIAT, {"pk": "event"}),
+    "council/requests/": Route(STAFF),
+    "council/requests/<str:number>/": Route(SCOPED, {"number": "data_request"}),
+    "council/service/": Route(STAFF),
+    "council/service/<str:number>/grade/": Route(
+        SECRETARIAT, {"number": "service_case"}, post_only=True
+    ),
+    "council/councillors/": Route(STAFF),
+    "council/liaisons/": Route(STAFF),
+    "council/liaisons/agencies/<slug:code>/": Route(STAFF, {"code": "agency_code"}),
+    "council/liaisons/meetings/": Route(SECRETARIAT),
+    "council/liaisons/meetings/<int:pk>/": Route(SECRETARIAT, {"pk": "liaison_meeting"}),
+    "council/engagements/": Route(SECRETARIAT),
+    "council/engagements/<int:pk>/": Route(SECRETARIAT, {"pk": "engagement"}),
+    "media/schedule/": Route(STAFF),
+    "media/schedule/items/<int:pk>/remove/": Route(
+        SECRETARIAT, {"pk": "schedule_item"}, post_only=True
+    ),
+    # reports
+    "reports/": Route(SECRETARIAT),
+    "reports/runs/<int:pk>/": Route(SECRETARIAT, {"pk": "report_run"}),
+    "reports/runs/<int:pk>/progress/": Route(SECRETARIAT, {"pk": "report_run"}),
+    "reports/runs/<int:pk>/download/": Route(SECRETARIAT, {"pk": "report_run"}),
+    # search
+    "search/": Route(STAFF),
+    # petitions: the citizens' side is public; the status page asks for the password
+    "petitions/new/": Route(STAFF),
+    "petitions/submit/": Route(PUBLIC),
+    "petitions/receipt/": Route(PUBLIC),
+    "petitions/status/": Route(PUBLIC),
+    "petitions/status/<str:number>/": Route(PUBLIC, {"number": "case_number"}),
+    "petitions/status/<str:number>/survey/": Route(
+        PUBLIC, {"number": "case_number"}, post_only=True
+    ),
+    # Open311 GeoReport v2 (public by the standard; lists only what citizens may see)
+    r"^open311/v2/services\.(?P<fmt>[A-Za-z0-9]+)$": Route(PUBLIC, {"fmt": "=json"}),
+    r"^open311/v2/services/(?P<code>[^/]+?)\.(?P<fmt>[A-Za-z0-9]+)$": Route(
+        PUBLIC, {"code": "=roads", "fmt": "=json"}
+    ),
+    r"^open311/v2/requests\.(?P<fmt>[A-Za-z0-9]+)$": Route(PUBLIC, {"fmt": "=json"}),
+    r"^open311/v2/requests/(?P<request_id>[^/]+?)\.(?P<fmt>[A-Za-z0-9]+)$": Route(
+        PUBLIC, {"request_id": "case_number", "fmt": "=json"}
+    ),
+}
+
+# The admin site's own sign-in page; everything else there needs an is_staff account, which
+# no role gives (only `secretariat createadmin`).
+ADMIN_SITE_PUBLIC = {"admin:login"}
+
+# API operations whose path names a record of an agency (the rest are shared reference data).
+SCOPED_API = {
+    "/api/v1/people/{person_id}",
+    "/api/v1/petitions/{number}",
+    "/api/v1/cases/{number}",
+}
+API_PATH_VALUES = {"person_id": "person", "number": "case_number", "code": "agency_code"}
+API_QUERY_VALUES = {
+    "start": "2026-01-05",
+    "end": "2026-02-05",
+    "days": "5",
+    "q": "路燈",
+    "day": "2026-01-05",
+}
+
+# Resolver patterns that are the API's own plumbing, not operations of the schema.
+API_PREFIX = "api/v1/"
+API_PLUMBING = {"api/v1/"}
+
+
+# --- Walking the resolver ---------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Pattern:
+    route: str  # the full route or regex, the key of ROUTES
+    name: str | None
+    kwargs: tuple[str, ...]
+
+
+def url_patterns() -> Iterator[Pattern]:
+    def walk(patterns, prefix: str, namespace: str) -> Iterator[Pattern]:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                yield from walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+            elif isinstance(entry, URLPattern):
+                names = tuple(entry.pattern.regex.groupindex)
+                own = str(entry.pattern)
+                full = prefix + own
+                if prefix and own.startswith("^"):  # a regex under a prefix: one anchor
+                    full = "^" + prefix + own[1:]
+                name = f"{namespace}{entry.name}" if entry.name else None
+                yield Pattern(full, name, names)
+
+    yield from walk(get_resolver().url_patterns, "", "")
+
+
+def patterns_by_kind() -> tuple[list[Pattern], list[Pattern], list[Pattern]]:
+    pages, admin_site, api_routes = [], [], []
+    for pattern in url_patterns():
+        if pattern.route.startswith(("admin/", "^admin/")):
+            admin_site.append(pattern)
+        elif pattern.route.startswith(API_PREFIX) and pattern.route not in ROUTES:
+            api_routes.append(pattern)
+        else:
+            pages.append(pattern)
+    return pages, admin_site, api_routes
+
+
+def openapi() -> dict:
+    return json.loads(json.dumps(api.get_openapi_schema(path_prefix="/api/v1")))
+
+
+def test_every_url_pattern_is_classified():
+    """A new page must say who may open it (and which record fills its path) before the
+    matrix — and so the suite — passes."""
+    pages, admin_site, api_routes = patterns_by_kind()
+    unclassified = [p.route for p in pages if p.route not in ROUTES]
+    assert unclassified == [], "classify these patterns in ROUTES"
+    missing_kwargs = [
+        (p.route, name) for p in pages for name in p.kwargs if name not in ROUTES[p.route].kwargs
+    ]
+    assert missing_kwargs == [], "say which record fills each path argument"
+    stale = set(ROUTES) - {p.route for p in pages}
+    assert stale == set(), "remove patterns that no longer exist"
+    schema_paths = {path.removeprefix("/") for path in openapi()["paths"]}
+    unknown_api = [
+        p.route
+        for p in api_routes
+        if p.route not in API_PLUMBING and _ninja_to_schema(p.route) not in schema_paths
+    ]
+    assert unknown_api == [], "an API route outside the schema"
+    assert admin_site, "the admin site is mounted"
+
+
+def _ninja_to_schema(route: str) -> str:
+    """api/v1/people/<person_id> → api/v1/people/{person_id}"""
+    return route.replace("<", "{").replace(">", "}")
+
+
+# --- Who calls ----------------------------------------------------------------------------------
+
+AGENCY_ROLES = [
+    "registry_clerk",
+    "case_officer",
+    "supervisor",
+    "head",
+    "rdec_officer",
+    "council_liaison",
+    "press_liaison",
+    "service_desk",
+]
+SECRETARIAT_ROLES = ["registry_clerk", "council_liaison", "case_officer", "press_liaison"]
+ADMIN_ROLES = ["secretariat_admin", "system_admin"]
+
+
+@dataclasses.dataclass
+class Caller:
+    label: str
+    client: Client
+    kind: str  # anonymous | agency | secretariat | admin | token
+    headers: dict = dataclasses.field(default_factory=dict)
+
+    @property
+    def signed_in(self) -> bool:
+        return self.kind in {"agency", "secretariat", "admin"}
+
+
+@pytest.fixture
+def callers(make_person, agency) -> list[Caller]:
+    from secretariat.core import services
+
+    def signed_in(username, agency, role, kind) -> Caller:
+        client = Client()
+        client.force_login(make_person(username, agency, role))
+        return Caller(f"{agency}:{role}", client, kind)
+
+    made = [Caller("anonymous", Client(), "anonymous")]
+    made += [signed_in(f"udd-{role}", OWN, role, "agency") for role in AGENCY_ROLES]
+    made += [signed_in(f"sec-{role}", "秘書處", role, "secretariat") for role in SECRETARIAT_ROLES]
+    made += [signed_in(f"sec-{role}", "秘書處", role, "admin") for role in ADMIN_ROLES]
+    # A contractor's person (no agency) is refused like another agency's staff.
+    contractor = services.register_contractor(
+        by=None, name="維護公司", agency=agency("秘書處"), contact_name="何經理"
+    )
+    client = Client()
+    client.force_login(make_person("contractor", None, contractor=contractor))
+    made.append(Caller("承攬廠商", client, "agency"))
+    system = make_person("udd-system", OWN, "case_officer", is_system_account=True)
+    _, key = services.issue_api_token(system, "介接", by=None)
+    made.append(Caller(f"{OWN}:bearer", Client(), "token", {"HTTP_AUTHORIZATION": f"Bearer {key}"}))
+    return made
+
+
+# --- Another agency's records -------------------------------------------------------------------
+
+
+@pytest.fixture
+def records(make_person, agency, settings, tmp_path) -> dict[str, object]:
+    """One record of every kind the URLs name, all of 警察局 (or of no agency), marked."""
+    from secretariat.cases import services as case_services
+    from secretariat.cases.models import Channel
+    from secretariat.core import services as core_services
+    from secretariat.core.models import ImportRun
+    from secretariat.council import services as council
+    from secretariat.council.models import (
+        Councillor,
+        EngagementKind,
+        EventKind,
+        LiaisonMeetingKind,
+        Session,
+        SessionKind,
+        Term,
+        Urgency,
+    )
+    from secretariat.media import services as media
+    from secretariat.petitions import services as petitions
+    from secretariat.reports.models import ReportRun, RunStatus
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    police = agency(OTHER)
+    desk = make_person("sec-desk", "秘書處", "council_liaison")
+    clerk = make_person("sec-clerk", "秘書處", "registry_clerk")
+    admin = make_person("sec-sysadmin", "秘書處", "system_admin")
+    person = make_person("police-officer", OTHER, "case_officer", display_name=f"警員{MARKER}")
+
+    receipt = petitions.submit_petition(
+        channel=Channel.WEB,
+        subject=f"路燈不亮{MARKER}",
+        body=f"信義區松仁路路燈整排不亮{MARKER}。",
+        requester={"name": "王小明", "email": "xiaoming@example.test", "phone": "0912345678"},
+        category="roads",
+        consent=True,
+        client_ip="203.0.113.9",
+        attachments=[SimpleUploadedFile("photo.png", PNG, content_type="image/png")],
+    )
+    case = receipt.petition.case
+    (assignment,) = case_services.route_case(case, police, by=clerk)
+
+    today = dt.date.today()
+    term = Term.objects.create(number=14, start_on=today - dt.timedelta(days=400))
+    session = Session.objects.create(
+        term=term,
+        kind=SessionKind.REGULAR,
+        number=6,
+        start_on=today - dt.timedelta(days=30),
+        end_on=today + dt.timedelta(days=30),
+    )
+    councillor = Councillor.objects.create(
+        term=term, name="林議員", caucus="甲黨團", district="第一選舉區", active_from=term.start_on
+    )
+    event = council.create_event(
+        session=session,
+        kind=EventKind.POLICY_REPORT,
+        title="市長施政報告",
+        start_on=today,
+        end_on=today,
+        by=desk,
+    )
+    data_request = council.register_data_request(
+        councillor=councillor,
+        subject=f"警政資料{MARKER}",
+        text=f"請提供轄區治安統計{MARKER}。",
+        urgency=Urgency.NORMAL,
+        by=desk,
+    )
+    case_services.route_case(data_request.case, police, by=desk)
+    service_case = council.register_service_case(
+        councillor=councillor,
+        subject=f"選民服務{MARKER}",
+        text=f"請協助巡邏{MARKER}。",
+        requester={"name": "陳小華"},
+        by=desk,
+    )
+    case_services.route_case(service_case.case, police, by=desk)
+    # The liaison directory is shared by every agency (docs/council.md): no marker.
+    council.appoint_liaison(police, name="李聯絡人", phone="02-2345-6789", start_on=today, by=desk)
+    meeting = council.create_liaison_meeting(
+        LiaisonMeetingKind.MEETING, "府會聯絡人座談會", today, by=desk
+    )
+    engagement = council.log_engagement(
+        EngagementKind.CAUCUS_VISIT, today, "預算溝通", caucus="甲黨團", by=desk
+    )
+    schedule_item = media.add_schedule_item(today, dt.time(9, 0), "市政會議", by=desk)
+    report_run = ReportRun.objects.create(
+        period_start=today,
+        period_end=today,
+        period_label="115H1",
+        format="pdf",
+        status=RunStatus.DONE,
+        requested_by=admin,
+    )
+    report_run.file.save("report.pdf", ContentFile(b"%PDF-1.7\n"))
+    import_run = ImportRun.objects.create(
+        type="petitions", file_name="historical.csv", requested_by=admin
+    )
+    adjustment = core_services.set_calendar_day(
+        by=None, date=today + dt.timedelta(days=7), kind="closure", reason="颱風"
+    )
+    return {
+        "person": person.pk,
+        "agency_code": police.code,
+        "case_number": case.number,
+        "attachment": case.attachments.get().pk,
+        "assignment": assignment.pk,
+        "event": event.pk,
+        "data_request": data_request.case.number,
+        "service_case": service_case.case.number,
+        "liaison_meeting": meeting.pk,
+        "engagement": engagement.pk,
+        "schedule_item": schedule_item.pk,
+        "report_run": report_run.pk,
+        "import_run": import_run.pk,
+        "calendar_adjustment": adjustment.pk,
+    }
+
+
+def _kwargs(route: Route, records: dict) -> dict[str, object]:
+    return {
+        name: value[1:] if value.startswith("=") else records[value]
+        for name, value in route.kwargs.items()
+    }
+
+
+# --- The matrix ---------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Matrix:
+    requests: int = 0
+    statuses: Counter = dataclasses.field(default_factory=Counter)
+    problems: list[str] = dataclasses.field(default_factory=list)
+    allowed: set = dataclasses.field(default_factory=set)  # (url, method) someone got a 2xx
+
+    def send(self, caller: Caller, method: str, url: str, **extra):
+        response = getattr(caller.client, method)(url, **caller.headers, **extra)
+        self.requests += 1
+        self.statuses[response.status_code // 100] += 1
+        if response.status_code >= 500:
+            self.fail(caller, method, url, response, "server error")
+        if 200 <= response.status_code < 300:
+            self.allowed.add((url, method))
+        return response
+
+    def fail(self, caller: Caller, method: str, url: str, response, why: str) -> None:
+        self.problems.append(
+            f"{caller.label:<24} {method.upper():<5} {url} → {response.status_code}: {why}"
+        )
+
+
+def _to_sign_in(response) -> bool:
+    return response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def _body(response) -> str:
+    if getattr(response, "streaming", False):
+        return ""
+    return response.content.decode("utf-8", "replace")
+
+
+def check_page(matrix: Matrix, caller: Caller, route: Route, url: str) -> None:
+    method = "post" if route.post_only else "get"
+    response = matrix.send(caller, method, url)
+    status = response.status_code
+    if route.access == PUBLIC:
+        if _to_sign_in(response) and not route.signs_out:
+            matrix.fail(caller, method, url, response, "a public page asks to sign in")
+        return
+    if not caller.signed_in:
+        if not _to_sign_in(response):
+            matrix.fail(caller, method, url, response, "a staff page without signing in")
+        return
+    if caller.kind == "agency":
+        refused = route.access in {SCOPED, SECRETARIAT, ADMIN}
+        if refused and status not in {403, 404}:
+            matrix.fail(caller, method, url, response, f"{route.access} page for another agency")
+        if MARKER in _body(response):
+            matrix.fail(caller, method, url, response, "another agency's record in the page")
+    if caller.kind == "secretariat" and route.access == ADMIN and status not in {403, 404}:
+        matrix.fail(caller, method, url, response, "an administrators' page")
+
+
+def check_api(matrix: Matrix, caller: Caller, path: str, method: str, url: str, **extra) -> None:
+    response = matrix.send(caller, method, url, **extra)
+    if caller.kind == "anonymous":
+        if response.status_code != 401:
+            matrix.fail(caller, method, url, response, "the API without credentials")
+        return
+    if caller.kind in {"agency", "token"}:
+        if path in SCOPED_API and response.status_code != 404:
+            matrix.fail(caller, method, url, response, "another agency's record")
+        if MARKER in _body(response):
+            matrix.fail(caller, method, url, response, "another agency's record in the answer")
+
+
+@pytest.fixture
+def matrix() -> Matrix:
+    return Matrix()
+
+
+def test_the_authorization_matrix(callers, records, matrix, record_property):
+    pages, admin_site, _ = patterns_by_kind()
+    for pattern in pages:
+        route = ROUTES[pattern.route]
+        url = reverse(pattern.name, kwargs=_kwargs(route, records))
+        for caller in callers[:1] if route.signs_out else callers:
+            check_page(matrix, caller, route, url)
+    # The admin site lets in is_staff accounts only, which no role grants: one caller of each
+    # kind is enough there (the 132 patterns × every role cost a minute on PostgreSQL).
+    admin_site_callers = list({caller.kind: caller for caller in reversed(callers)}.values())
+    for pattern in admin_site:
+        url = _admin_url(pattern)
+        for caller in admin_site_callers:
+            response = matrix.send(caller, "get", url)
+            if response.status_code == 200 and pattern.name not in ADMIN_SITE_PUBLIC:
+                matrix.fail(caller, "get", url, response, "the admin site without is_staff")
+
+    schema = openapi()
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            url, query = path, {}
+            for parameter in operation.get("parameters", []):
+                name = parameter["name"]
+                if parameter["in"] == "path":
+                    value = (
+                        records[API_PATH_VALUES[name]]
+                        if name in API_PATH_VALUES
+                        else API_QUERY_VALUES[name]
+                    )
+                    url = url.replace("{" + name + "}", str(value))
+                elif parameter.get("required"):
+                    query[name] = API_QUERY_VALUES[name]
+            for caller in callers:
+                if method == "get":
+                    check_api(matrix, caller, path, method, url, data=query)
+                else:
+                    check_api(
+                        matrix, caller, path, method, url, data={}, content_type="application/json"
+                    )
+
+    # Positive control: every record-bearing page and API path works for an administrator,
+    # so the refusals above are about the caller, not a broken record.
+    admin = next(c for c in callers if c.label == "秘書處:system_admin")
+    for pattern in pages:
+        route = ROUTES[pattern.route]
+        if route.kwargs and not route.post_only and route.access != PUBLIC:
+            url = reverse(pattern.name, kwargs=_kwargs(route, records))
+            if (url, "get") not in matrix.allowed:
+                matrix.problems.append(f"positive control: no one opened {url}")
+    for path in SCOPED_API:
+        name = path.rsplit("{", 1)[1].rstrip("}")
+        url = path.replace("{" + name + "}", str(records[API_PATH_VALUES[name]]))
+        response = matrix.send(admin, "get", url)
+        if response.status_code != 200:
+            matrix.problems.append(f"positive control: {url} → {response.status_code}")
+
+    record_property("requests", matrix.requests)
+    print(
+        f"\nauthorization matrix: {matrix.requests} requests, {len(callers)} callers, "
+        f"{len(pages)} pages + {len(admin_site)} admin-site patterns, "
+        f"{sum(len(m) for m in schema['paths'].values())} API operations; "
+        f"statuses {dict(sorted(matrix.statuses.items()))}"
+    )
+    assert matrix.problems == [], "\n".join(matrix.problems)
+
+
+def _admin_url(pattern: Pattern) -> str:
+    values = {
+        "app_label": "core",
+        "object_id": "1",
+        "id": "1",
+        "content_type_id": "1",
+        "url": "nothing-here",
+    }
+    if pattern.name:
+        return reverse(pattern.name, kwargs={k: values[k] for k in pattern.kwargs})
+    return "/admin/" + values["url"]
