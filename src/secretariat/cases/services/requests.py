@@ -10,14 +10,14 @@ from secretariat.cases import kinds
 from secretariat.cases.models import Case, Extension, Reassignment, RequestStatus
 from secretariat.cases.permissions import REPLY_ROLES, acts_for, is_router
 from secretariat.cases.services.common import (
+    advance,
     field_error,
     require,
     required_reason,
     today,
-    transition,
 )
 from secretariat.cases.services.routing import active_part, move_part
-from secretariat.core import audit, roc, workdays
+from secretariat.core import roc, workdays
 from secretariat.core.errors import DomainError
 from secretariat.core.models import Agency
 
@@ -67,9 +67,7 @@ def request_reassignment(
         requested_by=by,
         requested_on=on,
     )
-    with audit.action("transition:request_reassignment"):
-        transition(case, case.await_reassignment, "申請改分")
-        case.save()
+    advance(case, "await_reassignment", "申請改分", "request_reassignment")
     return request
 
 
@@ -102,9 +100,7 @@ def decide_reassignment(
     request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
     request.decided_by, request.decided_on, request.decision_note = by, on, note.strip()
     request.save()
-    with audit.action("transition:decide_reassignment"):
-        transition(case, case.resume, "核定改分")
-        case.save()
+    advance(case, "resume", "核定改分", "decide_reassignment")
     return request
 
 
@@ -131,9 +127,7 @@ def request_extension(
         requested_by=by,
         requested_on=on or today(),
     )
-    with audit.action("transition:request_extension"):
-        transition(case, case.await_extension, "申請展期")
-        case.save()
+    advance(case, "await_extension", "申請展期", "request_extension")
     return extension
 
 
@@ -159,7 +153,5 @@ def decide_extension(
     extension.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
     extension.decided_by, extension.decided_on = by, on or today()
     extension.save()
-    with audit.action("transition:decide_extension"):
-        transition(case, case.resume, "核定展期")
-        case.save()
+    advance(case, "resume", "核定展期", "decide_extension")
     return extension
