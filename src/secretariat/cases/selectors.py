@@ -44,22 +44,34 @@ def _part_scope(user, prefix: str = "") -> Q | None:
     return scope
 
 
+def held_parts() -> QuerySet[Assignment]:
+    """The parts that make their agency hold a case: every one not withdrawn by 改分."""
+    return Assignment.objects.exclude(status=AssignmentStatus.WITHDRAWN)
+
+
+def case_visibility(user) -> tuple[frozenset[str], int | None] | None:
+    """Which cases the person may see: None for all of them; otherwise the kinds they see
+    whole (the kinds they route) and the agency whose held cases they see (or None)."""
+    if sees_all_cases(user):
+        return None
+    if not getattr(user, "is_authenticated", False):
+        return frozenset(), None
+    return routed_kinds(user), user.agency_id
+
+
 def cases_for(user, kind: str | None = None) -> QuerySet[Case]:
-    """Cases the person may see: all of the kinds they route; otherwise the cases their
-    agency holds a part of (one that was not withdrawn by 改分)."""
+    """Cases the person may see (``case_visibility``): all of the kinds they route; otherwise
+    the cases their agency holds a part of."""
     queryset = Case.objects.all()
     if kind:
         queryset = queryset.filter(kind=kind)
-    if sees_all_cases(user):
+    visibility = case_visibility(user)
+    if visibility is None:
         return queryset
-    if not getattr(user, "is_authenticated", False):
-        return queryset.none()
-    scope = Q(kind__in=routed_kinds(user))
-    if user.agency_id is not None:
-        held = Assignment.objects.filter(case=OuterRef("pk"), agency_id=user.agency_id).exclude(
-            status=AssignmentStatus.WITHDRAWN
-        )
-        scope |= Q(Exists(held))
+    kinds, agency_id = visibility
+    scope = Q(kind__in=kinds)
+    if agency_id is not None:
+        scope |= Q(Exists(held_parts().filter(case=OuterRef("pk"), agency_id=agency_id)))
     return queryset.filter(scope)
 
 
