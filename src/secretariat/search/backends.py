@@ -73,7 +73,7 @@ class DatabaseBackend:
         """Reindex, after its transaction."""
         self.optimize()
 
-    def matches(self, user, terms: list[Term], filters):
+    def matches(self, user, terms: list[Term], filters, first: int = 0):
         from secretariat.search.selectors import DatabaseMatches
 
         return DatabaseMatches(self, user, terms, filters)
@@ -257,10 +257,10 @@ class TantivyBackend:
 
         tantivy_index.clear()
 
-    def matches(self, user, terms: list[Term], filters):
+    def matches(self, user, terms: list[Term], filters, first: int = 0):
         from secretariat.search import tantivy_index
 
-        return tantivy_index.Matches(user, terms, filters)
+        return tantivy_index.Matches(user, terms, filters, first)
 
 
 def backend_for(vendor: str) -> SqliteBackend | PostgresBackend:

@@ -141,11 +141,12 @@ def documents_for(engine, user, terms: list[Term], filters: Filters = Filters())
     return queryset.filter(backends.check(unchecked)) if unchecked else queryset
 
 
-def matches(user, terms: list[Term], filters: Filters = Filters()):
+def matches(user, terms: list[Term], filters: Filters = Filters(), first: int = 0):
     """The hits on the engine in use, as the paginator sees them: ``count()`` (up to
     COUNT_LIMIT), a slice is a list of ``SearchDocument`` rows, and ``every()`` the set of
-    (source, record) of every hit."""
-    return backends.backend().matches(user, terms, filters)
+    (source, record) of every hit. ``first``: the size of the first page, which an engine may
+    find in the same pass as the count."""
+    return backends.backend().matches(user, terms, filters, first)
 
 
 class DatabaseMatches:
@@ -205,7 +206,7 @@ def search(
     paged). DomainError for a bad query or filter, naming the field."""
     terms = parse(query)
     filters.check()
-    current = Paginator(matches(user, terms, filters), per_page).get_page(page)
+    current = Paginator(matches(user, terms, filters, per_page), per_page).get_page(page)
     return Results(terms, current, hits_of(current.object_list, terms), filters)
 
 

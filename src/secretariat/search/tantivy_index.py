@@ -352,15 +352,17 @@ class Matches:
     """The hits as the paginator sees them: the engine counts (up to COUNT_LIMIT) and orders;
     a page reads its rows from the database by (source, record), checked once more against
     what the person may see, and drops a record the index still has but the database no
-    longer does (between a change and the indexer's commit)."""
+    longer does (between a change and the indexer's commit). The count and the first
+    ``first`` hits are one pass of the engine."""
 
-    def __init__(self, user, terms: list[Term], filters):
+    def __init__(self, user, terms: list[Term], filters, first: int = 0):
         apply_before_reading()
         opened = index()
-        self.user, self.filters = user, filters
+        self.user, self.first = user, first
         self.searcher = opened.searcher()
         self.query = query(opened.schema, user, terms, filters)
         self.newest = filters.order != "relevance"
+        self._first_keys: list[tuple[str, int]] | None = None
 
     def _search(self, limit: int, offset: int = 0, count: bool = False):
         if self.newest:
@@ -369,22 +371,34 @@ class Matches:
             )
         return self.searcher.search(self.query, limit, count=count, offset=offset)
 
+    def _keys_of(self, hits) -> list[tuple[str, int]]:
+        keys = []
+        for _, address in hits:
+            stored = self.searcher.doc(address)
+            keys.append((stored["source"][0], stored["object_id"][0]))
+        return keys
+
     def count(self) -> int:
         from secretariat.search.selectors import COUNT_LIMIT
 
-        return min(self._search(1, count=True).count, COUNT_LIMIT)
+        found = self._search(max(self.first, 1), count=True)
+        if self.first:
+            self._first_keys = self._keys_of(found.hits)
+        return min(found.count, COUNT_LIMIT)
+
+    def keys(self, start: int, stop: int) -> list[tuple[str, int]]:
+        """The (source, record) of the hits from ``start`` to ``stop``: the engine's part."""
+        if stop <= start:
+            return []
+        if self._first_keys is not None and stop <= self.first:
+            return self._first_keys[start:stop]
+        return self._keys_of(self._search(stop - start, offset=start).hits)
 
     def __getitem__(self, window: slice) -> list:
         from secretariat.search.models import SearchDocument
         from secretariat.search.selectors import visible
 
-        start, stop = window.start or 0, window.stop
-        if stop <= start:
-            return []
-        keys = []
-        for _, address in self._search(stop - start, offset=start).hits:
-            stored = self.searcher.doc(address)
-            keys.append((stored["source"][0], stored["object_id"][0]))
+        keys = self.keys(window.start or 0, window.stop)
         by_source: dict[str, list[int]] = defaultdict(list)
         for source, object_id in keys:
             by_source[source].append(object_id)
