@@ -129,6 +129,12 @@ def test_the_index_follows_create_update_and_delete(people):
     assert not SearchDocument.objects.exists()
 
 
+def test_confidential_cases_are_never_indexed(people):
+    new_case(body="機密路燈", confidential=True)
+    assert found(None, "機密") == [] and found(people["admin"], "機密") == []
+    assert not SearchDocument.objects.exists()
+
+
 def test_routing_and_status_reach_the_filters(people, agency):
     case = new_case(body="路燈不亮")
     assert found(None, "路燈", statuses=(CaseStatus.PENDING,)) == [case.number]
