@@ -405,10 +405,8 @@ class Matches:
         rows = SearchDocument.objects.none()
         for source, ids in by_source.items():
             rows |= SearchDocument.objects.filter(source=source, object_id__in=ids)
-        found = {
-            (row.source, row.object_id): row
-            for row in rows.filter(visible(self.user)).select_related("agency")
-        }
+        rows = rows.filter(visible(self.user)).select_related("agency").defer("agencies")
+        found = {(row.source, row.object_id): row for row in rows}
         return [found[key] for key in keys if key in found]
 
     def every(self) -> set[tuple[str, int]]:
