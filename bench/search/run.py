@@ -376,9 +376,7 @@ def index_size_mb(engine: str, vendor: str) -> dict:
         if vendor == "sqlite":
             cursor.execute("PRAGMA page_size")
             size = cursor.fetchone()[0]
-            cursor.execute(
-                "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_index_fts%%'"
-            )
+            cursor.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_index_fts%%'")
             fts = cursor.fetchone()[0] or 0
             return {"fts5_tables_mb": round(fts / 1e6, 1), "page_size": size}
         cursor.execute(
@@ -410,7 +408,10 @@ def build(engine: str, corpus: Corpus, vendor: str) -> dict:
     settings.SEARCH_BACKEND = engine
     if corpus.variants == 1:
         seconds, rebuilt = timed(services.reindex)  # every source: the engine switched
-        result = {"reindex_s": round(seconds / 1000, 1), "indexed": sum(r.documents for r in rebuilt)}
+        result = {
+            "reindex_s": round(seconds / 1000, 1),
+            "indexed": sum(r.documents for r in rebuilt),
+        }
         if engine == "tantivy":  # the index alone, from the rows
             seconds, _ = timed(lambda: tantivy_index.rebuild(["laws"], True))
             result["tantivy_rebuild_from_rows_s"] = round(seconds / 1000, 1)
@@ -453,7 +454,9 @@ def measure(engine: str, vendor: str, corpus: Corpus, queries, truth) -> dict:
         for _, query in queries[:20]:
             page(query, "newest")
     timings = {
-        f"{kind}_{order}": [] for kind in ("page", "engine", "raw") for order in ("newest", "ranked")
+        f"{kind}_{order}": []
+        for kind in ("page", "engine", "raw")
+        for order in ("newest", "ranked")
     }
     recall_num = recall_den = extra = exact_sets = 0
     wrong_top = []

@@ -26,9 +26,7 @@ def _tantivy(settings):
 
 def new_case(subject="路燈不亮", body="松仁路路燈不亮，請派員修復。", **extra):
     values = {"kind": "petition", "channel": "letter", "received_on": dt.date(2025, 3, 3)}
-    return case_services.register_case(
-        subject=subject, body=body, requester={}, **(values | extra)
-    )
+    return case_services.register_case(subject=subject, body=body, requester={}, **(values | extra))
 
 
 def in_index(query: str, user=None) -> set[int]:
