@@ -26,7 +26,9 @@ articles' truth times the variants (no term of a query fits inside the mark, a r
 Timed for each query, after a warm-up, the fastest of three runs (the machine is shared):
 
 * ``page``: what the search page does — the count (up to 1,000), the top-20 with their rows
-  read from the database, the highlighted title and snippet of each;
+  read from the database, the highlighted title and snippet of each; ``page_cpu`` the same as
+  this process's CPU time (the page without the waits of a busy machine; on PostgreSQL without
+  the database server's own work);
 * ``engine``: the search layer's part without the rows and highlighting — on tantivy the count
   and the top-20's ids, one pass of the engine; on the database engines the top-20 rows (the
   ids come with them) without the count, a query of its own;
@@ -293,15 +295,21 @@ def summary(values: list[float]) -> dict:
 REPEAT = 3
 
 
-def timed(fn, repeat: int = 1) -> tuple[float, object]:
+def timed(fn, repeat: int = 1, cpu: list | None = None) -> tuple[float, object]:
     """Milliseconds of ``fn()`` — the fastest of ``repeat`` runs — and its value. The machine
-    is shared: one timing of a millisecond query measures the scheduler as much as the query."""
-    best = None
+    is shared: one timing of a millisecond query measures the scheduler as much as the query.
+    With ``cpu``, the fastest run's CPU time of this thread is appended to it too (on SQLite
+    all the work of the page; on PostgreSQL without the server's)."""
+    best = best_cpu = None
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         value = fn()
         ms = (time.perf_counter() - start) * 1000
+        cpu_ms = (time.thread_time() - start_cpu) * 1000
         best = ms if best is None else min(best, ms)
+        best_cpu = cpu_ms if best_cpu is None else min(best_cpu, cpu_ms)
+    if cpu is not None:
+        cpu.append(best_cpu)
     return best, value
 
 
@@ -464,7 +472,7 @@ def measure(engine: str, vendor: str, corpus: Corpus, queries, truth) -> dict:
             page(query, "newest")
     timings = {
         f"{kind}_{order}": []
-        for kind in ("page", "engine", "raw")
+        for kind in ("page", "page_cpu", "engine", "raw")
         for order in ("newest", "ranked")
     }
     recall_num = recall_den = extra = exact_sets = 0
@@ -480,8 +488,10 @@ def measure(engine: str, vendor: str, corpus: Corpus, queries, truth) -> dict:
         for order in ("newest", "relevance"):
             name = "newest" if order == "newest" else "ranked"
             raw = raw_newest if order == "newest" else raw_ranked
-            ms, top = timed(functools.partial(page, query, order), REPEAT)
+            cpu = []
+            ms, top = timed(functools.partial(page, query, order), REPEAT, cpu)
             timings[f"page_{name}"].append((group, ms))
+            timings[f"page_cpu_{name}"].append((group, cpu[0]))
             timings[f"engine_{name}"].append(
                 (group, timed(functools.partial(engine_only, query, order), REPEAT)[0])
             )
@@ -583,6 +593,7 @@ def main() -> None:
         )
 
     result = {
+        "load_average_before": os.getloadavg(),
         "database": vendor,
         "records": len(corpus),
         "articles": len(articles),
@@ -602,6 +613,7 @@ def main() -> None:
         built["database_mb"] = database_size_mb(vendor)
         result["engines"][label] = built | measure(engine, vendor, corpus, queries, truth)
         print(json.dumps({label: result["engines"][label]}, ensure_ascii=False), file=sys.stderr)
+    result["load_average_after"] = os.getloadavg()
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 
