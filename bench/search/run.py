@@ -68,7 +68,9 @@ VARIANT_DAYS = 97
 ROW_BATCH = 20000
 
 
-def _setup() -> str:
+def _setup(reuse: Path | None = None) -> str:
+    """A fresh database (SQLite: a file in a new folder, with the index beside it in
+    ``index/``; or ``reuse``, such a folder of an earlier run) and its tantivy index folder."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         import psycopg
@@ -80,13 +82,14 @@ def _setup() -> str:
                 "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
             )
         os.environ["DATABASE_URL"] = urlunsplit(urlsplit(url)._replace(path=f"/{DB_NAME}"))
+        os.environ["SEARCH_INDEX_DIR"] = tempfile.mkdtemp()
     else:
-        os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+        folder = reuse or Path(tempfile.mkdtemp())
+        os.environ["SQLITE_PATH"] = str(folder / "bench.sqlite3")
+        os.environ["SEARCH_INDEX_DIR"] = str(folder / "index")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secretariat.settings")
     os.environ.setdefault("SECRETARIAT_DATA_DIR", tempfile.mkdtemp())
-    # The indexer is this process; the index in a fresh directory of its own.
-    os.environ["SEARCH_INDEXING"] = "commit"
-    os.environ["SEARCH_INDEX_DIR"] = tempfile.mkdtemp()
+    os.environ["SEARCH_INDEXING"] = "commit"  # the indexer is this process
     import django
 
     django.setup()
@@ -443,7 +446,8 @@ def build(engine: str, corpus: Corpus, vendor: str) -> dict:
 
 
 def measure(engine: str, vendor: str, corpus: Corpus, queries, truth) -> dict:
-    """Every query on the engine: recall and exactness, then the timings."""
+    """Every query on the engine: recall and exactness (unless ``truth`` is None), then the
+    timings."""
     from django.conf import settings
 
     from secretariat.search import selectors
@@ -479,12 +483,13 @@ def measure(engine: str, vendor: str, corpus: Corpus, queries, truth) -> dict:
     wrong_top = []
     for group, query in queries:
         parsed = parse(query)
-        original, semantic = truth(query, parsed)
-        every = {object_id for _, object_id in selectors.matches(None, parsed).every()}
-        recall_num += len(original & every)
-        recall_den += len(original)
-        extra += len(every - original)
-        exact_sets += every == semantic
+        if truth is not None:
+            original, semantic = truth(query, parsed)
+            every = {object_id for _, object_id in selectors.matches(None, parsed).every()}
+            recall_num += len(original & every)
+            recall_den += len(original)
+            extra += len(every - original)
+            exact_sets += every == semantic
         for order in ("newest", "relevance"):
             name = "newest" if order == "newest" else "ranked"
             raw = raw_newest if order == "newest" else raw_ranked
@@ -528,6 +533,9 @@ def measure(engine: str, vendor: str, corpus: Corpus, queries, truth) -> dict:
             **{name: summary(values) for name, values in chars.items() if values},
         },
     }
+    if truth is None:
+        for key in ("recall", "truth_hits", "extra_hits_from_variants", "exact_semantic_sets"):
+            result.pop(key)
     return result
 
 
@@ -562,10 +570,18 @@ def main() -> None:
     parser.add_argument("--terms", type=int, default=200)
     parser.add_argument("--engines", default="tantivy,database")
     parser.add_argument("--variants", type=int, default=1)
+    parser.add_argument(
+        "--reuse",
+        type=Path,
+        help="the folder of an earlier SQLite run (bench.sqlite3, index/): time its queries "
+        "again, without building or the recall check",
+    )
     args = parser.parse_args()
     rng = random.Random(115)
 
-    vendor = _setup()
+    vendor = _setup(args.reuse)
+    from django.conf import settings
+
     from secretariat.search.text import match_form, parse
 
     articles = read_articles(args.laws, args.articles)
@@ -583,7 +599,8 @@ def main() -> None:
         if clash:
             raise SystemExit(f"queries found inside the variants' mark: {clash[:5]}")
 
-    original, projected = Scan(articles, lambda t: t), Scan(articles, match_form)
+    if not args.reuse:
+        original, projected = Scan(articles, lambda t: t), Scan(articles, match_form)
 
     def truth(query, parsed) -> tuple[set[int], set[int]]:
         """(the scan of the original, the scan of the projection), over every variant."""
@@ -609,9 +626,14 @@ def main() -> None:
     }
     for engine in args.engines.split(","):
         label = "tantivy" if engine == "tantivy" else {"sqlite": "fts5"}.get(vendor, "tsvector")
-        built = build(engine, corpus, vendor)
+        if args.reuse:
+            settings.SEARCH_BACKEND = engine
+            built = {"reused": str(args.reuse)} | index_size_mb(engine, vendor)
+        else:
+            built = build(engine, corpus, vendor)
         built["database_mb"] = database_size_mb(vendor)
-        result["engines"][label] = built | measure(engine, vendor, corpus, queries, truth)
+        checked = None if args.reuse else truth
+        result["engines"][label] = built | measure(engine, vendor, corpus, queries, checked)
         print(json.dumps({label: result["engines"][label]}, ensure_ascii=False), file=sys.stderr)
     result["load_average_after"] = os.getloadavg()
     print(json.dumps(result, ensure_ascii=False, indent=2))
