@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.hashers import check_password
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -199,4 +201,29 @@ def test_future_received_date_is_refused(client, people):
         "body": "b",
     }
     response = client.post("/petitions/new/", data)
-    assert response.context["form"].errors["received_on"] == ["收件日期不可晚於今天。"]
+    assert response.context["form"].errors["received_on"] == [
+        "收件日期（200年1月1日）不可晚於今天。"
+    ]
+
+
+def test_a_gregorian_received_date_is_read_as_such_and_a_refusal_says_so(client, people):
+    client.force_login(people["router"])
+    data = {"channel": "letter", "category": "petition", "subject": "a", "body": "b"}
+    response = client.post("/petitions/new/", {**data, "received_on": "2099/01/01"})
+    assert response.status_code == 400
+    # The page says how the date was read, beside the field.
+    assert (
+        "收件日期（188年1月1日）不可晚於今天。您輸入的「2099/01/01」讀作西元，即188年1月1日。"
+        in response.content.decode()
+    )
+    response = client.post("/petitions/new/", {**data, "received_on": "2025/03/05"})
+    assert response.status_code == 302
+    assert Case.objects.get().received_on == dt.date(2025, 3, 5)
+
+
+def test_a_day_that_does_not_exist_is_named(client, people):
+    client.force_login(people["router"])
+    data = {"channel": "letter", "category": "petition", "subject": "a", "body": "b"}
+    response = client.post("/petitions/new/", {**data, "received_on": "114/02/30"})
+    assert response.context["form"].errors["received_on"] == ["114年2月30日不存在（該月只有28天）"]
+    assert not Case.objects.exists()
