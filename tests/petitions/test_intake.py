@@ -12,7 +12,12 @@ from secretariat.cases.models import Case, CaseAttachment, Channel, Requester
 from secretariat.core.errors import DomainError, PermissionDenied
 from secretariat.core.models import AuditEntry
 from secretariat.petitions import services
-from secretariat.petitions.catalogue import CONSENT_LABEL, PRIVACY_NOTICE
+from secretariat.petitions.catalogue import (
+    CONSENT_LABEL,
+    PRIVACY_NOTICE,
+    PUBLICATION_LABEL,
+    PUBLICATION_NOTICE,
+)
 from secretariat.petitions.models import Petition
 from tests.petitions.conftest import png
 
@@ -54,6 +59,31 @@ def test_form_shows_the_privacy_notice_and_needs_no_login(client, registry):
     page = response.content.decode()
     assert PRIVACY_NOTICE in page and CONSENT_LABEL in page
     assert "功能模組" not in page  # the public layout has no module navigation
+
+
+def test_the_notice_says_what_is_published_and_publication_is_a_consent_of_its_own(
+    client, registry
+):
+    page = client.get("/petitions/submit/").content.decode()
+    # The 個資 notice says exactly what the open data carries, with and without consent.
+    assert (
+        "六、公開資訊：本府以開放資料（Open311）公開每件陳情的案件編號、陳情類別" in PRIVACY_NOTICE
+    )
+    assert "陳情主旨及問題發生地點（地址及經緯度）僅於您另行同意公開時公開" in PRIVACY_NOTICE
+    assert PUBLICATION_NOTICE in page and PUBLICATION_LABEL in page
+    post_form(client)
+    assert Petition.objects.get().publication_consented_at is None
+    post_form(client, subject="另一件", publish="on")
+    assert Petition.objects.get(case__subject="另一件").publication_consented_at is not None
+
+
+def test_only_the_citizen_agrees_to_publication(registry, people):
+    with pytest.raises(DomainError) as refused:
+        services.submit_petition(
+            channel="letter", subject="信件", body="內容", publish=True, by=people["router"]
+        )
+    assert refused.value.fields == {"publish": ["公開同意只能由陳情人於網路表單或 Open311 表示。"]}
+    assert not Case.objects.exists()
 
 
 def test_valid_submission_with_attachment(client, registry, media_root):

@@ -9,7 +9,7 @@ class PetitionsConfig(AppConfig):
     def ready(self) -> None:
         from secretariat.cases import kinds
         from secretariat.core.modules import NavItem, register_demo, register_nav
-        from secretariat.petitions import reports, services
+        from secretariat.petitions import reports, selectors, services
         from secretariat.petitions.demo import load_demo
         from secretariat.reports.registry import register_section
 
@@ -23,6 +23,7 @@ class PetitionsConfig(AppConfig):
                 validate=services.validate_petition,
                 create=services.create_petition,
                 on_replied=services.mail_replies,
+                facts=selectors.case_facts,
             )
         )
         register_nav(
