@@ -142,9 +142,10 @@ def test_post_with_consent_to_publish_publishes_the_subject_and_the_place(client
     assert (published["lat"], published["long"]) == (25.033964, 121.543872)
     # The petition text and the requester stay unpublished even so.
     assert "夜間行人很危險" not in str(published) and "王" not in published["description"]
-    declined = post(client, **{"attribute[publish]": "decline"}).json()[0]["service_request_id"]
-    [unpublished] = client.get(f"/open311/v2/requests/{declined}.json").json()
-    assert unpublished["description"] is None and unpublished["address"] is None
+    for answer in ("decline", ""):
+        declined = post(client, **{"attribute[publish]": answer}).json()[0]["service_request_id"]
+        [unpublished] = client.get(f"/open311/v2/requests/{declined}.json").json()
+        assert unpublished["description"] is None and unpublished["address"] is None
 
 
 def test_post_with_an_unknown_publication_answer_is_refused(client, registry):

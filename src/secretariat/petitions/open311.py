@@ -205,7 +205,7 @@ def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(TAIPEI).isoformat(timespec="seconds")
 
 
-def _expected(deadline) -> str | None:
+def _expected(deadline: case_selectors.Deadline | None) -> str | None:
     """The engine's expected reply as a moment: a deadline in hours as it is, a day at its
     last second in Taipei."""
     if deadline is None:
@@ -351,7 +351,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         return _errors(
             fmt, 400, [f"service_code：查無服務代碼「{_echo(code)}」，請查閱 services.{fmt}。"]
         )
-    publish = PUBLISH_VALUES.get(data.get(f"attribute[{PUBLISH_ATTRIBUTE}]", "decline").strip())
+    answer = data.get(f"attribute[{PUBLISH_ATTRIBUTE}]", "").strip() or "decline"
+    publish = PUBLISH_VALUES.get(answer)
     if publish is None:
         return _errors(fmt, 400, [f"attribute[{PUBLISH_ATTRIBUTE}]：只能是 agree 或 decline。"])
     description = data.get("description", "")
