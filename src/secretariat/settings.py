@@ -292,8 +292,9 @@ SECURE_CSP = {
 }
 # Cookies only over HTTPS wherever DEBUG is off (set SECURE_COOKIES=0 to try a non-debug
 # set-up over plain HTTP on a machine of one's own). `secretariat serve` — the embedded set-up,
-# plain HTTP on 127.0.0.1 — sets SECURE_COOKIES=0 for its processes outside production: not every
-# browser sends a Secure cookie back to http://127.0.0.1 (Safari does not), and nobody could sign in.
+# plain HTTP on 127.0.0.1 — sets SECURE_COOKIES=0 for its processes outside production: not
+# every browser sends a Secure cookie back to http://127.0.0.1 (Safari does not), and nobody
+# could sign in.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION or not DEBUG)
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

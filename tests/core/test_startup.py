@@ -28,7 +28,8 @@ HEAVY = (
 
 
 def _heavy_loaded_by(code: str, tmp_path) -> list[str]:
-    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(set(m.split('.')[0] for m in sys.modules))))"
+    listing = "import json, sys; print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    probe = f"{code}\n{listing}"
     env = {**os.environ, "SECRETARIAT_DATA_DIR": str(tmp_path)}
     result = subprocess.run(
         [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
