@@ -637,3 +637,17 @@ def test_rates_round_half_up_exactly():
     assert roc.format_rate(2, 3) == "66.67%"
     assert roc.format_rate(1, 8) == "12.50%"
     assert roc.format_rate(1, 800) == "0.13%"
+
+
+@pytest.mark.parametrize(
+    ("day", "label"),
+    [
+        (dt.date(2026, 12, 6), "115年下半年"),
+        (dt.date(2026, 7, 1), "115年下半年"),
+        (dt.date(2026, 6, 30), "115年上半年"),
+        (dt.date(2026, 1, 1), "115年上半年"),
+    ],
+)
+def test_the_half_year_a_day_falls_in(day, label):
+    half = Period.half_containing(day)
+    assert half.label == label and half.contains(day)

@@ -256,6 +256,11 @@ class Period:
         raise RocDateError(f"半年度必須為1（上半年）或2（下半年）：{half}")
 
     @classmethod
+    def half_containing(cls, d: dt.date) -> Period:
+        """The half-year a day falls in: 2026-12-06 is in 115年下半年."""
+        return cls.half(roc_year(d), 1 if d.month <= 6 else 2)
+
+    @classmethod
     def year(cls, roc_year: int) -> Period:
         """A whole 民國 year (年度 is the calendar year)."""
         year = _gregorian(roc_year)

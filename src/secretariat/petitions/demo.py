@@ -14,6 +14,7 @@ from secretariat.cases import services as case_services
 from secretariat.cases.selectors import Channel
 from secretariat.core import registry
 from secretariat.core.models import RoleCode, User
+from secretariat.core.roc import Period
 from secretariat.petitions import selectors, services
 
 DEMO_PASSWORD = "ABCD2345"
@@ -163,7 +164,9 @@ def _reply_text(agency: str, sample: Sample) -> str:
 
 
 def _create(sample: Sample, people: dict, today: dt.date):
-    received_on = today - dt.timedelta(days=sample.days_ago)
+    # Within the current half-year, whatever the day: the work report shows the demo there.
+    earliest = Period.half_containing(today).start
+    received_on = max(today - dt.timedelta(days=sample.days_ago), earliest)
     router = people["秘書處", RoleCode.REGISTRY_CLERK]
     receipt = services.submit_petition(
         channel=sample.channel,
