@@ -229,3 +229,76 @@ class FileForm(DomainErrorForm):
         max_length=200,
         widget=forms.TextInput(attrs={"aria-required": "true"}),
     )
+
+
+# --- Internal notes, reply templates, 併案, the requester search --------------------------
+
+
+class NoteForm(DomainErrorForm):
+    """內部註記: for everyone involved, or for one agency involved."""
+
+    text = required_text("註記內容", rows=3)
+    for_agency = AgencyChoiceField(
+        label="可見範圍",
+        queryset=None,
+        required=False,
+        empty_label="本案所有相關機關",
+        help_text="內部註記僅供機關人員參考，不會顯示於陳情人查詢網頁、Open311 或回復內容。",
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        agencies = [agency.pk for agency in selectors.note_agencies(case)]
+        field = self.fields["for_agency"]
+        field.queryset = agencies_in_force().filter(pk__in=agencies)
+        field.label_from_instance = lambda agency: f"僅限 {agency.short_name}"
+
+
+class MergeForm(DomainErrorForm):
+    """併案: the number of the case this one joins, and why."""
+
+    into = forms.CharField(
+        label="併入案號",
+        required=False,
+        max_length=selectors.FIELD_LIMITS["number"],
+        help_text="同類別、未存查或撤回的案件，例：陳115000123。",
+        widget=forms.TextInput(attrs={"aria-required": "true", "autocomplete": "off"}),
+    )
+    reason = forms.CharField(
+        label="併案理由",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"aria-required": "true"}),
+    )
+
+
+class ReplyTemplateForm(DomainErrorForm):
+    """回復範本: a title, the text, and the kind it is for (or every kind)."""
+
+    title = forms.CharField(
+        label="範本名稱",
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"aria-required": "true"}),
+    )
+    kind = forms.ChoiceField(label="適用案件類別", required=False)
+    text = required_text("範本內容", rows=8)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "所有類別")] + [
+            (kind.code, kind.label) for kind in kinds.KINDS.values()
+        ]
+
+
+class RequesterSearchForm(DomainErrorForm):
+    """陳情人查詢: a name or a phone number (sent by POST, so it stays out of addresses,
+    browser history and server logs)."""
+
+    requester = forms.CharField(
+        label="陳情人姓名或電話",
+        required=False,
+        max_length=60,
+        help_text="姓名至少 2 個字，電話至少 8 位數字；每次查詢皆記錄於稽核紀錄。",
+        widget=forms.TextInput(attrs={"aria-required": "true", "autocomplete": "off"}),
+    )

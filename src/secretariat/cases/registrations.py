@@ -52,6 +52,9 @@ def register() -> None:
     related.register()
     register_daily("cases.reminders", dt.time(8, 0), send_reminders_task.enqueue)
     register_setup("routing_keywords", "分辦關鍵字（各機關法定職掌）", _seed_keywords)
+    from secretariat.cases import history
+
+    history.register_sentences()
 
 
 def _seed_keywords() -> str:

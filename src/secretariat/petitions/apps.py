@@ -23,8 +23,12 @@ class PetitionsConfig(AppConfig):
                 validate=services.validate_petition,
                 create=services.create_petition,
                 on_replied=services.mail_replies,
+                on_merged=services.mail_merged,
             )
         )
+        from secretariat.petitions import history
+
+        history.register()
         register_nav(
             NavItem(
                 "petitions",

@@ -43,6 +43,8 @@ class PublicStatus:
     replies: list[Reply]
     survey_open: bool
     survey_rating: int | None
+    # 併案: the number of the petition this one was merged into (its replies answer this one).
+    merged_into: str | None = None
 
 
 def _current_assignments() -> QuerySet:
@@ -80,9 +82,12 @@ def replies(case: Case) -> list[Reply]:
 
 
 def public_status(petition: Petition) -> PublicStatus:
+    """What the citizen sees. A petition merged into another (併案) shows that one's number,
+    agencies and — once it is answered — its replies."""
     case = petition.case
-    agencies = [a.agency.name for a in _current_assignments().filter(case=case)]
-    answered = case.status in ANSWERED_STATUSES
+    answering = case_selectors.answering_case(case)
+    agencies = [a.agency.name for a in _current_assignments().filter(case=answering)]
+    answered = answering.status in ANSWERED_STATUSES
     return PublicStatus(
         number=case.number,
         subject=case.subject,
@@ -90,9 +95,10 @@ def public_status(petition: Petition) -> PublicStatus:
         status=case.status,
         status_label=case.get_status_display(),
         agencies=agencies,
-        replies=replies(case) if answered else [],
+        replies=replies(answering) if answered else [],
         survey_open=case.status == CaseStatus.CLOSED and petition.surveyed_at is None,
         survey_rating=petition.survey_rating,
+        merged_into=answering.number if answering.pk != case.pk else None,
     )
 
 
@@ -107,7 +113,12 @@ def open311_requests() -> QuerySet[Petition]:
         queryset=_current_assignments().filter(role=AssignmentRole.LEAD),
         to_attr="leads",
     )
-    return petitions().filter(case__confidential=False).prefetch_related(leads)
+    return (
+        petitions()
+        .filter(case__confidential=False)
+        .select_related("case__merged_into")
+        .prefetch_related(leads)
+    )
 
 
 def filter_open311(

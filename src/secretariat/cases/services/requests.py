@@ -94,15 +94,16 @@ def decide_reassignment(
         raise DomainError("already_decided", "此改分申請已核定。")
     on = on or today()
     case, old = request.assignment.case, request.assignment
-    if approve:
-        new_agency = new_agency or request.suggested_agency
-        if new_agency is None:
-            raise field_error("new_agency", "核准改分時請選擇改分後的機關。")
-        request.new_assignment = move_part(old, new_agency, on)
-    request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
-    request.decided_by, request.decided_on, request.decision_note = by, on, note.strip()
-    request.save()
+    new_agency = new_agency or request.suggested_agency
+    if approve and new_agency is None:
+        raise field_error("new_agency", "核准改分時請選擇改分後的機關。")
+    # One label for every record the decision changes: the history reads it as one step.
     with audit.action("transition:decide_reassignment"):
+        if approve:
+            request.new_assignment = move_part(old, new_agency, on)
+        request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
+        request.decided_by, request.decided_on, request.decision_note = by, on, note.strip()
+        request.save()
         transition(case, case.resume, "核定改分")
         case.save()
     return request
@@ -152,14 +153,14 @@ def decide_extension(
     if extension.status != RequestStatus.PENDING:
         raise DomainError("already_decided", "此展期申請已核定。")
     assignment, case = extension.assignment, extension.assignment.case
-    if approve:
-        extension.previous_due_on = assignment.due_on
-        assignment.due_on, assignment.due_at = extension.requested_due_on, None
-        assignment.save()
-    extension.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
-    extension.decided_by, extension.decided_on = by, on or today()
-    extension.save()
     with audit.action("transition:decide_extension"):
+        if approve:
+            extension.previous_due_on = assignment.due_on
+            assignment.due_on, assignment.due_at = extension.requested_due_on, None
+            assignment.save()
+        extension.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
+        extension.decided_by, extension.decided_on = by, on or today()
+        extension.save()
         transition(case, case.resume, "核定展期")
         case.save()
     return extension
