@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from secretariat.cases import kinds
-from secretariat.cases.models import AssignmentStatus
+from secretariat.cases.models import AssignmentRole, AssignmentStatus
 from secretariat.core import history
 from secretariat.core.models import AuditEntry
 
@@ -147,7 +147,7 @@ def _part_changed(entry, context) -> str | None:
     if status == AssignmentStatus.WITHDRAWN:
         return None  # told by ``_part_line`` as 撤銷分辦 (or by the 改分 that moved it)
     if action == "transition:draft_reply":
-        revised = _before(entry, "status") == AssignmentStatus.DRAFTED
+        revised = not _changed(entry, "status")  # a draft awaiting approval, rewritten
         return f"修改回復稿（{holder}）" if revised else f"擬復（{holder}）"
     if action == "transition:approve_reply":
         case = context.extra.get("case")
@@ -218,9 +218,8 @@ def _request_decided(noun: str):
 
 
 def _progress_reported(entry, context):
-    if _after(entry, "asks_release"):
-        return f"建議解除列管（{_holder(entry, context)}）"
-    return None  # the part's own entry tells the report and the next deadline
+    asks = "，建議解除列管" if _after(entry, "asks_release") else ""
+    return f"填報進度（{_holder(entry, context)}）{asks}"
 
 
 def _note_added(entry, context):
@@ -291,6 +290,8 @@ def _part_line(entry: AuditEntry, context: history.Context) -> tuple[str, tuple[
 
 
 def _fragments_text(verb: str, fragments: list[tuple[str, str]]) -> str:
+    lead = AssignmentRole.LEAD.label
+    fragments = sorted(fragments, key=lambda fragment: not fragment[0].startswith(lead))
     dues = {due for _, due in fragments}
     if len(dues) == 1:
         (due,) = dues
@@ -377,14 +378,26 @@ class _Teller:
         self._add(_line(entry, text))
 
     def _joined(self, last: HistoryLine, entry: AuditEntry) -> bool:
-        """A reason that joins the line of its step: a deadline's, or the Secretariat's 改分."""
+        """What joins the line of its step: a deadline's reason, the Secretariat's reason for
+        its 改分, a progress report's next deadline."""
         if entry.action == "set_due_date_reason":
             last.text += f"，期限理由：{_detail(entry, 'reason')}"
             return True
+        if (
+            entry.action == "transition:report_progress"
+            and entry.object_type == PART
+            and last.entries[-1].object_type == PROGRESS
+        ):
+            last.text += f"，下次報告期限 {_due(entry, self.context)}"
+            return True
         if entry.object_type == CASE and entry.action == "reroute" and last.verb == "改分":
-            moved = _rerouted(entry, self.context)
             due = last.fragments[-1][1] if last.fragments else ""
-            last.text, last.verb = moved + (f"，新期限 {due}" if due else ""), ""
+            reason = _detail(entry, "reason")
+            last.text = f"改分：{_detail(entry, 'from')} → {_detail(entry, 'to')}"
+            last.text += (f"，新期限 {due}" if due else "") + (
+                f"，理由：{reason}" if reason else ""
+            )
+            last.verb = ""
             return True
         return False
 

@@ -238,15 +238,7 @@ def _note(user, case, _, form):
 
 def _merge(user, case, _, form):
     data = form.cleaned_data
-    number = "".join((data["into"] or "").split())
-    if not number:
-        raise DomainError("invalid", "請填寫併入案號。", {"into": ["請填寫併入案號。"]})
-    try:
-        into = selectors.case_for(user, number)
-    except Http404:
-        message = f"查無案號 {number}，或您無權檢視該案。"
-        raise DomainError("not_found", message, {"into": [message]}) from None
-    return services.merge_case(case, into, data["reason"], by=user)
+    return services.merge_case(case, data["into"], data["reason"], by=user)
 
 
 STEPS: dict[str, Step] = {

@@ -134,7 +134,9 @@ def audit_trail_for(user, case: Case):
         entries = AuditEntry.objects.select_related("actor").order_by("-seq")
     else:
         entries = audit_entries_for(user)
-    parts = [part.pk for part in case.visible_assignments]
+    # Every part of the case the person may see, those withdrawn by 改分 or 併案 too: their
+    # steps are part of the story.
+    parts = list(assignments_for(user, case).values_list("pk", flat=True))
     related = {
         "cases.reassignment": Reassignment.objects.filter(assignment__in=parts),
         "cases.extension": Extension.objects.filter(assignment__in=parts),

@@ -5,6 +5,8 @@ too, and the kind's ``on_merged`` hook tells the duplicate's requester at once."
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.db import transaction
 
 from secretariat.cases import kinds
@@ -52,14 +54,31 @@ def _check_target(case: Case, into: Case) -> None:
         )
 
 
+def _target(into: Case | str, by) -> Case:
+    """The case to merge into: a Case, or its number as typed (spaces and full-width digits
+    forgiven) among the cases the router sees."""
+    if isinstance(into, Case):
+        return into
+    number = "".join(unicodedata.normalize("NFKC", into or "").split())
+    if not number:
+        raise field_error("into", "請填寫併入案號。")
+    from secretariat.cases.selectors.scoped import cases_for
+
+    found = cases_for(by).filter(number=number[:20]).first()
+    if found is None:
+        raise field_error("into", f"查無案號 {number[:20]}，或您無權檢視該案。", "not_found")
+    return found
+
+
 @transaction.atomic
-def merge_case(case: Case, into: Case, reason: str, *, by) -> Case:
-    """併案: ``case`` (not yet answered: 待分辦 or 辦理中) joins ``into`` (the same kind, not
-    ended without answer), with the reason. ``case`` becomes 併案 with its unanswered parts
+def merge_case(case: Case, into: Case | str, reason: str, *, by) -> Case:
+    """併案: ``case`` (not yet answered: 待分辦 or 辦理中) joins ``into`` (a case or its number;
+    the same kind, not ended without answer), with the reason. ``case`` becomes 併案 with its unanswered parts
     withdrawn (their holders are told); cases merged into ``case`` before now follow it into
     ``into``. Both cases are audited (``transition:merge`` on the duplicate, ``merge`` on the
     case it joined)."""
     require(is_router(by, case.kind), "只有秘書處分辦人員可以併案。")
+    into = _target(into, by)
     reason = _reason(reason)
     # Both rows locked, in one order, so two routers merging the pair both ways cannot deadlock.
     locked = Case.objects.select_for_update().filter(pk__in=[case.pk, into.pk]).order_by("pk")
@@ -67,7 +86,7 @@ def merge_case(case: Case, into: Case, reason: str, *, by) -> Case:
     case, into = rows[case.pk], rows[into.pk]
     _check_target(case, into)
     guard(case, "merge", {"reason": reason, "into": into}, by)
-    with audit.action("transition:merge"):
+    with audit.acting_as(audit.actor_of(by)), audit.action("transition:merge"):
         transition(case, case.merge, "併案")
         case.merged_into, case.filed_reason, case.closed_on = into, reason, today()
         case.save()

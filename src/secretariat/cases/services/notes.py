@@ -50,7 +50,7 @@ def add_note(case: Case, text: str, *, by, for_agency: Agency | None = None) -> 
     author_agency = by.agency if by.agency_id is not None else None
     if author_agency is None:
         raise field_error("text", "您的帳號沒有所屬機關，不能新增內部註記。")
-    with audit.action("case_note"):
+    with audit.acting_as(audit.actor_of(by)), audit.action("case_note"):
         return CaseNote.objects.create(
             case=case, author=by, author_agency=author_agency, for_agency=for_agency, text=text
         )
@@ -102,7 +102,8 @@ def save_reply_template(
     if taken.exclude(pk=template.pk).exists():
         raise field_error("title", f"本機關已有名為「{template.title}」的範本。")
     try:
-        with transaction.atomic(), audit.action("reply_template:save"):
+        actor = audit.acting_as(audit.actor_of(by))
+        with transaction.atomic(), actor, audit.action("reply_template:save"):
             template.save()
     except IntegrityError as error:  # a colleague saved the same title a moment earlier
         raise field_error("title", f"本機關已有名為「{template.title}」的範本。") from error
@@ -112,9 +113,10 @@ def save_reply_template(
 @transaction.atomic
 def delete_reply_template(template: ReplyTemplate, *, by) -> None:
     """Delete one of the agency's reply templates (the audit trail keeps its text)."""
+    template = ReplyTemplate.objects.select_for_update().get(pk=template.pk)
     require(
         keeps_reply_templates(by) and template.agency_id == by.agency_id,
         "只有本機關的主管或首長可以刪除回復範本。",
     )
-    with audit.action("reply_template:delete"):
+    with audit.acting_as(audit.actor_of(by)), audit.action("reply_template:delete"):
         template.delete()
