@@ -61,13 +61,14 @@ def at(moment: dt.datetime):
 def lines(user, case) -> list[str]:
     case = selectors.case_for(user, case.number)
     return [
-        f"{line.when}　{line.actor}　{line.text}" for line in history.case_history(user, case, 100)
+        f"{line.when}　{line.actor}　{line.text}"
+        for line in history.case_history(user, case, 100).lines
     ]
 
 
 def texts(user, case) -> list[str]:
     case = selectors.case_for(user, case.number)
-    return [line.text for line in history.case_history(user, case, 100)]
+    return [line.text for line in history.case_history(user, case, 100).lines]
 
 
 def test_routing_reads_as_one_sentence_in_taipei_time(people, agency):
@@ -291,6 +292,22 @@ def test_an_unknown_change_is_told_in_the_fields_words(people, agency):
     (line,) = history.tell([other])
     assert line.text == "案件相關作業" and line.actor == "民眾"
     assert core_history.actor_name(other) == "民眾"
+
+
+def test_the_newest_entries_are_told_and_the_cut_is_said(people, agency):
+    case = new_case()
+    (part,) = act(services.route_case, case, agency("工務局"), by=people["router"])
+    act(services.draft_reply, part, "已修復。", by=people["pwb"])
+    act(services.approve_reply, part, by=people["pwb_boss"])
+    shown = selectors.case_for(people["router"], case.number)
+    whole = history.case_history(people["router"], shown, 100)
+    assert not whole.truncated and whole.lines[0].text == "收件（書信）"
+    cut = history.case_history(people["router"], shown, 2)
+    assert cut.truncated
+    assert [line.text for line in cut.lines] == [
+        "核定回復（工務局）",
+        "各受分辦者均已回復，全案已回復",
+    ]
 
 
 # --- On the page: sentences for everyone, the raw entries for auditors ---------------------------

@@ -243,7 +243,7 @@ class NoteForm(DomainErrorForm):
         queryset=None,
         required=False,
         empty_label="本案所有相關機關",
-        help_text="內部註記僅供機關人員參考，不會顯示於陳情人查詢網頁、Open311 或回復內容。",
+        help_text="選「僅限」某機關時，只有該機關、您的機關與秘書處分辦人員看得到。",
     )
 
     def __init__(self, *args, case, **kwargs):

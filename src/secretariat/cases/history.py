@@ -414,10 +414,16 @@ def tell(entries: list[AuditEntry], extra: dict | None = None) -> list[HistoryLi
     return teller.told()
 
 
-def case_history(user, case, limit: int) -> list[HistoryLine]:
+@dataclass(frozen=True)
+class History:
+    lines: list[HistoryLine]
+    truncated: bool  # older entries were left out
+
+
+def case_history(user, case, limit: int) -> History:
     """The newest ``limit`` entries of the case's trail the person may read, told oldest
     first. ``case`` comes from ``selectors.case_for`` (it carries the visible parts)."""
     from secretariat.cases import selectors
 
-    newest = list(selectors.audit_trail_for(user, case)[:limit])
-    return tell(newest[::-1], {"case": case})
+    newest = list(selectors.audit_trail_for(user, case)[: limit + 1])
+    return History(tell(newest[:limit][::-1], {"case": case}), len(newest) > limit)
