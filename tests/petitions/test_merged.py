@@ -9,6 +9,8 @@ import json
 import pytest
 from django.core import mail
 
+from secretariat.cases import history
+from secretariat.cases import selectors as case_selectors
 from secretariat.cases import services as case_services
 from secretariat.core.models import AuditEntry
 
@@ -35,7 +37,7 @@ def merged_pair(submit, flow, people, immediate_jobs, django_capture_on_commit_c
 
 
 def test_both_citizens_are_mailed_the_replies(
-    merged_pair, flow, django_capture_on_commit_callbacks
+    merged_pair, flow, people, django_capture_on_commit_callbacks
 ):
     first, second, lead, co = merged_pair
     [notice] = mail.outbox
@@ -58,6 +60,12 @@ def test_both_citizens_are_mailed_the_replies(
         action="petition:mail_replies", object_id=str(second.petition.case.pk)
     )
     assert audited.changes == {"replies": 2, "merged_into": first.number}
+    # The case page's history tells both mails.
+    router = people["router"]
+    shown = case_selectors.case_for(router, second.number)
+    told = [line.text for line in history.case_history(router, shown, 100).lines]
+    assert f"以電子郵件通知陳情人已併入 {first.number} 辦理" in told
+    assert f"以電子郵件將 {first.number} 的回復內容寄給陳情人（併案）" in told
 
 
 def test_a_petition_merged_into_one_already_answered_gets_the_replies_at_once(

@@ -87,9 +87,20 @@ def _due(entry: AuditEntry, context: history.Context, side: int = 1) -> str:
     return ""
 
 
+# A reason is the point of its sentence: shown whole up to the longest one a form takes.
+REASON_WORDS = 200
+
+
 def _detail(entry: AuditEntry, name: str) -> str:
+    """A detail of a recorded event (not a field change): a reason, a case number."""
     value = (entry.changes or {}).get(name)
-    return history.shorten(value) if value not in (None, "") else ""
+    return history.shorten(value, REASON_WORDS) if value not in (None, "") else ""
+
+
+def _reason(entry: AuditEntry, name: str) -> str:
+    """A reason field as changed by the entry, whole."""
+    value = _after(entry, name)
+    return history.shorten(value, REASON_WORDS) if value not in (None, "") else ""
 
 
 # --- The engine's sentences --------------------------------------------------------------------
@@ -106,7 +117,7 @@ def _case_imported(entry, context):
 
 def _case_step(verb: str):
     def sentence(entry, context):
-        reason = history.field_value(entry, "filed_reason", context.names)
+        reason = _reason(entry, "filed_reason")
         return f"{verb}：{reason}" if reason else verb
 
     return sentence
@@ -116,7 +127,7 @@ def _case_merged(entry, context):
     into = history.field_value(entry, "merged_into_id", context.names)
     if _before(entry, "merged_into_id") not in (None, ""):
         return f"改併入 {into}（原併入案件另併他案）"
-    reason = history.field_value(entry, "filed_reason", context.names)
+    reason = _reason(entry, "filed_reason")
     return f"併案：併入 {into}" + (f"，理由：{reason}" if reason else "")
 
 
@@ -151,11 +162,11 @@ def _part_changed(entry, context) -> str | None:
         return f"修改回復稿（{holder}）" if revised else f"擬復（{holder}）"
     if action == "transition:approve_reply":
         case = context.extra.get("case")
-        approved = case is None or kinds.KINDS.get(case.kind) is None
-        approved = approved or kinds.KINDS[case.kind].reply_approval
+        kind = kinds.KINDS.get(case.kind) if case is not None else None
+        approved = kind is None or kind.reply_approval  # else the officer's reply is final
         return f"核定回復（{holder}）" if approved else f"回復（{holder}）"
     if action == "transition:release":
-        reason = history.field_value(entry, "release_reason", context.names)
+        reason = _reason(entry, "release_reason")
         return f"解除列管（{holder}）" + (f"：{reason}" if reason else "")
     if action == "transition:report_progress":
         return f"填報進度（{holder}），下次報告期限 {_due(entry, context)}"
@@ -193,7 +204,7 @@ def _due_reason(entry, context):
 def _request_created(verb: str):
     def sentence(entry, context):
         holder = _holder(entry, context)
-        reason = history.field_value(entry, "reason", context.names)
+        reason = _reason(entry, "reason")
         text = f"{verb}（{holder}）"
         if entry.object_type == EXTENSION:
             text += f"至 {history.field_value(entry, 'requested_due_on', context.names)}"
@@ -210,7 +221,7 @@ def _request_decided(noun: str):
         if not _changed(entry, "status"):
             return None
         verdict = "核准" if _after(entry, "status") == "approved" else "駁回"
-        note = history.field_value(entry, "decision_note", context.names)
+        note = _reason(entry, "decision_note")
         text = f"{verdict}{noun}（{_holder(entry, context)}）"
         return text + (f"：{note}" if note else "")
 

@@ -156,11 +156,12 @@ def decide_extension(
     with audit.action("transition:decide_extension"):
         if approve:
             extension.previous_due_on = assignment.due_on
-            assignment.due_on, assignment.due_at = extension.requested_due_on, None
-            assignment.save()
         extension.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
         extension.decided_by, extension.decided_on = by, on or today()
         extension.save()
+        if approve:
+            assignment.due_on, assignment.due_at = extension.requested_due_on, None
+            assignment.save()
         transition(case, case.resume, "核定展期")
         case.save()
     return extension
