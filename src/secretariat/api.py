@@ -66,7 +66,8 @@ def validation_error(request, exc: NinjaValidationError):
 
 def _zh_validation_message(item: dict) -> str:
     kind, ctx = item.get("type", ""), item.get("ctx") or {}
-    if kind == "text_invalid":  # core.text.api_text: already the zh-Hant message
+    # core.text.api_text and core.api.IsoDate (a day that does not exist): already zh-Hant.
+    if kind in {"text_invalid", "date_nonexistent"}:
         return item["msg"]
     if kind == "missing":
         return "此欄位為必填。"

@@ -328,3 +328,16 @@ SIGNING_CRLS = env_list("SIGNING_CRLS") or [str(SIGNING_DIR / "crl")]
 SIGNING_PKCS11_MODULE = os.environ.get("SIGNING_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
 # An RFC 3161 time-stamping authority; without it a signature records the server's time.
 SIGNING_TSA_URL = os.environ.get("SIGNING_TSA_URL", "")
+# --- Search (docs/search.md) ---------------------------------------------------------------------
+# The engine: "tantivy" (an index directory beside the data, written by one indexer from an
+# outbox) or "database" (SQLite FTS5 / a PostgreSQL tsvector, written in the record's own
+# transaction: for several web nodes without a shared disk). After a change: search reindex.
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "tantivy")
+if SEARCH_BACKEND not in {"tantivy", "database"}:
+    raise ImproperlyConfigured("SEARCH_BACKEND 須為 tantivy 或 database。")
+SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", DATA_DIR / "search-index")).resolve()
+# Who applies tantivy's outbox: "worker" (a job; web processes only read the index) or
+# "commit" (the writing process, right after its commit: the dev server and the tests).
+SEARCH_INDEXING = os.environ.get("SEARCH_INDEXING", "worker" if PRODUCTION else "commit")
+if SEARCH_INDEXING not in {"worker", "commit"}:
+    raise ImproperlyConfigured("SEARCH_INDEXING 須為 worker 或 commit。")

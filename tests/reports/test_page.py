@@ -124,10 +124,10 @@ def test_the_html_format_shows_the_report_on_the_page(client, people):
 def test_a_bad_period_is_explained_beside_the_field(client, people, fmt):
     client.force_login(people["sec_desk"])
 
-    response = client.post(PAGE, {"period": "2025H1", "format": fmt})
+    response = client.post(PAGE, {"period": "114H3", "format": fmt})
 
     assert response.status_code == 400
-    assert "無法辨識的期間：2025H1" in response.content.decode()
+    assert "無法辨識的期間：114H3" in response.content.decode()
     assert not ReportRun.objects.exists()
     assert client.get(PAGE, {"period": "上半年"}).status_code == 400
 

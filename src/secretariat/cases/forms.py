@@ -15,6 +15,7 @@ from secretariat.core.forms import (
     TextForm,
     agencies_in_force,
     check_date_range,
+    optional_text,
     required_text,
 )
 
@@ -196,12 +197,7 @@ class CloseForm(DomainErrorForm):
 
 
 class WithdrawForm(DomainErrorForm):
-    filed_reason = forms.CharField(
-        label="撤回原因",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"aria-required": "true"}),
-    )
+    filed_reason = optional_text("撤回原因", 200, required=True)
 
 
 class ProgressForm(DomainErrorForm):
@@ -214,21 +210,11 @@ class ProgressForm(DomainErrorForm):
 class ReleaseForm(DomainErrorForm):
     """解除列管."""
 
-    reason = forms.CharField(
-        label="解除列管理由",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"aria-required": "true"}),
-    )
+    reason = optional_text("解除列管理由", 200, required=True)
 
 
 class FileForm(DomainErrorForm):
-    filed_reason = forms.CharField(
-        label="存查理由",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"aria-required": "true"}),
-    )
+    filed_reason = optional_text("存查理由", 200, required=True)
 
 
 # --- Internal notes, reply templates, 併案, the requester search --------------------------
@@ -257,30 +243,15 @@ class NoteForm(DomainErrorForm):
 class MergeForm(DomainErrorForm):
     """併案: the number of the case this one joins, and why."""
 
-    into = forms.CharField(
-        label="併入案號",
-        required=False,
-        max_length=selectors.FIELD_LIMITS["number"],
-        help_text="同類別、未存查或撤回的案件，例：陳115000123。",
-        widget=forms.TextInput(attrs={"aria-required": "true", "autocomplete": "off"}),
-    )
-    reason = forms.CharField(
-        label="併案理由",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"aria-required": "true"}),
-    )
+    into = optional_text("併入案號", selectors.FIELD_LIMITS["number"], required=True)
+    into.help_text = "同類別、未存查或撤回的案件，例：陳115000123。"
+    reason = optional_text("併案理由", 200, required=True)
 
 
 class ReplyTemplateForm(DomainErrorForm):
     """回復範本: a title, the text, and the kind it is for (or every kind)."""
 
-    title = forms.CharField(
-        label="範本名稱",
-        required=False,
-        max_length=60,
-        widget=forms.TextInput(attrs={"aria-required": "true"}),
-    )
+    title = optional_text("範本名稱", 60, required=True)
     kind = forms.ChoiceField(label="適用案件類別", required=False)
     text = required_text("範本內容", rows=8)
 
@@ -295,10 +266,5 @@ class RequesterSearchForm(DomainErrorForm):
     """陳情人查詢: a name or a phone number (sent by POST, so it stays out of addresses,
     browser history and server logs)."""
 
-    requester = forms.CharField(
-        label="陳情人姓名或電話",
-        required=False,
-        max_length=60,
-        help_text="姓名至少 2 個字，電話至少 8 位數字；每次查詢皆記錄於稽核紀錄。",
-        widget=forms.TextInput(attrs={"aria-required": "true", "autocomplete": "off"}),
-    )
+    requester = optional_text("陳情人姓名或電話", 60, required=True)
+    requester.help_text = "姓名至少 2 個字，電話至少 8 位數字；每次查詢皆記錄於稽核紀錄。"

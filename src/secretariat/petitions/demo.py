@@ -42,6 +42,7 @@ class Sample:
     survey: int | None = None
     filed_reason: str = ""
     address_string: str = ""
+    publish: bool = False  # 公開同意: the subject and the place in the Open311 feed
 
 
 SAMPLES = [
@@ -53,6 +54,7 @@ SAMPLES = [
         1,
         "林美華",
         address_string="臺北市信義區松仁路100號",
+        publish=True,
     ),
     Sample(
         "垃圾車收運時間調整建議",
@@ -113,6 +115,7 @@ SAMPLES = [
         replied_by=("警察局",),
         close=True,
         address_string="臺北市大安區和平東路二段",
+        publish=True,
     ),
     Sample(
         "老舊公寓增設電梯補助",
@@ -171,6 +174,7 @@ def _create(sample: Sample, people: dict, today: dt.date):
         consent=True,
         received_on=received_on,
         address_string=sample.address_string,
+        publish=sample.publish,
         by=router,
         password=DEMO_PASSWORD,
     )

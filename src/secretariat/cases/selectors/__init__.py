@@ -53,6 +53,14 @@ from secretariat.cases.selectors.pages import (
     parts_due_by,
     routing_keywords,
 )
+from secretariat.cases.selectors.progress import (
+    Deadline,
+    Step,
+    case_steps,
+    expected_reply,
+    latest_deadline,
+    reply_rule,
+)
 from secretariat.cases.selectors.scoped import (
     assignable_officers,
     assignments_for,
@@ -153,4 +161,11 @@ __all__ = [
     "related_cases",
     "routing_keywords",
     "texts",
+    # a case's progress for its requester (progress.py)
+    "Deadline",
+    "Step",
+    "case_steps",
+    "expected_reply",
+    "latest_deadline",
+    "reply_rule",
 ]
