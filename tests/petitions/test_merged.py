@@ -94,6 +94,10 @@ def test_the_merged_petitions_status_page_shows_the_merge_and_the_replies(
     page = client.get(f"/petitions/status/{second.number}/").content.decode()
     assert "併案" in page and "已併入該案辦理" in page and first.number in page
     assert "臺北市政府都市發展局" in page  # the agencies answering it
+    steps = page.split('id="steps-heading"')[1].split("</ol>")[0]
+    assert "併案" in steps and 'aria-current="step"' in steps
+    assert f"本案已併入陳情案件 {first.number} 辦理" in steps
+    assert 'id="expected-reply"' in page  # the expected reply of the petition it joined
     assert "本局已派員修復路燈。" not in page
     flow.reply(lead, "本局已派員修復路燈。")
     flow.reply(co, "本局將加強巡邏。")
