@@ -199,8 +199,12 @@ def open_by_agency(user, at: dt.date | dt.datetime, kind: str | None = None) -> 
 
 def overdue_assignments(user, at: dt.date | dt.datetime) -> QuerySet[Assignment]:
     """The escalation list: overdue parts the person may see, most overdue first."""
+    # overdue_q says the part is unanswered: not said twice, or PostgreSQL counts the condition
+    # twice, expects 30 times fewer rows and sorts every overdue part instead of reading the
+    # partial index in order.
     return (
-        _open_parts(user)
+        assignments_for(user)
+        .filter(case__status__in=OPEN_STATUSES)
         .filter(overdue_q(at))
         .select_related("case", "agency", "unit", "contractor", "officer")
         .order_by("due_on", "due_at", "case__number")
