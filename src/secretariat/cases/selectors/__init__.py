@@ -24,6 +24,8 @@ from secretariat.cases.permissions import (
     may_see_requester,
     routed_kinds,
     sees_all_cases,
+    tracked_kinds,
+    watched_kinds,
 )
 from secretariat.cases.selectors.pages import (
     AgencyLoad,
@@ -88,6 +90,8 @@ __all__ = [
     "requester_email",
     "routed_kinds",
     "sees_all_cases",
+    "tracked_kinds",
+    "watched_kinds",
     "ACTIVE_ASSIGNMENT",
     "OPEN_STATUSES",
     "AgencyLoad",
