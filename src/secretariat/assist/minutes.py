@@ -52,8 +52,6 @@ FILLERS = (
     "基本上",
     "對對對",
     "好好好",
-    "是不是",
-    "這邊",
 )
 # The chair decides (決議) …
 DECISION_CUES = ("照案通過", "洽悉", "准予備查", "同意", "修正通過", "通過", "准予")
@@ -203,6 +201,7 @@ class Words:
         return self.extractor.idf.get(word, self.extractor.median_idf)
 
 
+
 def _ordinal_cues(index: int) -> tuple[str, ...]:
     """「第二案」, 「第2案」 … for the item at ``index`` (0-based)."""
     number = index + 1
@@ -266,7 +265,8 @@ def segment(
         earlier, arg = -math.inf, 0  # the best of the columns before k
         for k in range(columns):
             stay, moved = best[i - 1][k], earlier - SWITCH_COST
-            best[i][k], back[i][k] = (stay, k) if stay >= moved else (moved, arg)
+            # On a tie the move happens as late as it can: an opening stays the opening.
+            best[i][k], back[i][k] = (stay, k) if stay > moved else (moved, arg)
             best[i][k] += gains[k]
             if best[i - 1][k] > earlier:
                 earlier, arg = best[i - 1][k], k
@@ -281,16 +281,27 @@ def segment(
 # --- Summaries and decisions ---------------------------------------------------------------------
 
 
+# A sentence says something once it has this many distinct words (or a number).
+_CONTENT_WORDS = 5
+_DIGIT = re.compile(r"[0-9０-９]|[一二三四五六七八九十百千萬]+[個處件人次案%％]")
+
+
 def _summary(texts: Sequence[str], words: Words, weights: Counter) -> str:
-    """The most informative sentences of ``texts`` (by the segment's tf × idf), in order."""
+    """The most informative sentences of ``texts``, in their order: words that are rare in
+    general (idf) and frequent in this item (the segment's counts), facts (numbers) first.
+    An aside — no number and fewer than ``_CONTENT_WORDS`` words (「好，我先報告到這邊」,
+    「這部分我們會再持續努力」) — is left out."""
     candidates = []
     for position, sentence in enumerate(s for text in texts for s in sentences(text)):
         cleaned = clean(sentence)
         tokens = words.tokens(cleaned)
         if len(cleaned) < 6 or not tokens:
             continue
+        fact = bool(_DIGIT.search(cleaned))
+        if not fact and len(set(tokens)) < _CONTENT_WORDS:
+            continue
         score = sum(weights[t] * words.idf(t) for t in set(tokens)) / (len(tokens) ** 0.5)
-        candidates.append((score, position, cleaned))
+        candidates.append((score + (10.0 if fact else 0.0), position, cleaned))
     chosen = sorted(candidates, key=lambda c: (-c[0], c[1]))[:_MAX_SUMMARY_SENTENCES]
     text = ""
     for _, _, sentence in sorted(chosen, key=lambda c: c[1]):

@@ -122,20 +122,18 @@ def known_names() -> tuple[str, ...]:
 
 
 def agency_codes_by_name() -> dict[str, str]:
-    """Every name an agency is called by (全銜, 簡稱, former names; a district office also by
-    its district) → its code: what a minutes draft looks for in the chair's words. A name
-    two agencies share is left out (it names neither for sure)."""
+    """Every name an agency is called by (全銜, 簡稱, former names) → its code: what a minutes
+    draft looks for in the chair's words. A district's name (北投區) is a place, not its
+    district office. A name two agencies share is left out (it names neither for sure)."""
     seen: dict[str, set[str]] = {}
 
     def add(name: str, code: str) -> None:
         if name:
             seen.setdefault(name, set()).add(code)
 
-    for code, name, short, kind in Agency.objects.values_list("code", "name", "short_name", "kind"):
+    for code, name, short in Agency.objects.values_list("code", "name", "short_name"):
         add(name, code)
         add(short, code)
-        if kind == AgencyKind.DISTRICT_OFFICE and short.endswith("區公所"):
-            add(short.removesuffix("公所"), code)
     for code, name, short in AgencyName.objects.values_list("agency__code", "name", "short_name"):
         add(name, code)
         add(short, code)
