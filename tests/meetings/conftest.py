@@ -29,29 +29,45 @@ def next_working_day(after: dt.date, days: int = 1) -> dt.date:
 @pytest.fixture
 def people(make_person):
     return {
-        "staff": make_person("sec-council", "秘書處", RoleCode.COUNCIL_LIAISON, display_name="趙議事"),
-        "mayor": make_person("mayor", "市長室", RoleCode.HEAD, display_name="蔣市長", job_title="市長"),
+        "staff": make_person(
+            "sec-council", "秘書處", RoleCode.COUNCIL_LIAISON, display_name="趙議事"
+        ),
+        "mayor": make_person(
+            "mayor", "市長室", RoleCode.HEAD, display_name="蔣市長", job_title="市長"
+        ),
         "mayor_office": make_person(
             "mayor-office", "市長室", RoleCode.SUPERVISOR, display_name="孫主任", job_title="主任"
         ),
         "udd_head": make_person(
-            "udd-head", "都發局", RoleCode.HEAD, display_name="周局長", job_title="局長",
+            "udd-head",
+            "都發局",
+            RoleCode.HEAD,
+            display_name="周局長",
+            job_title="局長",
             email="udd-head@example.test",
         ),
-        "udd_officer": make_person("udd-officer", "都發局", RoleCode.CASE_OFFICER, display_name="黃承辦"),
+        "udd_officer": make_person(
+            "udd-officer", "都發局", RoleCode.CASE_OFFICER, display_name="黃承辦"
+        ),
         "udd_deputy": make_person(
             "udd-deputy", "都發局", RoleCode.SUPERVISOR, display_name="吳副局長", job_title="副局長"
         ),
         "udd_rdec": make_person("udd-rdec", "都發局", RoleCode.RDEC_OFFICER, display_name="鄭研考"),
         "police_head": make_person(
-            "police-head", "警察局", RoleCode.HEAD, display_name="褚局長", job_title="局長",
+            "police-head",
+            "警察局",
+            RoleCode.HEAD,
+            display_name="褚局長",
+            job_title="局長",
             email="police-head@example.test",
         ),
         "police_officer": make_person(
             "police-officer", "警察局", RoleCode.CASE_OFFICER, display_name="許承辦"
         ),
         "rdec": make_person("rdec-officer", "研考會", RoleCode.RDEC_OFFICER, display_name="錢研考"),
-        "dot_officer": make_person("dot-officer", "交通局", RoleCode.CASE_OFFICER, display_name="交承辦"),
+        "dot_officer": make_person(
+            "dot-officer", "交通局", RoleCode.CASE_OFFICER, display_name="交承辦"
+        ),
     }
 
 

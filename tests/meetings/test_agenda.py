@@ -28,7 +28,9 @@ def test_the_deadline_is_working_days_before_at_five(council, people):
     assert meeting.place == "市政大樓11樓市政會議室"
 
 
-def test_an_agency_proposes_with_files_and_the_secretariat_decides(planning, people, agency, settings, tmp_path):
+def test_an_agency_proposes_with_files_and_the_secretariat_decides(
+    planning, people, agency, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     item = services.propose_item(
         planning,
@@ -46,7 +48,11 @@ def test_an_agency_proposes_with_files_and_the_secretariat_decides(planning, peo
     planning.refresh_from_db()
     assert planning.report_items == 1
     other = services.propose_item(
-        planning, kind="discussion", title="夜市停車", agency=agency("警察局"), by=people["police_officer"]
+        planning,
+        kind="discussion",
+        title="夜市停車",
+        agency=agency("警察局"),
+        by=people["police_officer"],
     )
     with pytest.raises(DomainError) as pending:
         services.approve_agenda(planning, by=people["staff"])
@@ -59,14 +65,22 @@ def test_an_agency_proposes_with_files_and_the_secretariat_decides(planning, peo
     planning.refresh_from_db()
     assert planning.status == MeetingStatus.AGENDA_APPROVED
     with pytest.raises(DomainError):
-        services.propose_item(planning, kind="report", title="再提", agency=agency("都發局"), by=people["udd_officer"])
+        services.propose_item(
+            planning, kind="report", title="再提", agency=agency("都發局"), by=people["udd_officer"]
+        )
 
 
 def test_an_item_after_the_deadline_is_refused(planning, people, agency):
     planning.submission_deadline = timezone.now() - dt.timedelta(minutes=1)
     planning.save()
     with pytest.raises(DomainError) as late:
-        services.propose_item(planning, kind="report", title="遲到的提案", agency=agency("都發局"), by=people["udd_officer"])
+        services.propose_item(
+            planning,
+            kind="report",
+            title="遲到的提案",
+            agency=agency("都發局"),
+            by=people["udd_officer"],
+        )
     assert late.value.code == "after_deadline"
     expected = (
         f"提案已於{roc.format_datetime(planning.submission_deadline)}截止，無法再提案；"
@@ -74,11 +88,15 @@ def test_an_item_after_the_deadline_is_refused(planning, people, agency):
     )
     assert late.value.fields == {"title": [expected]}
     # The Secretariat may still put an urgent item on the agenda.
-    item = services.propose_item(planning, kind="motion", title="颱風整備", agency=agency("工務局"), by=people["staff"])
+    item = services.propose_item(
+        planning, kind="motion", title="颱風整備", agency=agency("工務局"), by=people["staff"]
+    )
     assert item.status == ItemStatus.ACCEPTED
 
 
-def test_an_attachment_too_large_or_not_what_it_says_is_refused(planning, people, agency, settings, tmp_path):
+def test_an_attachment_too_large_or_not_what_it_says_is_refused(
+    planning, people, agency, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     settings.MEETING_ATTACHMENT_MAX_BYTES = 1024 * 1024
     with pytest.raises(DomainError) as large:
@@ -96,30 +114,59 @@ def test_an_attachment_too_large_or_not_what_it_says_is_refused(planning, people
     fake = SimpleUploadedFile("簡報.pptx", b"MZ\x90\x00not a presentation")
     with pytest.raises(DomainError) as wrong:
         services.propose_item(
-            planning, kind="report", title="假簡報", agency=agency("都發局"), attachments=[fake], by=people["udd_officer"]
+            planning,
+            kind="report",
+            title="假簡報",
+            agency=agency("都發局"),
+            attachments=[fake],
+            by=people["udd_officer"],
         )
-    assert wrong.value.fields["attachments"] == ["附件「簡報.pptx」的內容不是PowerPoint 簡報（PPTX），與副檔名不符。"]
+    assert wrong.value.fields["attachments"] == [
+        "附件「簡報.pptx」的內容不是PowerPoint 簡報（PPTX），與副檔名不符。"
+    ]
     assert not planning.items.exists()
 
 
 def test_who_proposes_what(planning, people, agency):
     with pytest.raises(DomainError) as other_agency:
-        services.propose_item(planning, kind="report", title="越權", agency=agency("警察局"), by=people["udd_officer"])
+        services.propose_item(
+            planning, kind="report", title="越權", agency=agency("警察局"), by=people["udd_officer"]
+        )
     assert other_agency.value.status == 403
     with pytest.raises(DomainError) as lecture:
-        services.propose_item(planning, kind="lecture", title="演講", agency=agency("都發局"), by=people["udd_officer"])
-    assert lecture.value.fields["kind"] == ["機關提案限報告案或討論案；專題演講及臨時動議由秘書處安排。"]
+        services.propose_item(
+            planning,
+            kind="lecture",
+            title="演講",
+            agency=agency("都發局"),
+            by=people["udd_officer"],
+        )
+    assert lecture.value.fields["kind"] == [
+        "機關提案限報告案或討論案；專題演講及臨時動議由秘書處安排。"
+    ]
     with pytest.raises(DomainError) as speaker:
-        services.propose_item(planning, kind="lecture", title="AI與城市", agency=agency("秘書處"), by=people["staff"])
+        services.propose_item(
+            planning, kind="lecture", title="AI與城市", agency=agency("秘書處"), by=people["staff"]
+        )
     assert speaker.value.fields == {"speaker": ["專題演講請填寫講者。"]}
     with pytest.raises(DomainError) as control:
-        services.propose_item(planning, kind="report", title="標題\x1b", agency=agency("都發局"), by=people["udd_officer"])
+        services.propose_item(
+            planning,
+            kind="report",
+            title="標題\x1b",
+            agency=agency("都發局"),
+            by=people["udd_officer"],
+        )
     assert "title" in control.value.fields
 
 
 def test_defer_moves_an_item_to_a_later_meeting(planning, council, people, agency):
-    later = services.schedule_meeting(council, held_on=next_working_day(planning.held_on, 5), by=people["staff"])
-    item = services.propose_item(planning, kind="report", title="緩議案", agency=agency("都發局"), by=people["udd_officer"])
+    later = services.schedule_meeting(
+        council, held_on=next_working_day(planning.held_on, 5), by=people["staff"]
+    )
+    item = services.propose_item(
+        planning, kind="report", title="緩議案", agency=agency("都發局"), by=people["udd_officer"]
+    )
     with pytest.raises(DomainError) as wrong:
         services.defer_item(item, planning, "理由", by=people["staff"])
     assert wrong.value.fields == {"to": ["請選擇同一會議系列、日期較晚的會議。"]}
@@ -130,8 +177,12 @@ def test_defer_moves_an_item_to_a_later_meeting(planning, council, people, agenc
 
 def test_the_agenda_order_moves(planning, people, agency):
     staff = people["staff"]
-    first = services.propose_item(planning, kind="report", title="甲", agency=agency("都發局"), by=staff)
-    second = services.propose_item(planning, kind="report", title="乙", agency=agency("警察局"), by=staff)
+    first = services.propose_item(
+        planning, kind="report", title="甲", agency=agency("都發局"), by=staff
+    )
+    second = services.propose_item(
+        planning, kind="report", title="乙", agency=agency("警察局"), by=staff
+    )
     services.move_item(second, -1, by=staff)
     assert [i.title for i in planning.items.order_by("order")] == ["乙", "甲"]
     services.move_item(first, 1, by=staff)  # already last: nothing moves

@@ -33,7 +33,9 @@ def _agenda(meeting):
 
 def test_a_draft_per_item_with_speakers_summaries_and_directives(registry):
     meeting = generate(items=5)
-    draft = assist.draft_minutes(_agenda(meeting), meeting.transcript, chair_titles=("主席", "市長"))
+    draft = assist.draft_minutes(
+        _agenda(meeting), meeting.transcript, chair_titles=("主席", "市長")
+    )
 
     assert len(draft.items) == 5
     for reference, drafted in zip(meeting.items, draft.items, strict=True):
@@ -64,7 +66,11 @@ def test_every_utterance_lands_in_its_item(registry):
     assigned = segment(utterances, _agenda(meeting), words)
     expected = [-1] * len(utterances)
     for index, start in enumerate(meeting.boundaries):
-        end = meeting.boundaries[index + 1] if index + 1 < len(meeting.boundaries) else len(utterances) - 1
+        end = (
+            meeting.boundaries[index + 1]
+            if index + 1 < len(meeting.boundaries)
+            else len(utterances) - 1
+        )
         expected[start:end] = [index] * (end - start)
     # The closing line stays with the last item (a meeting does not go back to its opening).
     expected[-1] = len(meeting.items) - 1

@@ -18,14 +18,19 @@ def test_members_are_the_holders_of_the_offices(council, chiefs, people, make_pe
     members = set(selectors.members_of(council))
     assert {people["mayor"], people["udd_head"], people["police_head"]} <= members
     # Not heads: the deputy, an officer, the mayor's office staff; 研考會 is a committee.
-    assert not {people["udd_deputy"], people["udd_officer"], people["mayor_office"], people["rdec"]} & members
+    assert (
+        not {people["udd_deputy"], people["udd_officer"], people["mayor_office"], people["rdec"]}
+        & members
+    )
     assert seat_of(people["udd_head"], council) == "各一級機關首長"
     assert seat_of(people["mayor"], council) == "市長"
     assert member_series_ids(people["udd_head"]) == {council.pk}
     assert list(selectors.members_of(chiefs)) == []
 
 
-def test_a_new_head_is_a_member_at_once_and_the_old_one_is_not(council, people, make_person, agency):
+def test_a_new_head_is_a_member_at_once_and_the_old_one_is_not(
+    council, people, make_person, agency
+):
     new_head = make_person("udd-new-head", "都發局", RoleCode.HEAD, job_title="局長")
     assert new_head in selectors.members_of(council)
     assert council.pk in member_series_ids(new_head)
@@ -71,6 +76,10 @@ def test_a_seat_must_name_an_office(council, people, agency):
 def test_only_meeting_staff_set_up_series(people, agency):
     with pytest.raises(DomainError) as refused:
         services.create_series(
-            code="x", name="某會議", chair_title="市長", chair_agency=agency("市長室"), by=people["udd_head"]
+            code="x",
+            name="某會議",
+            chair_title="市長",
+            chair_agency=agency("市長室"),
+            by=people["udd_head"],
         )
     assert refused.value.status == 403

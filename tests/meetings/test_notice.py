@@ -53,7 +53,9 @@ def test_sending_again_updates_the_same_event_and_a_cancel_cancels_it(today_meet
     assert int(cancelled["SEQUENCE"]) == first + 2
 
 
-def test_members_get_the_invitation_by_mail(council, people, agency, immediate_jobs, django_capture_on_commit_callbacks):
+def test_members_get_the_invitation_by_mail(
+    council, people, agency, immediate_jobs, django_capture_on_commit_callbacks
+):
     from django.utils import timezone
 
     staff = people["staff"]

@@ -19,7 +19,9 @@ def test_members_sign_in_in_person_or_by_substitute(today_meeting, people):
     with pytest.raises(DomainError) as twice:
         services.sign_in(today_meeting, by=people["udd_head"])
     assert twice.value.message == "您已完成簽到。"
-    deputy = services.sign_in(today_meeting, by=people["police_officer"], for_member=people["police_head"])
+    deputy = services.sign_in(
+        today_meeting, by=people["police_officer"], for_member=people["police_head"]
+    )
     assert (deputy.kind, deputy.member) == (AttendanceKind.SUBSTITUTE, people["police_head"])
     with pytest.raises(DomainError) as taken:
         services.sign_in(today_meeting, by=people["police_head"])
@@ -57,9 +59,16 @@ def test_sign_in_only_on_the_meeting_day(planning, people, agency):
 
 def test_the_desk_records_a_substitute_by_name(today_meeting, people):
     with pytest.raises(DomainError) as missing:
-        services.record_attendance(today_meeting, kind="substitute", member=people["mayor"], name="", by=people["staff"])
+        services.record_attendance(
+            today_meeting, kind="substitute", member=people["mayor"], name="", by=people["staff"]
+        )
     assert missing.value.fields == {"name": ["請填寫出席者姓名。"]}
     row = services.record_attendance(
-        today_meeting, kind="substitute", member=people["mayor"], name="李副市長", title="副市長", by=people["staff"]
+        today_meeting,
+        kind="substitute",
+        member=people["mayor"],
+        name="李副市長",
+        title="副市長",
+        by=people["staff"],
     )
     assert row.attendee is None and row.attendee_name == "李副市長"

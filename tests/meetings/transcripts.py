@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 
 TOPICS = [
     ("社會住宅興建進度", "都發局", "北投區與南港區社會住宅基地", "交通局", "施工期間交通維持計畫"),
-    ("夜市周邊違規停車取締", "警察局", "士林夜市與寧夏夜市周邊", "交通局", "夜市接駁及停車格位調整方案"),
+    (
+        "夜市周邊違規停車取締",
+        "警察局",
+        "士林夜市與寧夏夜市周邊",
+        "交通局",
+        "夜市接駁及停車格位調整方案",
+    ),
     ("公車路網調整", "交通局", "內湖科技園區通勤路線", "捷運局", "捷運接駁轉乘優惠方案"),
     ("登革熱防治", "衛生局", "各區積水容器清除", "環保局", "孳生源清除稽查計畫"),
     ("資源回收成效", "環保局", "家戶資源回收及廚餘", "教育局", "校園資源回收宣導計畫"),
@@ -45,9 +51,7 @@ class ReferenceItem:
     def reference_text(self) -> str:
         """The reference minutes of the item (report, discussion, decisions)."""
         decisions = "".join(text for text, _ in self.directives)
-        return "\n".join(
-            ("".join(self.report), "".join(s for _, s in self.discussion), decisions)
-        )
+        return "\n".join(("".join(self.report), "".join(s for _, s in self.discussion), decisions))
 
 
 @dataclass

@@ -201,7 +201,6 @@ class Words:
         return self.extractor.idf.get(word, self.extractor.median_idf)
 
 
-
 def _ordinal_cues(index: int) -> tuple[str, ...]:
     """「第二案」, 「第2案」 … for the item at ``index`` (0-based)."""
     number = index + 1

@@ -63,7 +63,7 @@ COUNT_COLUMNS = {
     "專題演講": "lectures",
     "臨時動議": "motions",
 }
-YES_NO = {"是": True, "否": False, "Y": True, "N": False}
+YES_NO = {"是": "yes", "否": "no"}
 MAX_COUNT = 1000
 
 
@@ -150,9 +150,8 @@ class MeetingImporter(Importer):
             }
             paperless = (
                 importing.parse_choice(row[PAPERLESS], row.number, PAPERLESS, problems, YES_NO)
-                if row[PAPERLESS]
-                else True
-            )
+                or "yes"
+            ) == "yes"
             if series is not None and held_on is not None:
                 key = (series.pk, held_on)
                 if key in seen:
@@ -181,7 +180,7 @@ class MeetingImporter(Importer):
                             place=row[PLACE],
                             district=district,
                             status=MeetingStatus.HELD,
-                            paperless=bool(paperless),
+                            paperless=paperless,
                             imported=True,
                             **counts,
                         ),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from secretariat.assist import services as assist
+from secretariat.cases import selectors as case_selectors
 from secretariat.cases import services as case_services
 from secretariat.cases.kinds import OpenContext
 from secretariat.core import audit, roc, uploads, workdays
@@ -1176,7 +1177,8 @@ def issue_directive(
         resolution_kind=resolution_kind or entry.resolution_kind,
     )
     case_services.route_case(case, lead, co_agencies, by=by, on=on, due=due, due_reason=due_reason)
-    return case
+    # The engine stepped a locked copy of the case along (django-fsm's field does not reload).
+    return case_selectors.Case.objects.get(pk=case.pk)
 
 
 # --- Imported history ------------------------------------------------------------------------------
