@@ -8,8 +8,8 @@ import pytest
 
 from secretariat.core.errors import DomainError
 from secretariat.meetings import selectors, services
-from secretariat.meetings.models import MinutesStatus, ReviewStatus
 from secretariat.meetings.demo import TRANSCRIPT
+from secretariat.meetings.models import MinutesStatus, ReviewStatus
 
 pytestmark = pytest.mark.django_db
 
