@@ -54,9 +54,16 @@ def test_an_agency_proposes_and_the_staff_decide_on_the_page(planning, people, s
     odt = staff.get(reverse("meetings:notice_odt", args=[planning.pk]))
     assert odt.status_code == 200 and odt.content.startswith(b"PK")
     attachment = item.attachments.get()
-    download = client_for(people["police_head"]).get(reverse("meetings:attachment", args=[attachment.pk]))
+    download = client_for(people["police_head"]).get(
+        reverse("meetings:attachment", args=[attachment.pk])
+    )
     assert download.status_code == 200
-    assert client_for(people["dot_officer"]).get(reverse("meetings:attachment", args=[attachment.pk])).status_code == 404
+    assert (
+        client_for(people["dot_officer"])
+        .get(reverse("meetings:attachment", args=[attachment.pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_a_member_signs_in_on_the_page_and_the_presentation_shows_the_agenda(today_meeting, people):
@@ -68,13 +75,23 @@ def test_a_member_signs_in_on_the_page_and_the_presentation_shows_the_agenda(tod
     substitute = client_for(people["police_officer"])
     page = substitute.get(url).content.decode()
     assert "代理出席的成員" in page
-    assert substitute.post(url, {"step": "substitute", "member": people["police_head"].pk}).status_code == 302
+    assert (
+        substitute.post(url, {"step": "substitute", "member": people["police_head"].pk}).status_code
+        == 302
+    )
     present = member.get(reverse("meetings:present", args=[today_meeting.pk]) + "?item=2")
     body = present.content.decode()
-    assert present.status_code == 200 and "夜市周邊違規停車取締成效" in body and "已簽到 2 人" in body
+    assert (
+        present.status_code == 200 and "夜市周邊違規停車取締成效" in body and "已簽到 2 人" in body
+    )
     count = member.get(reverse("meetings:present_count", args=[today_meeting.pk]))
     assert "已簽到 2 人" in count.content.decode()
-    assert client_for(people["dot_officer"]).get(reverse("meetings:present", args=[today_meeting.pk])).status_code == 404
+    assert (
+        client_for(people["dot_officer"])
+        .get(reverse("meetings:present", args=[today_meeting.pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_minutes_pages_for_staff_reviewers_and_the_chair(today_meeting, people):
@@ -83,10 +100,20 @@ def test_minutes_pages_for_staff_reviewers_and_the_chair(today_meeting, people):
     staff.post(url, {"step": "close"})
     minutes_url = reverse("meetings:minutes", args=[today_meeting.pk])
     from django.core.files.uploadedfile import SimpleUploadedFile
+
     from secretariat.meetings.demo import TRANSCRIPT
 
-    bad = staff.post(minutes_url, {"step": "transcript", "transcript": SimpleUploadedFile("t.txt", "主席：好".encode("big5"))})
-    assert bad.status_code == 400 and "附件「t.txt」的內容不是UTF-8 文字檔，與副檔名不符。" in bad.content.decode()
+    bad = staff.post(
+        minutes_url,
+        {
+            "step": "transcript",
+            "transcript": SimpleUploadedFile("t.txt", "主席：好".encode("big5")),
+        },
+    )
+    assert (
+        bad.status_code == 400
+        and "附件「t.txt」的內容不是UTF-8 文字檔，與副檔名不符。" in bad.content.decode()
+    )
     upload = SimpleUploadedFile("逐字稿.txt", TRANSCRIPT.encode())
     assert staff.post(minutes_url, {"step": "transcript", "transcript": upload}).status_code == 302
     assert "請都發局於一個月內提出北投基地" in staff.get(minutes_url).content.decode()
@@ -96,8 +123,16 @@ def test_minutes_pages_for_staff_reviewers_and_the_chair(today_meeting, people):
     assert "社會住宅興建進度報告" in page and "夜市周邊" not in page
     entry = selectors.entries(today_meeting.minutes).get(item__agency__code="udd")
     refused = reviewer.post(minutes_url, {"step": "review", "entry": entry.pk, "comment": ""})
-    assert refused.status_code == 400 and "請填寫修正意見，或勾選「無意見」。" in refused.content.decode()
-    assert reviewer.post(minutes_url, {"step": "review", "entry": entry.pk, "confirmed": "on"}).status_code == 302
+    assert (
+        refused.status_code == 400
+        and "請填寫修正意見，或勾選「無意見」。" in refused.content.decode()
+    )
+    assert (
+        reviewer.post(
+            minutes_url, {"step": "review", "entry": entry.pk, "confirmed": "on"}
+        ).status_code
+        == 302
+    )
     other = selectors.entries(today_meeting.minutes).get(item__agency__code="police")
     services.review_entry(other, confirmed=True, by=people["police_officer"])
     assert staff.post(minutes_url, {"step": "submit"}).status_code == 302
@@ -106,23 +141,46 @@ def test_minutes_pages_for_staff_reviewers_and_the_chair(today_meeting, people):
     assert chair.post(minutes_url, {"step": "approve"}).status_code == 302
     directive = staff.post(
         minutes_url,
-        {"step": "directive", "entry": entry.pk, "text": "", "lead": people["udd_head"].agency_id, "resolution_kind": "directive"},
+        {
+            "step": "directive",
+            "entry": entry.pk,
+            "text": "",
+            "lead": people["udd_head"].agency_id,
+            "resolution_kind": "directive",
+        },
     )
     assert directive.status_code == 400 and "請填寫內容。" in directive.content.decode()
     ok = staff.post(
         minutes_url,
-        {"step": "directive", "entry": entry.pk, "text": "請都發局提出計畫。", "lead": people["udd_head"].agency_id, "resolution_kind": "directive"},
+        {
+            "step": "directive",
+            "entry": entry.pk,
+            "text": "請都發局提出計畫。",
+            "lead": people["udd_head"].agency_id,
+            "resolution_kind": "directive",
+        },
     )
     assert ok.status_code == 302
     listed = client_for(people["rdec"]).get(reverse("meetings:directives")).content.decode()
     assert "請都發局提出計畫。" in listed
     (directive_row,) = selectors.directives_for(people["rdec"])
-    detail = client_for(people["rdec"]).get(reverse("meetings:directive", args=[directive_row.case.number]))
+    detail = client_for(people["rdec"]).get(
+        reverse("meetings:directive", args=[directive_row.case.number])
+    )
     assert detail.status_code == 200 and "前往案件頁辦理" in detail.content.decode()
-    assert client_for(people["dot_officer"]).get(reverse("meetings:directive", args=[directive_row.case.number])).status_code == 404
+    assert (
+        client_for(people["dot_officer"])
+        .get(reverse("meetings:directive", args=[directive_row.case.number]))
+        .status_code
+        == 404
+    )
     assert staff.post(minutes_url, {"step": "publish"}).status_code == 302
-    assert Client().get(reverse("meetings:public_meeting", args=[today_meeting.pk])).status_code == 200
-    assert staff.get(reverse("meetings:minutes_odt", args=[today_meeting.pk])).content.startswith(b"PK")
+    assert (
+        Client().get(reverse("meetings:public_meeting", args=[today_meeting.pk])).status_code == 200
+    )
+    assert staff.get(reverse("meetings:minutes_odt", args=[today_meeting.pk])).content.startswith(
+        b"PK"
+    )
 
 
 def test_home_and_series_pages(council, people):
@@ -133,7 +191,14 @@ def test_home_and_series_pages(council, people):
     assert refused.status_code == 400
     series = staff.get(reverse("meetings:series", args=[council.pk])).content.decode()
     assert "各一級機關首長" in series and "周局長" in series
-    bad_seat = staff.post(reverse("meetings:series", args=[council.pk]), {"step": "seat", "label": "新席次"})
+    bad_seat = staff.post(
+        reverse("meetings:series", args=[council.pk]), {"step": "seat", "label": "新席次"}
+    )
     assert bad_seat.status_code == 400 and "請指定一個機關" in bad_seat.content.decode()
-    assert client_for(people["udd_officer"]).post(reverse("meetings:series", args=[council.pk]), {"step": "seat"}).status_code == 403
+    assert (
+        client_for(people["udd_officer"])
+        .post(reverse("meetings:series", args=[council.pk]), {"step": "seat"})
+        .status_code
+        == 403
+    )
     assert Client().get(reverse("meetings:public")).status_code == 200

@@ -486,7 +486,12 @@ def _meeting_records(make_person, desk, police, officer, agency, today) -> dict[
     meetings.close_meeting(held, by=desk)
     public = meetings.schedule_meeting(series, held_on=today - dt.timedelta(days=2), by=desk)
     shown = meetings.propose_item(
-        public, kind="report", title="公開報告", agency=police, attachments=[pdf("公開.pdf")], by=desk
+        public,
+        kind="report",
+        title="公開報告",
+        agency=police,
+        attachments=[pdf("公開.pdf")],
+        by=desk,
     )
     meetings.approve_agenda(public, by=desk)
     minutes = meetings.close_meeting(public, by=desk)
