@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from secretariat.cases import services as case_services
 from secretariat.core.importing import run_import
 from secretariat.core.models import IndicatorTarget
 from secretariat.core.roc import Period
@@ -150,4 +149,3 @@ def test_assisted_minutes_are_measured_against_the_approved_text(today_meeting, 
         and figures["recall"] == Decimal("100.00")
     )
     assert "平均為100%" in section.paragraphs[0]
-    assert case_services  # the engine is the directives' (see test_directives)
