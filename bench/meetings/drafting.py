@@ -60,10 +60,11 @@ def agenda(meeting):
 
 
 def run(hours: float, seed: int) -> dict:
-    from secretariat.assist import selectors, services
     from tests.meetings.transcripts import generate
 
-    # About ten minutes an item with three asides a sentence: grow the agenda to the hours.
+    from secretariat.assist import selectors, services
+
+    # Three asides a sentence; the agenda grows until the transcript lasts the hours asked.
     items = 2
     while True:
         meeting = generate(items=items, seed=seed, fillers=3)

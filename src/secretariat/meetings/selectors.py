@@ -181,13 +181,14 @@ def items_for(user, meeting: Meeting) -> QuerySet[AgendaItem]:
 
 
 def item_for(user, pk: int) -> AgendaItem:
-    for meeting_item in AgendaItem.objects.filter(pk=pk).select_related("meeting"):
-        meeting = meeting_item.meeting
-        if meetings_for(user).filter(pk=meeting.pk).exists():
-            found = items_for(user, meeting).filter(pk=pk).first()
-            if found is not None:
-                return found
-    raise Http404
+    """An item of a meeting the person may open, if they see that item."""
+    item = AgendaItem.objects.select_related("meeting").filter(pk=pk).first()
+    if item is None or not meetings_for(user).filter(pk=item.meeting_id).exists():
+        raise Http404
+    found = items_for(user, item.meeting).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def attachment_for(user, pk: int) -> AgendaAttachment:
@@ -368,18 +369,19 @@ class DirectiveRow:
 def open_directives(series: MeetingSeries, at: dt.date | dt.datetime) -> list[DirectiveRow]:
     """The series' directives still tracked (列管中), oldest first, as of ``at``: what the next
     meeting's agenda lists for report."""
-    parts = case_selectors.current_parts()
-    directives = (
+    directives = list(
         Directive.objects.filter(
             meeting__series=series, case__status__in=case_selectors.OPEN_STATUSES
         )
         .select_related("case")
         .order_by("meeting__held_on", "case__number")
     )
+    parts = defaultdict(list)
+    for part in case_selectors.current_parts().filter(case__in=[d.case_id for d in directives]):
+        parts[part.case_id].append(part)
     rows = []
     for directive in directives:
-        case = directive.case
-        own = [p for p in parts.filter(case=case)]
+        case, own = directive.case, parts[directive.case_id]
         lead = next((p for p in own if p.role == "lead"), None)
         active = [p for p in own if p.is_active]
         rows.append(

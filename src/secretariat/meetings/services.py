@@ -352,7 +352,8 @@ def _store(item: AgendaItem, files: Sequence, types: Sequence[str], by) -> None:
         )
 
 
-def _deadline_text(meeting: Meeting) -> str:
+def deadline_text(meeting: Meeting) -> str:
+    """The proposal deadline as people read it: 115年12月3日下午5時."""
     return roc.format_datetime(meeting.submission_deadline)
 
 
@@ -383,7 +384,7 @@ def propose_item(
     if not staff and meeting.submission_deadline and _now() > meeting.submission_deadline:
         raise _invalid(
             "title",
-            f"提案已於{_deadline_text(meeting)}截止，無法再提案；如有急要事項，請洽秘書處議事人員。",
+            f"提案已於{deadline_text(meeting)}截止，無法再提案；如有急要事項，請洽秘書處議事人員。",
             "after_deadline",
         )
     texts = _checked({"title": title, "summary": summary, "speaker": speaker}, ITEM_RULES)

@@ -64,7 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
             district=data["district"],
             by=request.user,
         ),
-        lambda m: f"已建立「{m.title}」，受理提案至{services._deadline_text(m)}。",
+        lambda m: f"已建立「{m.title}」，受理提案至{services.deadline_text(m)}。",
     )
     if meeting is not None:
         return redirect(meeting)
