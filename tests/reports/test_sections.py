@@ -44,7 +44,13 @@ def test_the_chapters_follow_the_seed_and_modules_slot_in(registry):
     report = build_report(H1)
     assert [c.code for c in report.chapters] == ["一", "二", "三", "四", "五", "六", "七"]
     assert report.chapters[2].title == "議事業務及行政工作"
-    assert [s.key for s in report.chapters[2].sections] == ["petitions.by_agency"]
+    assert [s.key for s in report.chapters[2].sections] == [
+        "petitions.by_agency",
+        "meetings.meetings",
+        "meetings.minutes_assist",
+        "meetings.directives",
+        "meetings.paperless",
+    ]
     assert [s.key for s in report.chapters[3].sections][:2] == [
         "council.questions",
         "council.data_requests",
