@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("cases", "0006_meeting_channel"),
+        ("cases", "0007_meeting_channel"),
         ("core", "0009_audit_hmac"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
