@@ -80,7 +80,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(council):
     problems = [str(p) for p in outcome.problems]
     assert "第2列「結束時間」：結束時間須晚於開始時間。" in problems
     assert any(p.startswith("第3列「會議系列」：找不到會議系列「不存在的會議」") for p in problems)
-    assert any(p.startswith("第4列「日期」：日期格式不正確") for p in problems)
+    assert "第4列「日期」：114年13月40日不存在（月份為1至12）。" in problems
     assert "第4列「行政區」：「板橋區」不是臺北市的行政區。" in problems
     assert "第4列「報告案」：須為0至1,000的整數：「-1」。" in problems
     assert any(p.startswith("第4列「電子化」：「也許」不是可用的值") for p in problems)
