@@ -212,3 +212,57 @@ def test_the_presentation_page_on_a_phone_and_a_projector(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= viewport["width"]
     assert_accessible(page)
+
+
+def _visit_all(page, paths) -> None:
+    """Each page at desktop width passes axe (best-practice rules too); at phone width nothing
+    scrolls sideways."""
+    for path in paths:
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.goto(path)
+        assert page.get_by_role("heading", level=1).count() == 1, path
+        assert_accessible(page, best_practice=True)
+        page.set_viewport_size({"width": 360, "height": 740})
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways at phone width by {overflow}px"
+
+
+def test_every_role_s_pages_pass_axe_and_fit_a_phone(page):
+    from django.core.management import call_command
+
+    from secretariat.meetings.models import Directive, Meeting, MeetingSeries
+
+    call_command("demo", verbosity=0)
+    held = Meeting.objects.filter(minutes__isnull=False).get()
+    upcoming = Meeting.objects.get(status="planning")
+    directive = Directive.objects.order_by("case__number").first().case.number
+    series = [s.pk for s in MeetingSeries.objects.order_by("sort_order")[:2]]
+    roles = {
+        # The meeting staff: every page of the module.
+        "sec-council": [
+            "/meetings/",
+            *(f"/meetings/series/{pk}/" for pk in series),
+            f"/meetings/{held.pk}/",
+            f"/meetings/{held.pk}/minutes/",
+            f"/meetings/{held.pk}/present/",
+            f"/meetings/{upcoming.pk}/",
+            "/meetings/directives/",
+            f"/meetings/directives/{directive}/",
+        ],
+        # An agency: proposing to the next meeting, its directives.
+        "udd-officer": [
+            f"/meetings/{upcoming.pk}/",
+            "/meetings/directives/",
+            f"/meetings/directives/{directive}/",
+        ],
+        # The chair's office: the minutes it approved; a member: the meeting.
+        "mayor-office": [f"/meetings/{held.pk}/minutes/"],
+        "police-head": ["/meetings/", f"/meetings/{held.pk}/"],
+        # The tracking office.
+        "rdec-officer": ["/meetings/directives/", f"/meetings/directives/{directive}/"],
+    }
+    for username, paths in roles.items():
+        login(page, username, "taipei-demo-115")
+        _visit_all(page, paths)
+        logout(page)
+    _visit_all(page, ["/meetings/public/", f"/meetings/public/{held.pk}/"])

@@ -189,6 +189,10 @@ def test_home_and_series_pages(council, people):
     assert home.status_code == 200 and "召開會議" in home.content.decode()
     refused = staff.post(reverse("meetings:home"), {"series": council.pk, "held_on": "115/13/40"})
     assert refused.status_code == 400
+    assert (
+        "新增會議系列"
+        not in client_for(people["udd_officer"]).get(reverse("meetings:home")).content.decode()
+    )
     series = staff.get(reverse("meetings:series", args=[council.pk])).content.decode()
     assert "各一級機關首長" in series and "周局長" in series
     bad_seat = staff.post(
@@ -202,3 +206,37 @@ def test_home_and_series_pages(council, people):
         == 403
     )
     assert Client().get(reverse("meetings:public")).status_code == 200
+
+
+def test_the_staff_add_a_series_on_the_home_page(council, people):
+    staff = client_for(people["staff"])
+    home = reverse("meetings:home")
+    mayor_office = council.chair_agency
+    fields = {
+        "step": "series",
+        "name": "青年事務委員會",
+        "code": "Youth Committee",
+        "chair_title": "副市長",
+        "chair_agency": mayor_office.pk,
+        "submission_days": "5",
+    }
+    refused = staff.post(home, fields)
+    assert refused.status_code == 400
+    assert "代號須為1至40個英文小寫字母、數字或連字號" in refused.content.decode()
+    assert not selectors.series_list().filter(name="青年事務委員會").exists()
+    again = staff.post(home, {**fields, "code": "city-council", "name": "市政會議"})
+    page = again.content.decode()
+    assert again.status_code == 400 and "代號「city-council」已使用。" in page
+    assert "已有「市政會議」。" in page
+    done = staff.post(home, {**fields, "code": "youth-committee"})
+    series = selectors.series_list().get(code="youth-committee")
+    assert done.status_code == 302 and done["Location"] == reverse(
+        "meetings:series", args=[series.pk]
+    )
+    assert (series.chair_title, series.chair_agency, series.submission_days) == (
+        "副市長",
+        mayor_office,
+        5,
+    )
+    # Nobody else adds one: the form is the staff's, and the service refuses anyone else.
+    assert client_for(people["udd_officer"]).post(home, fields).status_code == 403

@@ -49,6 +49,29 @@ class MeetingForm(DomainErrorForm):
     )
 
 
+class SeriesForm(DomainErrorForm):
+    """新增會議系列 (meeting staff): a committee or task force beside 市政會議 and 主秘會報."""
+
+    name = optional_text("名稱", 60, required=True)
+    code = forms.CharField(
+        label="代號",
+        max_length=40,
+        help_text="英文小寫字母、數字或連字號，用於網址與匯入檔（例：youth-committee）。",
+    )
+    chair_title = optional_text("主席", 40, required=True)
+    chair_agency = AgencyChoiceField(label="主席辦公室（核定會議紀錄）", queryset=None)
+    default_place = optional_text("預設地點", 100)
+    submission_days = forms.IntegerField(
+        label="提案截止（會議前工作天）", initial=3, min_value=0, max_value=30
+    )
+    is_open = forms.BooleanField(label="公開會議（紀錄核定公布後登載於公開頁面）", required=False)
+    report_text = optional_text("工作報告說明（選填）", 300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair_agency"].queryset = agencies_in_force()
+
+
 class ProposalForm(DomainErrorForm):
     """提案: an agency's 報告案 or 討論案, with its files."""
 

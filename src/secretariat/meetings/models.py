@@ -78,6 +78,9 @@ class MeetingSeries(Audited):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:series", args=[self.pk])
+
 
 class Seat(Audited):
     """A member's seat by office (當然成員): whoever holds the office now sits — a person of

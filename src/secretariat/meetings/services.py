@@ -6,6 +6,7 @@ their own record through the engine's hooks and routes them with ``cases.service
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -105,6 +106,10 @@ SERIES_RULES = {
 }
 
 
+# A series' code names it in addresses and import files: short, lower-case, readable.
+_SERIES_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+
+
 @transaction.atomic
 def create_series(
     *,
@@ -119,7 +124,8 @@ def create_series(
     sort_order: int = 0,
     by,
 ) -> MeetingSeries:
-    """A meeting series (會議系列), e.g. 市政會議 chaired by the mayor, approved by 市長室."""
+    """A meeting series (會議系列), e.g. 市政會議 chaired by the mayor, approved by 市長室; the
+    meeting staff add any other (a committee, a task force) on the meetings page."""
     _require_staff(by)
     texts = _checked(
         {
@@ -137,7 +143,9 @@ def create_series(
         errors["chair_title"] = ["請填寫主席（例：市長）。"]
     if not 0 <= submission_days <= 30:
         errors["submission_days"] = ["提案截止須為會議前0至30個工作天。"]
-    if MeetingSeries.objects.filter(code=code).exists():
+    if not _SERIES_CODE.fullmatch(code):
+        errors["code"] = ["代號須為1至40個英文小寫字母、數字或連字號（例：city-council）。"]
+    elif MeetingSeries.objects.filter(code=code).exists():
         errors["code"] = [f"代號「{code}」已使用。"]
     if MeetingSeries.objects.filter(name=texts["name"]).exists():
         errors["name"] = [f"已有「{texts['name']}」。"]

@@ -48,31 +48,47 @@ def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """府級會議: upcoming and recent meetings the person may open; staff schedule meetings."""
+    """府級會議: upcoming and recent meetings the person may open; staff schedule meetings
+    and add a series (a committee or task force beside 市政會議 and 主秘會報)."""
     staff = is_meeting_staff(request.user)
-    form = forms.MeetingForm(request.POST or None, auto_id="meeting-%s") if staff else None
-    meeting, status = submit(
-        request,
-        form,
-        lambda data: services.schedule_meeting(
-            data["series"],
-            held_on=data["held_on"],
-            starts_at=data["starts_at"],
-            ends_at=data["ends_at"],
-            number=data["number"],
-            place=data["place"],
-            district=data["district"],
-            by=request.user,
-        ),
-        lambda m: f"已建立「{m.title}」，受理提案至{services.deadline_text(m)}。",
-    )
-    if meeting is not None:
-        return redirect(meeting)
+    adding_series = request.POST.get("step") == "series"
+    form = series_form = None
+    if staff:
+        form = forms.MeetingForm(
+            None if adding_series else request.POST or None, auto_id="meeting-%s"
+        )
+        series_form = forms.SeriesForm(request.POST if adding_series else None, auto_id="series-%s")
+    if adding_series:
+        written, status = submit(
+            request,
+            series_form,
+            lambda data: services.create_series(**data, by=request.user),
+            lambda s: f"已新增會議系列「{s.name}」，請設定席次與議事規則。",
+        )
+    else:
+        written, status = submit(
+            request,
+            form,
+            lambda data: services.schedule_meeting(
+                data["series"],
+                held_on=data["held_on"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                number=data["number"],
+                place=data["place"],
+                district=data["district"],
+                by=request.user,
+            ),
+            lambda m: f"已建立「{m.title}」，受理提案至{services.deadline_text(m)}。",
+        )
+    if written is not None:
+        return redirect(written)
     today = timezone.localdate()
     visible = selectors.meetings_for(request.user)
     context = {
         "staff": staff,
         "form": form,
+        "series_form": series_form,
         "upcoming": visible.filter(held_on__gte=today)
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("held_on")[:20],
