@@ -533,50 +533,12 @@ def assisted_minutes(start: dt.date, end: dt.date) -> QuerySet[MinutesEntry]:
     ).exclude(draft="")
 
 
-@dataclass(frozen=True)
-class DirectiveRowFigures:
-    agency: str
-    issued: int
-    released: int
-    open: int
-    overdue: int
-
-
-def directives_by_agency(start: dt.date, end: dt.date, as_of: dt.date) -> list[DirectiveRowFigures]:
-    """Directives given at meetings held in the period, by lead agency (under its report
-    label): issued, released (every part 解除列管 by ``as_of``), still tracked, and tracked
-    with a progress report overdue as of ``as_of``."""
-    from secretariat.core.registry import report_label, report_order
-
-    leads = (
-        case_selectors.current_parts()
-        .filter(
-            role="lead",
-            case__kind=kinds.DIRECTIVE,
-            case__received_on__range=(start, end),
-        )
-        .select_related("case", "agency")
-    )
-    open_parts = case_selectors.current_parts().filter(
-        case__kind=kinds.DIRECTIVE,
-        case__received_on__range=(start, end),
-        status__in=case_selectors.ACTIVE_ASSIGNMENT,
-    )
-    overdue_cases = {part.case_id for part in open_parts if part.is_overdue_at(as_of)}
-    figures: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    order: dict[str, int] = {}
-    for part in leads:
-        label = report_label(part.agency, part.case.received_on)
-        order[label] = report_order(part.agency, part.case.received_on)
-        released = part.case.replied_on is not None and part.case.replied_on <= as_of
-        figures[label][0] += 1
-        figures[label][1] += released
-        figures[label][2] += (not released) and part.case_id in overdue_cases
-    rows = [
-        DirectiveRowFigures(label, n, released, n - released, late)
-        for label, (n, released, late) in figures.items()
-    ]
-    return sorted(rows, key=lambda r: (-r.issued, order[r.agency]))
+def directives_by_agency(
+    start: dt.date, end: dt.date, as_of: dt.date
+) -> list[case_selectors.TrackedCounts]:
+    """Directives given at meetings held in the period (the case's received date is the
+    meeting's) by lead agency: the engine's figures of a tracked kind."""
+    return case_selectors.tracked_by_lead_agency(kinds.DIRECTIVE, start, end, as_of)
 
 
 def pending_for(user) -> list:
