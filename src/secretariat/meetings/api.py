@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from secretariat.core.api import ERRORS, ID_MAX, InputSchema, IsoDate, object_id
 from secretariat.core.errors import DomainError
 from secretariat.core.text import api_text
 from secretariat.meetings import selectors, services
-from secretariat.meetings.models import AgendaItem, ItemKind, MeetingStatus
+from secretariat.meetings.models import AgendaItem, ItemKind
 
 router = Router(tags=["meetings"])
 MAX_LIMIT = 200
@@ -183,7 +183,8 @@ def get_meeting(request, meeting_id: int = object_id("會議識別碼")):
 )
 def propose(request, payload: ProposalIn, meeting_id: int = object_id("會議識別碼")):
     """An agency's proposal for its own agency, before the meeting's deadline (after it: 400
-    ``after_deadline``). Files are added on the meeting's page."""
+    ``after_deadline``; once the agenda is approved: 400 ``agenda_closed``). Files are added
+    on the meeting's page."""
     meeting = selectors.meeting_for(request.user, meeting_id)
     if payload.kind not in ItemKind.values:
         raise DomainError.invalid({"kind": ["議案類別須為 report 或 discussion。"]})
@@ -198,17 +199,14 @@ def propose(request, payload: ProposalIn, meeting_id: int = object_id("會議識
         agency=request.user.agency,
         by=request.user,
     )
-    return 201, _item(item)
+    return Status(201, _item(item))
 
 
 @router.post("/{meeting_id}/sign-in", response={201: SignInOut, **ERRORS}, summary="電子簽到")
 def sign_in(request, meeting_id: int = object_id("會議識別碼")):
     """The caller signs in on the meeting day: a member in person, or a presenting agency's
-    person as an observer (列席)."""
+    person as an observer (列席). Refusals: 400 ``sign_in_closed`` (no notice out, or the
+    minutes begun), ``not_meeting_day``, ``signed_in``; 403 for anyone else."""
     meeting = selectors.meeting_for(request.user, meeting_id)
-    if meeting.status != MeetingStatus.NOTIFIED:
-        raise DomainError(
-            "sign_in_closed", f"會議目前為「{meeting.get_status_display()}」，未開放簽到。"
-        )
     row = services.sign_in(meeting, by=request.user)
-    return 201, {"meeting": meeting.pk, "kind": row.kind, "signed_at": row.signed_at}
+    return Status(201, {"meeting": meeting.pk, "kind": row.kind, "signed_at": row.signed_at})
