@@ -279,13 +279,15 @@ def load_demo() -> str:
         council,
         title="臺北市政府市政會議議事規則",
         text=RULES,
-        issued_on=half.start + dt.timedelta(days=56),
+        issued_on=min(half.start + dt.timedelta(days=56), today),
         note="修正出席人員代理及提案期限規定。",
         by=staff,
     )
-    last_week = today - dt.timedelta(days=7 + (today.weekday() - 1) % 7)
+    # Last week's Tuesday — but within the current half-year whatever the day, so the work
+    # report shows the demo there (in its first days: the half's first working day, or today).
+    last_week = max(today - dt.timedelta(days=7 + (today.weekday() - 1) % 7), half.start)
     if not workdays.is_working_day(last_week):
-        last_week = workdays.next_working_day(last_week)
+        last_week = min(workdays.next_working_day(last_week), today)
     history = _history(council, chiefs, half.start, last_week - dt.timedelta(days=1))
     _held_last_week(council, people, last_week)
     upcoming = today + dt.timedelta(days=(1 - today.weekday()) % 7 or 7)
