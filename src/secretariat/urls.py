@@ -20,6 +20,7 @@ urlpatterns = [
     path("cases/", include("secretariat.cases.urls")),
     path("council/", include("secretariat.council.urls")),
     path("media/", include("secretariat.media.urls")),
+    path("meetings/", include("secretariat.meetings.urls")),
     path("reports/", include("secretariat.reports.urls")),
     path("search/", include("secretariat.search.urls")),
     path("", include("secretariat.petitions.urls")),

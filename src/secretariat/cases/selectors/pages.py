@@ -25,8 +25,8 @@ from secretariat.cases.permissions import (
     holder_scope,
     is_involved,
     is_router,
-    routed_kinds,
     sees_all_cases,
+    watched_kinds,
 )
 from secretariat.cases.selectors.scoped import assignments_for, cases_for, open_assignments_for
 from secretariat.core.models import Agency, RoleCode
@@ -75,15 +75,15 @@ def _common_filters(
 
 def _parts_of_listed_case(user) -> QuerySet[Assignment]:
     """The parts in force of the outer case (``OuterRef("pk")``) the person may see: all of
-    them when they route the case's kind, else those they hold. Decided on the outer case's
-    kind, so the subquery needs no join back to the case."""
+    them when they route or track the case's kind, else those they hold. Decided on the outer
+    case's kind, so the subquery needs no join back to the case."""
     parts = Assignment.objects.current().filter(case=OuterRef("pk"))
     if sees_all_cases(user):
         return parts
     visible = holder_scope(user)
-    routed = routed_kinds(user)
-    if routed:
-        visible |= Q(In(OuterRef("kind"), sorted(routed)))
+    watched = watched_kinds(user)
+    if watched:
+        visible |= Q(In(OuterRef("kind"), sorted(watched)))
     return parts.filter(visible)
 
 
