@@ -207,7 +207,7 @@ def overdue_assignments(user, at: dt.date | dt.datetime) -> QuerySet[Assignment]
         .filter(case__status__in=OPEN_STATUSES)
         .filter(overdue_q(at))
         .select_related("case", "agency", "unit", "contractor", "officer")
-        .order_by("due_on", "due_at", "case__number")
+        .order_by("due_on", "due_at", "id")  # assignment_open_due_idx's order
     )
 
 
