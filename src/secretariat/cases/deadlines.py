@@ -1,9 +1,11 @@
 """The deadline of a part, the one rule: routing, 改分, imports and the routing page's preview
 all call :func:`part_deadline`.
 
-A kind sets a deadline from its facts (``CaseKind.deadline``: a data request's 速別), or the
-engine counts the kind's ``reply_days`` working days from the next working day, or its
-``reply_hours`` working hours inside office hours (the working-day calendar of ``core``)."""
+A kind sets a deadline from its facts (``CaseKind.deadline``: a data request's 速別, an
+opinion item's importance), or the engine counts the kind's ``reply_days`` working days from
+the next working day, or its ``reply_hours`` working hours inside office hours (the
+working-day calendar of ``core``). A kind's hook may leave a case to the engine's count by
+returning None."""
 
 from __future__ import annotations
 
@@ -42,7 +44,11 @@ def part_deadline(case, at: dt.date | dt.datetime) -> Deadline:
     kind = kinds.get(case.kind)
     on = timezone.localtime(at).date() if isinstance(at, dt.datetime) else at
     if kind.deadline is not None:
-        return as_deadline(kind.deadline(case, on))
+        # The hook gets the moment when there is one: "the same working day" depends on
+        # whether the office has closed yet.
+        own = kind.deadline(case, at)
+        if own is not None:
+            return as_deadline(own)
     rules = kinds.rules_for(case.kind)
     if rules.reply_hours:
         # From a day alone, the count starts when that day's office hours open.
