@@ -183,7 +183,9 @@ def move_part(old: Assignment, holder: Agency | Unit | Contractor | Assignee, on
     old.status = AssignmentStatus.WITHDRAWN
     old.save()
     new = new_part(case, holder, old.role, moment(on))
-    notify_holders(new, f"改分案件 {case.number}：{case.subject}", kinds.get(case.kind).notify_roles)
+    notify_holders(
+        new, f"改分案件 {case.number}：{case.subject}", kinds.get(case.kind).notify_roles
+    )
     return new
 
 
