@@ -152,9 +152,7 @@ def test_an_agency_answers_its_press_officer_approves_and_records_the_clarificat
     part.refresh_from_db()
     assert part.status == case_selectors.AssignmentStatus.REPLIED
     with pytest.raises(PermissionDenied):
-        services.record_clarification(
-            item, part, published=True, by=press_people["udd_officer"]
-        )
+        services.record_clarification(item, part, published=True, by=press_people["udd_officer"])
     clarification = services.record_clarification(
         item, part, published=True, link="https://udd.example/news/1", by=press_people["udd_press"]
     )

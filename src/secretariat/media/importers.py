@@ -276,7 +276,7 @@ PUBLISHED_TIME = "發布時間"
 AGENCY = "發布機關"
 BODY = "內容"
 MAYOR = "以市長名義"
-YES_NO = {"是": True, "否": False, "Y": True, "N": False}
+YES_NO = {"是": "yes", "否": "no"}
 
 
 class _RecordImporter(Importer):
@@ -373,7 +373,7 @@ class PressReleaseImporter(_RecordImporter):
             agency=agency,
             title=row[TITLE],
             body=row[BODY],
-            in_mayors_name=bool(mayor),
+            in_mayors_name=mayor == "yes",
             status=ReleaseStatus.APPROVED,
             publish_at=publish_at,
             mailed_at=publish_at,  # history: never mailed from here
