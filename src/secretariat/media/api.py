@@ -105,7 +105,9 @@ def get_release(request, release_id: int = object_id("新聞稿識別碼")):
 
 
 class OpinionFilters(Page):
-    status: str = Field("open", description="open（未結）、pending（待分辦）、done 或空白（全部）")
+    status: str = Field(
+        "open", max_length=10, description="open（未結）、pending（待分辦）、done 或空白（全部）"
+    )
 
 
 class OpinionPartOut(Schema):
@@ -169,12 +171,14 @@ def list_opinion_items(request, filters: Query[OpinionFilters]):
 
 
 @router.get(
-    "/opinion-items/{number}",
+    "/opinion-items/{item_number}",
     response={200: OpinionDetailOut, **ERRORS},
     summary="單一輿情與各機關回應",
 )
-def get_opinion_item(request, number: str = Path(..., max_length=LIMITS["number"])):
-    item = selectors.opinion_item_for(request.user, number)
+def get_opinion_item(
+    request, item_number: str = Path(..., max_length=LIMITS["number"], description="輿情案號")
+):
+    item = selectors.opinion_item_for(request.user, item_number)
     if item is None:
         raise NotFound()
     now = timezone.now()

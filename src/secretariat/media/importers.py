@@ -204,7 +204,7 @@ class OpinionItemImporter(CaseImporter):
 
 
 TITLE = "標題"
-SUMMARY = "摘要"
+SUMMARY = "內容"  # the report's summary: the case's text, as every importer names it
 
 
 class MonitoringImporter(Importer):
@@ -264,8 +264,9 @@ class MonitoringImporter(Importer):
         return plan
 
     def write(self, plan: Plan, *, by) -> None:
+        # ``allowed`` has let the person in (or it is the CLI, the system itself).
         for fields in plan.new:
-            services.capture_item(**fields, source=CaptureSource.MONITORING, by=by)
+            services.open_item(**fields, source=CaptureSource.MONITORING, by=by)
 
 
 # --- 新聞稿, 記者會及媒體活動, 社群貼文 (history) ----------------------------------------------------

@@ -61,8 +61,9 @@ class ReleaseStatus(models.TextChoices):
     APPROVED = "approved", "已核定"
 
 
-# The longest release text: a press release is a page or two; longer material is attached.
-RELEASE_BODY_MAX_LENGTH = 20_000
+# The longest release text, as the case engine's (seven A4 pages of Chinese): a press release
+# is a page or two; longer material is attached.
+RELEASE_BODY_MAX_LENGTH = 10_000
 
 
 class PressReleaseQuerySet(models.QuerySet):

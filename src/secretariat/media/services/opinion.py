@@ -163,18 +163,25 @@ def capture_item(
     """登錄輿情: an item the press office saw (by hand, from a feed, a monitoring export or
     another system), waiting to be routed. A 重大 item tells the press officers at once."""
     _require_press_office(by)
-    case = case_services.open_case(
-        OPINION,
-        subject=title,
-        body=summary,
-        channel=CHANNEL,
-        by=by,
+    return open_item(
+        title=title,
+        summary=summary,
         outlet=outlet,
         link=link,
         reported_on=reported_on,
         tone=tone,
         importance=importance,
         source=source,
+        by=by,
+    )
+
+
+def open_item(*, title: str, summary: str, source: str, by, **fields: Any) -> OpinionItem:
+    """The item's case through the engine (its fields checked by the kind's hooks), for a
+    caller that has checked who may: ``capture_item``, or an import the press office (or
+    the CLI) runs."""
+    case = case_services.open_case(
+        OPINION, subject=title, body=summary, channel=CHANNEL, by=by, source=source, **fields
     )
     item = case.kind_record
     if item.importance == Importance.MAJOR:

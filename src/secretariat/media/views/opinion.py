@@ -181,7 +181,7 @@ def feed_capture(request: HttpRequest) -> HttpResponse:
     )
     if capture is not None:
         return redirect("media:feed_capture_detail", pk=capture.pk)
-    captures = FeedCapture.objects.filter(requested_by=request.user)[:10]
+    captures = FeedCapture.objects.select_related("requested_by")[:10]
     context = {"form": form, "captures": captures}
     return render(request, "media/feed_capture.html", context, status=status)
 
@@ -190,7 +190,7 @@ def feed_capture(request: HttpRequest) -> HttpResponse:
 def feed_capture_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One capture's state; polled with htmx until it has finished."""
     _capturer_only(request)
-    capture = get_object_or_404(FeedCapture.objects.filter(requested_by=request.user), pk=pk)
+    capture = get_object_or_404(FeedCapture.objects.all(), pk=pk)
     template = (
         "media/_feed_capture_status.html" if request.htmx else "media/feed_capture_detail.html"
     )
