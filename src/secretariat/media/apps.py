@@ -14,6 +14,7 @@ class MediaConfig(AppConfig):
             NavItem,
             register_demo,
             register_nav,
+            register_nav_limit,
             register_pending,
         )
         from secretariat.media import kinds, reports
@@ -44,6 +45,7 @@ class MediaConfig(AppConfig):
                 visible=is_journalist_account,
             )
         )
+        register_nav_limit(lambda user: {"press"} if is_journalist_account(user) else None)
         register_pending("media", "媒體聯繫", pending_for)
         register_demo("media", "媒體聯繫示範資料", load_demo)
         for section in reports.SECTIONS:

@@ -226,6 +226,19 @@ class SignupForm(DomainErrorForm):
         error_messages={"required": "請勾選同意個人資料之蒐集及處理。"},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What a phone's keyboard and autofill need.
+        for name, hint, mode in (
+            ("username", "username", "text"),
+            ("name", "name", "text"),
+            ("outlet", "organization", "text"),
+            ("job_title", "organization-title", "text"),
+            ("phone", "tel", "tel"),
+            ("email", "email", "email"),
+        ):
+            self.fields[name].widget.attrs.update(autocomplete=hint, inputmode=mode)
+
     def clean(self):
         data = super().clean()
         if data.get("password") and data.get("password") != data.get("password2"):
