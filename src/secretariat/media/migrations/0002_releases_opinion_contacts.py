@@ -9,7 +9,7 @@ import secretariat.media.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0006_media_channel"),
+        ("cases", "0007_media_channel"),
         ("core", "0010_journalist_role"),
         ("media", "0001_schedule_from_council"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
