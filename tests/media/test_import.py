@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ import pytest
 from secretariat.cases.models import Case
 from secretariat.core.errors import PermissionDenied
 from secretariat.core.importing import run_import
+from secretariat.core.models import IndicatorTarget
 from secretariat.core.roc import parse_period
 from secretariat.media.models import (
     CaptureSource,
@@ -24,6 +26,7 @@ from secretariat.media.models import (
     PressRelease,
     SocialPost,
 )
+from secretariat.media.reports import ON_TIME_INDICATOR
 from secretariat.reports.selectors import build_report
 
 pytestmark = pytest.mark.django_db
@@ -232,6 +235,16 @@ def test_seed_001_chapter_five_comes_from_imported_records(registry):
     assert "本府114年上半年計主動回應1,234則輿情" in responses.paragraphs[1]
     table = responses.tables[0]
     assert table.total["responses"] == 1234 == sum(row["responses"] for row in table.rows)
+
+    # The indicator against the year's target (core.IndicatorTarget, entered by administrators).
+    (indicator,) = [i for i in report.indicators if i.key == ON_TIME_INDICATOR]
+    assert indicator.actual == Decimal("97.97") and indicator.target is None
+    IndicatorTarget.objects.create(indicator=ON_TIME_INDICATOR, year=114, value=98)
+    (indicator,) = [
+        i for i in build_report(parse_period("114H1")).indicators if i.key == ON_TIME_INDICATOR
+    ]
+    assert indicator.target == Decimal("98") and indicator.met is False
+    assert indicator.achievement == Decimal("99.97")
 
     # A period without records says so.
     empty = build_report(parse_period("113H1"))

@@ -25,7 +25,7 @@ from secretariat.core.errors import DomainError, PermissionDenied
 from secretariat.core.models import RoleCode, User
 from secretariat.core.permissions import SECRETARIAT_CODE
 from secretariat.core.text import check_fields, model_rule
-from secretariat.media.kinds import CHANNEL, OPINION, REPLY_HOURS
+from secretariat.media.kinds import CHANNEL, OPINION
 from secretariat.media.models import (
     CaptureSource,
     Clarification,
@@ -82,18 +82,10 @@ def opinion_deadline(case, at: dt.date | dt.datetime) -> dt.datetime | None:
     return same_working_day(at) if importance == Importance.MAJOR else None
 
 
-def reply_hours() -> int:
-    """The working hours an item that is not 重大 has (administrators' 案件類別設定)."""
-    return case_kinds.rules_for(OPINION).reply_hours or REPLY_HOURS
-
-
-def deadline_on(importance: str, day: dt.date) -> dt.date:
-    """The day an item of ``importance`` routed on ``day`` was due, for an import that knows
-    days only: as the engine counts a day alone (from its opening), by the same two rules."""
-    if importance == Importance.MAJOR:
-        return same_working_day(day).date()
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    return workdays.add_working_hours(start, reply_hours()).date()
+def deadline_on(importance: str, day: dt.date) -> dt.date | None:
+    """The day a 重大 item routed on ``day`` was due, for an import that knows days only;
+    None for the others, which the engine counts (``reply_hours`` from the day's opening)."""
+    return same_working_day(day).date() if importance == Importance.MAJOR else None
 
 
 # --- The kind's own fields (the engine's hooks) ------------------------------------------------
