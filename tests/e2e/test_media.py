@@ -181,7 +181,7 @@ def visit_all(page, paths) -> None:
         page.set_viewport_size({"width": 1280, "height": 800})
         page.goto(path)
         assert page.get_by_role("heading", level=1).count() == 1, path
-        assert_accessible(page)
+        assert_accessible(page, best_practice=True)
         page.set_viewport_size({"width": 360, "height": 740})
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways at phone width by {overflow}px"
