@@ -5,6 +5,8 @@ journalist's account is kept to the journalists' pages."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -166,6 +168,31 @@ def test_every_lookup_is_recorded(press_people, contacts, journalist_factory):
     lookups = AuditEntry.objects.filter(action="media:directory_lookup", actor=journalist.user)
     assert [entry.changes["how"] for entry in lookups.order_by("seq")] == ["頁面", "vCard", "API"]
     assert lookups.order_by("seq").first().changes["contacts"] == [contacts["police"].pk]
+
+
+def test_the_reports_section_counts_the_directory_and_the_periods_lookups(
+    press_people, contacts, journalist_factory
+):
+    from django.utils import timezone
+
+    from secretariat.core.roc import Period
+    from secretariat.media.reports import press_directory
+
+    today = timezone.localdate()
+    period = Period.half_containing(today)
+    journalist = journalist_factory(approve_by=press_people["press"])
+    # The directory alone is no record of the period: its use is.
+    assert not press_directory(period).has_records
+    signed_in(journalist.user).get(reverse("press:contacts"), {"q": "治安"})
+    section = press_directory(period)
+    figures = {figure.key: figure.value for figure in section.figures}
+    assert section.has_records
+    assert figures == {"agencies": 2, "contacts": 2, "journalists": 1, "lookups": 1}
+    assert "收錄2個機關2位新聞聯繫人員" in section.paragraphs[0]
+    assert f"{period.label}計查詢1次" in section.paragraphs[0]
+    earlier = Period.half_containing(period.start - dt.timedelta(days=1))
+    assert not press_directory(earlier).has_records
+    assert {f.key: f.value for f in press_directory(earlier).figures}["journalists"] == 0
 
 
 def test_a_journalist_finds_contacts_by_agency_or_topic(contacts, agency):

@@ -17,7 +17,7 @@ from secretariat.cases import services as case_services
 from secretariat.core import importing, registry, roc
 from secretariat.core import services as core_services
 from secretariat.core.models import IndicatorTarget, RoleCode, Unit, User
-from secretariat.media import reports, services
+from secretariat.media import reports, selectors, services
 from secretariat.media.models import ContactRole, Importance, Journalist, Tone
 
 PASSWORD = "taipei-demo-115"
@@ -159,7 +159,12 @@ def _journalists(press: User) -> None:
             beat="市政",
         )
         if approve:
-            services.decide_journalist(journalist, approve=True, by=press)
+            journalist = services.decide_journalist(journalist, approve=True, by=press)
+            # The approved journalist has looked up the directory once (the report counts it).
+            found = selectors.contact_lookup("交通")
+            services.record_lookup(
+                journalist.user, query="交通", agency=None, contacts=found, how="頁面"
+            )
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> bytes:
