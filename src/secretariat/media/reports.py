@@ -93,7 +93,8 @@ def press_releases(period: Period) -> SectionData:
         f"{roc.format_count(counts.secretariat_total, '則')}及"
         f"{roc.format_count(counts.government_total, '則')}，各月資訊如下表。"
     ]
-    tables = [releases]
+    # A period without releases shows no empty month table (本期無資料 says it).
+    tables = [releases] if counts.government_total else []
     if total_posts:
         paragraphs.append(
             "2、運用市長 Facebook、Instagram 及 YouTube 等新媒體平台，擴大政策行銷觸角，提升資訊"
@@ -223,7 +224,7 @@ def opinion_responses(period: Period) -> SectionData:
             Figure("on_time_rate", "依限回應率", figures.rate, "%"),
             Figure("published", "公開澄清", figures.published, "則"),
         ),
-        tables=(table,),
+        tables=(table,) if figures.responses else (),
         has_records=bool(figures.received or figures.responses),
     )
 
