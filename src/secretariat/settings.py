@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "secretariat.core.middleware.SecondFactorMiddleware",
     "secretariat.core.middleware.AuditContextMiddleware",
+    # Journalists' accounts (media) are kept to the journalists' pages.
+    "secretariat.media.middleware.JournalistMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -21,6 +21,8 @@ urlpatterns = [
     path("council/", include("secretariat.council.urls")),
     path("media/", include("secretariat.media.urls")),
     path("meetings/", include("secretariat.meetings.urls")),
+    path("news/", include("secretariat.media.news_urls")),
+    path("press/", include("secretariat.media.press_urls")),
     path("reports/", include("secretariat.reports.urls")),
     path("search/", include("secretariat.search.urls")),
     path("", include("secretariat.petitions.urls")),

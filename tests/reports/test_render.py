@@ -204,10 +204,8 @@ def test_json_has_stable_keys_and_raw_values(report):
     row = attendance["tables"][0]["rows"][0]
     assert row["held_on"] == "2025-03-31" and row["invited"] == 2 and row["rate"] == "50.00"
 
-    indicator = next(
-        i for i in data["indicators"] if i["key"] == council_selectors.SERVICE_GRADE_A_INDICATOR
-    )
-    assert indicator == {
+    indicators = {indicator["key"]: indicator for indicator in data["indicators"]}
+    assert indicators[council_selectors.SERVICE_GRADE_A_INDICATOR] == {
         "key": council_selectors.SERVICE_GRADE_A_INDICATOR,
         "label": "已結案議員服務案件 A 級（辦理完成）比率",
         "unit": "%",
@@ -335,6 +333,7 @@ def test_odt_follows_the_seed_layout(report):
         ["已結案議員服務案件 A 級（辦理完成）比率", "98%", "—", "—", "—"],
         ["電子化會議場次", "—", "—", "—", "—"],
         ["電子化會議比率", "—", "—", "—", "—"],
+        ["輿情依限回應率", "—", "—", "—", "—"],  # media: no target, no response
     ]
     styles = document.stylesxml()
     assert 'style:font-name-asian="Noto Sans CJK TC"' in styles

@@ -151,6 +151,63 @@ ROUTES: dict[str, Route] = {
     "meetings/public/": Route(PUBLIC),
     "meetings/public/<int:pk>/": Route(PUBLIC, {"pk": "public_meeting"}),
     "meetings/public/attachments/<int:pk>/": Route(PUBLIC, {"pk": "public_attachment"}),
+    # media: staff pages (an agency's releases and opinion items are scoped; the press
+    # contacts are shared by every agency, so they carry no marker)
+    "media/": Route(STAFF),
+    "media/releases/": Route(STAFF),
+    "media/releases/<int:pk>/": Route(SCOPED, {"pk": "press_release"}),
+    "media/releases/<int:pk>/steps/<slug:step>/": Route(
+        SCOPED, {"pk": "press_release", "step": "=submit"}, post_only=True
+    ),
+    "media/releases/<int:pk>/files/": Route(SCOPED, {"pk": "press_release"}, post_only=True),
+    "media/releases/<int:pk>/files/<int:file_pk>/": Route(
+        SCOPED, {"pk": "press_release", "file_pk": "release_file"}
+    ),
+    "media/releases/<int:pk>/files/<int:file_pk>/remove/": Route(
+        SCOPED, {"pk": "press_release", "file_pk": "release_file"}, post_only=True
+    ),
+    "media/events/": Route(STAFF),
+    "media/events/<int:pk>/remove/": Route(SECRETARIAT, {"pk": "press_event"}, post_only=True),
+    "media/posts/": Route(STAFF),
+    "media/posts/<int:pk>/remove/": Route(SECRETARIAT, {"pk": "social_post"}, post_only=True),
+    "media/opinion/": Route(STAFF),
+    "media/opinion/feeds/": Route(SECRETARIAT),
+    "media/opinion/feeds/<int:pk>/": Route(SECRETARIAT, {"pk": "feed_capture"}),
+    "media/opinion/monitoring/": Route(SECRETARIAT),
+    "media/opinion/digest/": Route(STAFF),
+    "media/opinion/weekly/": Route(SECRETARIAT),
+    "media/opinion/weekly.odt": Route(SECRETARIAT),
+    "media/opinion/<str:number>/": Route(SCOPED, {"number": "opinion_number"}),
+    "media/opinion/<str:number>/classify/": Route(
+        SCOPED, {"number": "opinion_number"}, post_only=True
+    ),
+    "media/opinion/<str:number>/clarification/<int:pk>/": Route(
+        SCOPED, {"number": "opinion_number", "pk": "opinion_part"}, post_only=True
+    ),
+    "media/contacts/": Route(STAFF),
+    "media/contacts/<int:pk>/": Route(SCOPED, {"pk": "press_contact"}),
+    "media/contacts/<int:pk>/remove/": Route(SCOPED, {"pk": "removable_contact"}, post_only=True),
+    "media/journalists/": Route(SECRETARIAT),
+    "media/journalists/<int:pk>/<slug:decision>/": Route(
+        SECRETARIAT, {"pk": "journalist", "decision": "=approve"}, post_only=True
+    ),
+    # 記者專區: the sign-up is public; the rest is for journalists and staff
+    "press/": Route(STAFF),
+    "press/register/": Route(PUBLIC),
+    "press/register/done/": Route(PUBLIC),
+    "press/contacts/": Route(STAFF),
+    "press/contacts.vcf": Route(STAFF),
+    "press/contacts/<int:pk>.vcf": Route(STAFF, {"pk": "press_contact"}),
+    "press/schedule/": Route(STAFF),
+    # the public news page (published releases only)
+    "news/": Route(PUBLIC),
+    "news/rss.xml": Route(PUBLIC),
+    "news/atom.xml": Route(PUBLIC),
+    "news/contacts/": Route(PUBLIC),
+    "news/<int:pk>/": Route(PUBLIC, {"pk": "published_release"}),
+    "news/<int:pk>/files/<int:file_pk>/": Route(
+        PUBLIC, {"pk": "published_release", "file_pk": "published_file"}
+    ),
     # reports
     "reports/": Route(SECRETARIAT),
     "reports/runs/<int:pk>/": Route(SECRETARIAT, {"pk": "report_run"}),
@@ -188,12 +245,16 @@ SCOPED_API = {
     "/api/v1/petitions/{number}",
     "/api/v1/cases/{number}",
     "/api/v1/meetings/{meeting_id}",
+    "/api/v1/media/releases/{release_id}",
+    "/api/v1/media/opinion-items/{item_number}",
 }
 API_PATH_VALUES = {
     "person_id": "person",
     "number": "case_number",
     "code": "agency_code",
     "meeting_id": "meeting",
+    "release_id": "press_release",
+    "item_number": "opinion_number",
 }
 API_QUERY_VALUES = {
     "start": "2026-01-05",
@@ -299,12 +360,12 @@ ADMIN_ROLES = ["secretariat_admin", "system_admin"]
 class Caller:
     label: str
     client: Client
-    kind: str  # anonymous | agency | secretariat | admin | token
+    kind: str  # anonymous | agency | secretariat | admin | token | journalist
     headers: dict = dataclasses.field(default_factory=dict)
 
     @property
     def signed_in(self) -> bool:
-        return self.kind in {"agency", "secretariat", "admin"}
+        return self.kind in {"agency", "secretariat", "admin", "journalist"}
 
 
 @pytest.fixture
@@ -327,6 +388,22 @@ def callers(make_person, agency) -> list[Caller]:
     client = Client()
     client.force_login(make_person("contractor", None, contractor=contractor))
     made.append(Caller("承攬廠商", client, "agency"))
+    # An approved journalist (no agency, role 記者): kept to the journalists' pages.
+    from secretariat.media import services as media
+
+    reporter = media.register_journalist(
+        username="reporter",
+        password="correct-horse-115",
+        name="陳記者",
+        outlet="臺北日報",
+        phone="02-2345-0001",
+        email="reporter@news.example",
+    )
+    approver = make_person("sec-press-approver", "秘書處", "press_liaison")
+    media.decide_journalist(reporter, approve=True, by=approver)
+    client = Client()
+    client.force_login(reporter.user)
+    made.append(Caller("記者", client, "journalist"))
     system = make_person("udd-system", OWN, "case_officer", is_system_account=True)
     _, key = services.issue_api_token(system, "介接", by=None)
     made.append(Caller(f"{OWN}:bearer", Client(), "token", {"HTTP_AUTHORIZATION": f"Bearer {key}"}))
@@ -355,6 +432,7 @@ def records(make_person, agency, settings, tmp_path) -> dict[str, object]:
         Urgency,
     )
     from secretariat.media import services as media
+    from secretariat.media.models import ContactRole, FeedCapture
     from secretariat.petitions import services as petitions
     from secretariat.reports.models import ReportRun, RunStatus
 
@@ -429,6 +507,54 @@ def records(make_person, agency, settings, tmp_path) -> dict[str, object]:
         EngagementKind.CAUCUS_VISIT, today, "預算溝通", caucus="甲黨團", by=desk
     )
     schedule_item = media.add_schedule_item(today, dt.time(9, 0), "市政會議", by=desk)
+    press = make_person("sec-press-records", "秘書處", "press_liaison")
+    police_officer = make_person("police-writer", OTHER, "case_officer")
+    police_press = make_person("police-press", OTHER, "press_liaison")
+    release = media.draft_release(
+        agency=police, title=f"警政新聞稿{MARKER}", body=f"草稿{MARKER}。", by=police_officer
+    )
+    release_file = media.add_release_file(
+        release,
+        SimpleUploadedFile("photo.png", PNG, content_type="image/png"),
+        caption=f"照片{MARKER}",
+        by=police_officer,
+    )
+    # Published releases are public: no marker.
+    published = media.draft_release(
+        agency=police, title="年終治安維護", body="加強巡邏。", by=police_officer
+    )
+    published_file = media.add_release_file(
+        published,
+        SimpleUploadedFile("photo.png", PNG, content_type="image/png"),
+        caption="巡邏",
+        by=police_officer,
+    )
+    media.submit_release(published, by=police_officer)
+    media.approve_release(published, by=police_press)
+    item = media.capture_item(
+        title=f"轄區治安報導{MARKER}", summary=f"報導{MARKER}。", outlet="臺北日報", by=press
+    )
+    (opinion_part,) = case_services.route_case(item.case, police, by=press)
+    press_event = media.record_event(kind="conference", held_on=today, topic="市政說明", by=press)
+    social_post = media.record_post(
+        platform="facebook", posted_on=today, kind="video", title="市長影音", by=press
+    )
+    feed_capture = FeedCapture.objects.create(url="https://feeds.example/rss", requested_by=press)
+    press_contact = media.add_contact(
+        police, role=ContactRole.CONTACT, name="王發言", office_phone="02-2331-3561", by=press
+    )
+    # Removed by the administrators' requests: not the contact the other pages show.
+    removable_contact = media.add_contact(
+        police, role=ContactRole.BACKUP, name="李代理", office_phone="02-2331-3562", by=press
+    )
+    journalist = media.register_journalist(
+        username="pending-reporter",
+        password="correct-horse-115",
+        name="吳記者",
+        outlet="北市電視",
+        phone="02-2345-0002",
+        email="pending@news.example",
+    )
     report_run = ReportRun.objects.create(
         period_start=today,
         period_end=today,
@@ -458,6 +584,18 @@ def records(make_person, agency, settings, tmp_path) -> dict[str, object]:
         "liaison_meeting": meeting.pk,
         "engagement": engagement.pk,
         "schedule_item": schedule_item.pk,
+        "press_release": release.pk,
+        "release_file": release_file.pk,
+        "published_release": published.pk,
+        "published_file": published_file.pk,
+        "opinion_number": item.case.number,
+        "opinion_part": opinion_part.pk,
+        "press_event": press_event.pk,
+        "social_post": social_post.pk,
+        "feed_capture": feed_capture.pk,
+        "press_contact": press_contact.pk,
+        "removable_contact": removable_contact.pk,
+        "journalist": journalist.pk,
         "report_run": report_run.pk,
         "import_run": import_run.pk,
         "calendar_adjustment": adjustment.pk,
@@ -574,6 +712,15 @@ class Matrix:
         )
 
 
+# What a journalist's account may open (media.middleware): its own pages and the API's lookup.
+JOURNALIST_PAGES = ("/press/", "/accounts/totp/")
+JOURNALIST_API = ("/api/v1/media/contacts", "/api/v1/me")
+
+
+def _to_press_home(response) -> bool:
+    return response.status_code == 302 and response["Location"] == "/press/"
+
+
 def _to_sign_in(response) -> bool:
     return response.status_code == 302 and "/accounts/login/" in response["Location"]
 
@@ -604,10 +751,22 @@ def check_page(matrix: Matrix, caller: Caller, route: Route, url: str) -> None:
             matrix.fail(caller, method, url, response, "another agency's record in the page")
     if caller.kind == "secretariat" and route.access == ADMIN and status not in {403, 404}:
         matrix.fail(caller, method, url, response, "an administrators' page")
+    if caller.kind == "journalist":
+        kept_out = not url.startswith(JOURNALIST_PAGES) and not _to_press_home(response)
+        if kept_out and status not in {403, 404}:
+            matrix.fail(caller, method, url, response, "a staff page for a journalist")
+        if MARKER in _body(response):
+            matrix.fail(caller, method, url, response, "an agency's record for a journalist")
 
 
 def check_api(matrix: Matrix, caller: Caller, path: str, method: str, url: str, **extra) -> None:
     response = matrix.send(caller, method, url, **extra)
+    if caller.kind == "journalist":
+        if not url.startswith(JOURNALIST_API) and response.status_code != 403:
+            matrix.fail(caller, method, url, response, "the staff API for a journalist")
+        if MARKER in _body(response):
+            matrix.fail(caller, method, url, response, "an agency's record for a journalist")
+        return
     if caller.kind == "anonymous":
         if response.status_code != 401:
             matrix.fail(caller, method, url, response, "the API without credentials")

@@ -1,9 +1,11 @@
 """The deadline of a part, the one rule: routing, 改分, imports and the routing page's preview
 all call :func:`part_deadline`.
 
-A kind sets a deadline from its facts (``CaseKind.deadline``: a data request's 速別), or the
-engine counts the kind's ``reply_days`` working days from the next working day, or its
-``reply_hours`` working hours inside office hours (the working-day calendar of ``core``)."""
+A kind sets a deadline from its facts (``CaseKind.deadline``: a data request's 速別, an
+opinion item's importance), or the engine counts the kind's ``reply_days`` working days from
+the next working day, or its ``reply_hours`` working hours inside office hours (the
+working-day calendar of ``core``). A kind's hook may leave a case to the engine's count by
+returning None."""
 
 from __future__ import annotations
 
@@ -40,10 +42,21 @@ def part_deadline(case, at: dt.date | dt.datetime) -> Deadline:
     """The deadline of a part of ``case`` assigned at ``at`` (a day, or the moment of
     routing: a deadline in hours counts from it; one in days from the next working day)."""
     kind = kinds.get(case.kind)
-    on = timezone.localtime(at).date() if isinstance(at, dt.datetime) else at
     if kind.deadline is not None:
-        return as_deadline(kind.deadline(case, on))
-    rules = kinds.rules_for(case.kind)
+        # The hook gets the moment when there is one: "the same working day" depends on
+        # whether the office has closed yet.
+        own = kind.deadline(case, at)
+        if own is not None:
+            return as_deadline(own)
+    return kind_deadline(case.kind, at)
+
+
+def kind_deadline(kind_code: str, at: dt.date | dt.datetime) -> Deadline:
+    """The engine's count for a kind, without its hook: ``reply_hours`` working hours from
+    ``at``, or ``reply_days`` working days from the next working day (imports, which know
+    days only, and :func:`part_deadline` both count here)."""
+    on = timezone.localtime(at).date() if isinstance(at, dt.datetime) else at
+    rules = kinds.rules_for(kind_code)
     if rules.reply_hours:
         # From a day alone, the count starts when that day's office hours open.
         start = at if isinstance(at, dt.datetime) else _midnight(on)

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from django.utils import timezone
 
-from secretariat.cases import kinds
+from secretariat.cases import deadlines, kinds
 from secretariat.cases import services as case_services
 from secretariat.cases.models import (
     BODY_MAX_LENGTH,
@@ -163,9 +163,13 @@ class CaseImporter(Importer):
     def agencies(self) -> AgencyIndex:
         return AgencyIndex.build()
 
-    @cached_property
-    def reply_days(self) -> int:
-        return kinds.rules_for(self.kind).reply_days
+    def kind_due(self, assigned_on: dt.date) -> dt.date:
+        """The engine's deadline for the kind of a part assigned on a day (its working days,
+        or its working hours from that day's opening), cached: rows share their dates."""
+        key = (assigned_on, None)
+        if key not in self._due:
+            self._due[key] = deadlines.kind_deadline(self.kind, assigned_on).due_on
+        return self._due[key]
 
     def working_days(self, start: dt.date, days: int) -> dt.date:
         """``days`` working days after ``start`` (cached: rows share their dates)."""
@@ -329,7 +333,7 @@ class CaseImporter(Importer):
         parts: list[PartRow] | None,
         received_on: dt.date | None,
         channel: str = Channel.COUNCIL,
-        due_rule: Callable[[dt.date], dt.date] | None = None,
+        due_rule: Callable[[dt.date], dt.date | None] | None = None,
         requester: dict[str, str] | None = None,
         own: dict[str, Any] | None = None,
         ended: str | None = None,
@@ -337,8 +341,9 @@ class CaseImporter(Importer):
         """The row's case after the checks every kind shares: the date order 收件 ≤ 分辦 ≤
         改分 ≤ 回復 ≤ 結案, a closed case replied by every agency, 改分 from an agency that
         held a part, 展期 of a part to a later deadline. A part's deadline is the file's, or
-        ``due_rule(assigned_on)`` (a kind's own rule), or the kind's working days from the day
-        it was assigned (分辦日期, or its 改分 date). None when the row has problems."""
+        ``due_rule(assigned_on)`` (a kind's own rule; None leaves it to the engine), or the
+        engine's count for the kind (``deadlines.kind_deadline``) from the day it was assigned
+        (分辦日期, or its 改分 date). None when the row has problems."""
         found = len(problems)
         number = self.number(row, problems)
         subject = self.subject(row, problems)
@@ -379,9 +384,8 @@ class CaseImporter(Importer):
         def deadline(assigned_on: dt.date, due: dt.date | None) -> dt.date:
             if due is not None:
                 return due
-            if due_rule is not None:
-                return due_rule(assigned_on)
-            return self.working_days(assigned_on, self.reply_days)
+            own = due_rule(assigned_on) if due_rule is not None else None
+            return own if own is not None else self.kind_due(assigned_on)
 
         imported_parts = []
         for part, due in zip(parts, given, strict=True):

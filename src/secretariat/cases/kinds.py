@@ -8,9 +8,10 @@ A kind's own fields live in its own app (e.g. ``petitions.Petition``, one-to-one
   same pass as the engine's (``services.open_case`` reports every error at once);
 * ``create(case, fields, context)`` — write the kind's own record once the case exists, in
   the same transaction;
-* ``deadline(case, on) → date | datetime`` — the deadline of a part assigned on ``on`` when
-  the kind sets it from its facts (a data request's 速別); without it the engine counts
-  ``reply_days`` working days, or ``reply_hours`` working hours;
+* ``deadline(case, at) → date | datetime | None`` — the deadline of a part assigned at
+  ``at`` (the moment of routing, or a day for a preview or an import) when the kind sets it
+  from its facts (a data request's 速別, an opinion item's importance); None, or no hook,
+  leaves it to the engine: ``reply_days`` working days, or ``reply_hours`` working hours;
 * ``guard(case, step, fields, by) → {field: [messages]}`` — refuse a step (``"close"``,
   ``"file"``, ``"withdraw"``, ``"merge"``, ``"route"``, ``"reply"``) with reasons, e.g. no 結案 before a grade;
 * ``on_replied(case)`` — after commit, once every part has replied (petitions mail the
@@ -71,7 +72,8 @@ class CaseKind:
     the part's agency) before it counts as the reply. ``router_roles`` are the Secretariat
     roles that route the kind (administrators route every kind); ``requester_roles`` may see
     the requester's identity besides them. ``channels`` lists the intake channels the kind
-    accepts (None: any). ``tracking`` makes its parts tracked items (列管)."""
+    accepts (None: any). ``tracking`` makes its parts tracked items (列管). ``notify_roles``
+    are the holder's roles told of a new or moved part."""
 
     code: str
     label: str
@@ -89,10 +91,12 @@ class CaseKind:
     )
     channels: frozenset[str] | None = None
     tracking: Tracking | None = None
+    # The holder's roles told of a new or moved part (an opinion item: its 新聞聯絡人 too).
+    notify_roles: frozenset[str] = frozenset({RoleCode.CASE_OFFICER, RoleCode.SUPERVISOR})
     detail_url: str = "cases:detail"
     validate: Callable[[Mapping[str, Any], OpenContext], FieldErrors] | None = None
     create: Callable[[Any, Mapping[str, Any], OpenContext], object] | None = None
-    deadline: Callable[[Any, dt.date], dt.date | dt.datetime] | None = None
+    deadline: Callable[[Any, dt.date | dt.datetime], dt.date | dt.datetime | None] | None = None
     guard: Callable[[Any, str, Mapping[str, Any], Any], FieldErrors] | None = None
     on_replied: Callable[[Any], None] | None = None
     on_closed: Callable[[Any, Mapping[str, Any], Any], None] | None = None

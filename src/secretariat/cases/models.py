@@ -50,6 +50,7 @@ class Channel(models.TextChoices):
     OPEN311 = "open311", "Open311"
     COUNCIL = "council", "議會"
     MEETING = "meeting", "府級會議"
+    MEDIA = "media", "輿情監看"
 
 
 # The longest case text (內容) accepted from any channel: about seven A4 pages of Chinese

@@ -297,6 +297,7 @@ class RoleCode(models.TextChoices):
     PRESS_LIAISON = "press_liaison", "新聞聯絡人"
     SERVICE_DESK = "service_desk", "服務台人員"
     CONTRACTOR = "contractor", "承攬廠商人員"
+    JOURNALIST = "journalist", "記者"
 
 
 class Role(models.Model):

@@ -115,8 +115,24 @@ def register_demo(key: str, label: str, fn: Callable[[], object]) -> None:
     DEMO[key] = Provider(key, label, fn)
 
 
+# Accounts kept to a few modules (a journalist's to 記者專區): fn(user) → the nav keys such an
+# account may see, or None for everyone else.
+NAV_LIMITS: list[Callable[[object], set[str] | None]] = []
+
+
+def register_nav_limit(fn: Callable[[object], set[str] | None]) -> None:
+    """Limit the navigation of some accounts to the keys ``fn(user)`` returns (a module that
+    keeps its external accounts to its own pages, e.g. media's journalists)."""
+    NAV_LIMITS.append(fn)
+
+
 def navigation_for(user) -> list[NavItem]:
-    return sorted((i for i in NAVIGATION.values() if i.visible(user)), key=lambda i: i.order)
+    items = [i for i in NAVIGATION.values() if i.visible(user)]
+    for limit in NAV_LIMITS:
+        keys = limit(user)
+        if keys is not None:
+            items = [i for i in items if i.key in keys]
+    return sorted(items, key=lambda i: i.order)
 
 
 def pending_for(user) -> list[tuple[str, list[PendingItem]]]:

@@ -176,10 +176,12 @@ def record_question(
 # --- Data requests (議員索資) --------------------------------------------------------------------
 
 
-def data_request_deadline(case, on: dt.date) -> dt.date:
-    """The deadline of a data request's part assigned on ``on``: the councillor's own date
-    when one was set, otherwise the 速別's working days counted from the next working day.
-    (The case engine calls this for every part: at routing and after a 改分.)"""
+def data_request_deadline(case, at: dt.date | dt.datetime) -> dt.date:
+    """The deadline of a data request's part assigned at ``at`` (a day or a moment): the
+    councillor's own date when one was set, otherwise the 速別's working days counted from
+    the next working day. (The case engine calls this for every part: at routing and after
+    a 改分.)"""
+    on = timezone.localdate(at) if isinstance(at, dt.datetime) else at
     request = DataRequest.objects.get(case=case)
     if request.custom_due_on is not None:
         return request.custom_due_on

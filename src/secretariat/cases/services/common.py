@@ -15,7 +15,7 @@ from secretariat.cases.permissions import holds
 from secretariat.core import audit
 from secretariat.core import services as core_services
 from secretariat.core.errors import DomainError, PermissionDenied
-from secretariat.core.models import RoleCode, User
+from secretariat.core.models import User
 
 
 def today() -> dt.date:
@@ -76,10 +76,6 @@ def required_reason(value: str, field: str, message: str) -> str:
     return value
 
 
-# Who hears about a new or moved part: its officers and supervisors (a contractor's people).
-HANDLING_ROLES = (RoleCode.CASE_OFFICER, RoleCode.SUPERVISOR)
-
-
 def holders(part: Assignment, roles: Iterable[str]) -> list[User]:
     """Active people who hold ``part`` with one of ``roles`` — for a contractor's part its
     own people, whatever their roles."""
@@ -92,8 +88,9 @@ def holders(part: Assignment, roles: Iterable[str]) -> list[User]:
     return [person for person in people if holds(person, part)]
 
 
-def notify_holders(part: Assignment, title: str, roles: Iterable[str] = HANDLING_ROLES) -> int:
-    """Notify (in the app and by e-mail) the part's holders; returns how many were told."""
+def notify_holders(part: Assignment, title: str, roles: Iterable[str]) -> int:
+    """Notify (in the app and by e-mail) the part's holders with one of ``roles`` (a new or
+    moved part: the kind's ``notify_roles``); returns how many were told."""
     people = holders(part, roles)
     for person in people:
         core_services.notify(person, title, url=part.case.get_absolute_url(), mail=True)

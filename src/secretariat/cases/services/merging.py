@@ -100,9 +100,12 @@ def merge_case(case: Case, into: Case | str, reason: str, *, by) -> Case:
             earlier.save()
             moved.append(earlier)
     audit.record(into, "merge", {"merged": case.number, "reason": reason}, actor=audit.actor_of(by))
+    kind = kinds.get(case.kind)
     for part in withdrawn:
-        notify_holders(part, f"{case.number} 已併入 {into.number} 辦理，本分辦已撤銷")
-    hook = kinds.get(case.kind).on_merged
+        notify_holders(
+            part, f"{case.number} 已併入 {into.number} 辦理，本分辦已撤銷", kind.notify_roles
+        )
+    hook = kind.on_merged
     if hook is not None:
         for merged in moved:
             transaction.on_commit(lambda merged=merged: hook(merged, into))

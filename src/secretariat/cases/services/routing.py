@@ -138,7 +138,9 @@ def route_case(
             )
     for part in created:
         notify_holders(
-            part, f"新分辦案件 {case.number}（{part.get_role_display()}）：{case.subject}"
+            part,
+            f"新分辦案件 {case.number}（{part.get_role_display()}）：{case.subject}",
+            kinds.get(case.kind).notify_roles,
         )
     # The suggester learns from the agencies chosen.
     suggest.record(case, lead.agency, [holder.agency for holder in co], by=by)
@@ -181,7 +183,9 @@ def move_part(old: Assignment, holder: Agency | Unit | Contractor | Assignee, on
     old.status = AssignmentStatus.WITHDRAWN
     old.save()
     new = new_part(case, holder, old.role, moment(on))
-    notify_holders(new, f"改分案件 {case.number}：{case.subject}")
+    notify_holders(
+        new, f"改分案件 {case.number}：{case.subject}", kinds.get(case.kind).notify_roles
+    )
     return new
 
 

@@ -1,4 +1,5 @@
-"""媒體聯繫's pages: the mayor's public schedule. Thin: forms parse, services write."""
+"""媒體聯繫's home and the mayor's public schedule (one schedule: the councillors are mailed it,
+the press read it on their own page, ``views.press``)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,43 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from secretariat.core import roc
 from secretariat.core.errors import DomainError
 from secretariat.core.pages import day_param, submit
 from secretariat.media import forms, selectors, services
+from secretariat.media.permissions import is_press_office, is_staff
+
+
+def staff_only(request: HttpRequest) -> None:
+    """Government staff (a journalist's account is kept to its own pages by the middleware;
+    this refuses it here too)."""
+    if not is_staff(request.user):
+        raise PermissionDenied
+
+
+def press_office_only(request: HttpRequest) -> None:
+    if not is_press_office(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """媒體聯繫: what waits for the person, and the module's pages."""
+    staff_only(request)
+    user = request.user
+    context = {
+        "press_office": is_press_office(user),
+        "router": services.may_capture(user),
+        "to_approve": selectors.releases_to_approve(user)[:20],
+        "pending_journalists": selectors.pending_journalists().count()
+        if is_press_office(user)
+        else 0,
+        "today": timezone.localdate(),
+    }
+    return render(request, "media/home.html", context)
 
 
 def _schedule_url(day: dt.date) -> str:
@@ -24,8 +56,9 @@ def _schedule_url(day: dt.date) -> str:
 
 @login_required
 def schedule(request: HttpRequest) -> HttpResponse:
-    """市長公開行程 of a day (today unless ?day=) for everyone signed in; entering items for the
-    府會 staff and the Secretariat's 新聞聯絡人."""
+    """市長公開行程 of a day (today unless ?day=) for staff; entering items for the 府會 staff
+    and the Secretariat's 新聞聯絡人."""
+    staff_only(request)
     day = day_param(request)
     keeper = services.may_enter_schedule(request.user)
     form = forms.ScheduleItemForm(request.POST or None, day=day) if keeper else None
