@@ -6,8 +6,10 @@ through their ``CaseKind`` hooks; they never change cases directly.
 By concern: ``intake`` (open a case, attachments, the requester), ``routing`` (分辦, officers,
 the Secretariat's 改分 and deadlines), ``requests`` (改分 and 展期 asked by a holder),
 ``replies`` (replies, progress reports and 解除列管, 結案/存查/撤回), ``importing`` (history
-from old systems), ``keywords`` (the routing keyword table's seed)."""
+from old systems), ``keywords`` (the routing keyword table's seed), ``filters`` (a person's
+saved filters of the case list)."""
 
+from secretariat.cases.services.filters import delete_filter, filter_query, save_filter
 from secretariat.cases.services.importing import (
     ImportedCase,
     ImportedExtension,
@@ -53,7 +55,9 @@ from secretariat.cases.services.routing import (
     assign_officer,
     reroute_part,
     route_case,
+    route_cases,
     set_due_date,
+    take_part,
 )
 
 __all__ = [
@@ -74,8 +78,10 @@ __all__ = [
     "close_case",
     "decide_extension",
     "decide_reassignment",
+    "delete_filter",
     "draft_reply",
     "file_case",
+    "filter_query",
     "import_cases",
     "may_release",
     "next_number",
@@ -89,7 +95,10 @@ __all__ = [
     "reroute_part",
     "reveal_requester",
     "route_case",
+    "route_cases",
+    "save_filter",
     "seed_routing_keywords",
     "set_due_date",
+    "take_part",
     "withdraw_case",
 ]

@@ -6,13 +6,15 @@ import datetime as dt
 
 from django.db import transaction
 
-from secretariat.cases import kinds
+from secretariat.cases import kinds, notices
 from secretariat.cases.models import Case, Extension, Reassignment, RequestStatus
 from secretariat.cases.permissions import REPLY_ROLES, acts_for, is_router
 from secretariat.cases.services.common import (
     field_error,
+    notify_routers,
     require,
     required_reason,
+    resolve,
     today,
     transition,
 )
@@ -70,6 +72,10 @@ def request_reassignment(
     with audit.action("transition:request_reassignment"):
         transition(case, case.await_reassignment, "申請改分")
         case.save()
+    suggested = f"建議改分機關：{suggested_agency.short_name}" if suggested_agency else ""
+    notify_routers(
+        request, notices.request_awaiting_decision("改分", assignment, reason, suggested)
+    )
     return request
 
 
@@ -102,6 +108,7 @@ def decide_reassignment(
     request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
     request.decided_by, request.decided_on, request.decision_note = by, on, note.strip()
     request.save()
+    resolve(request)
     with audit.action("transition:decide_reassignment"):
         transition(case, case.resume, "核定改分")
         case.save()
@@ -134,6 +141,8 @@ def request_extension(
     with audit.action("transition:request_extension"):
         transition(case, case.await_extension, "申請展期")
         case.save()
+    asked = f"申請展延至：{roc.format_date(new_due_on)}"
+    notify_routers(extension, notices.request_awaiting_decision("展期", assignment, reason, asked))
     return extension
 
 
@@ -159,6 +168,7 @@ def decide_extension(
     extension.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
     extension.decided_by, extension.decided_on = by, on or today()
     extension.save()
+    resolve(extension)
     with audit.action("transition:decide_extension"):
         transition(case, case.resume, "核定展期")
         case.save()
