@@ -50,6 +50,9 @@ STOP_WORDS = frozenset(
     ).split()
 )
 _NUMBERISH = re.compile(r"^[\d\W_]+$")
+# Pieces of an address (五段, 3巷, 十二樓): numbers with a unit of an address say nothing about
+# a subject (of 信義路五段, 信義路 may, 五段 never).
+_ADDRESS_PART = re.compile(r"^[\d一二三四五六七八九十百千零〇两兩]+[段路街巷弄號号樓楼之鄰邻里]$")
 _lock = threading.Lock()
 
 
@@ -92,9 +95,21 @@ class Extractor:
         ranked = sorted(counts, key=lambda w: (-weight(w), first[w][0]))
         return [text[first[w][0] : first[w][1]] for w in ranked[:limit]]
 
+    def words(self, text: str) -> list[str]:
+        """The distinct words of ``text`` worth naming (no stop words, single characters,
+        numbers or address pieces), as written in it, in order of appearance."""
+        projected = project(text or "")
+        found: dict[str, None] = {}
+        for word, start, end in self.tokenizer.tokenize(projected):
+            if self._wanted(word):
+                found.setdefault(text[start:end])
+        return list(found)
+
     def _wanted(self, word: str) -> bool:
         word = word.strip()
         if len(word) < 2 or word in STOP_WORDS or _NUMBERISH.match(word):
+            return False
+        if _ADDRESS_PART.match(word):
             return False
         return any(is_cjk(ch) or ch.isalpha() for ch in word)
 
@@ -106,8 +121,17 @@ def extractor(names: tuple[str, ...]) -> Extractor:
         return Extractor(names)
 
 
-def keywords(text: str, limit: int = 8) -> list[str]:
-    """Subject keywords of ``text`` with the registry's agency names and Taipei's districts."""
+def _known() -> Extractor:
     from secretariat.assist import selectors
 
-    return extractor(selectors.known_names() + DISTRICTS).keywords(text, limit)
+    return extractor(selectors.known_names() + DISTRICTS)
+
+
+def keywords(text: str, limit: int = 8) -> list[str]:
+    """Subject keywords of ``text`` with the registry's agency names and Taipei's districts."""
+    return _known().keywords(text, limit)
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` (``Extractor.words``), agency names and districts kept whole."""
+    return _known().words(text)

@@ -11,7 +11,7 @@ import zipfile
 from django.utils import timezone
 
 from secretariat.assist import embeddings, learning, selectors, services
-from secretariat.cases.suggest import KeywordSuggester, Suggestion, Wording
+from secretariat.cases.suggest import KeywordSuggester, Ranking, Suggestion, Wording
 
 logger = logging.getLogger(__name__)
 
@@ -46,25 +46,51 @@ class LearnedSuggester:
     def _embed(model: learning.Model):
         return embeddings.configured() if model.uses_embeddings else None
 
-    def suggest(self, text: str, limit: int = 3) -> list[Suggestion]:
+    def ranking(self, text: str, limit: int = 3) -> Ranking:
+        """The model's ranking with its calibrated confidences even below the abstain
+        threshold (the page shows it and pre-selects only above it), and the keyword table's
+        matches beside it."""
         active = self._active()
         if active is None:
-            return self.fallback.suggest(text, limit)
+            return self.fallback.ranking(text, limit)
         record, model = active
-        ranked = model.suggest(text, limit + SPARE, self._embed(model))
+        embed = self._embed(model)
+        ranked = model.rank(text, limit + SPARE, embed)
         agencies = selectors.agencies_by_code(r.label for r in ranked)
         today = timezone.localdate()
+        words = None
         suggestions = []
         for r in ranked:
             agency = agencies.get(r.label)
             if agency is None or (agency.abolished_on is not None and agency.abolished_on <= today):
                 continue
+            if words is None:
+                words = self._words(text)
             reason = f"學習模型第 {record.version} 版"
-            grounds = model.explain(text, r.label, 2)
+            grounds = model.explain(text, r.label, words, 2)
             if grounds:
                 reason += "；依據：" + "、".join(grounds)
             suggestions.append(Suggestion(agency, round(r.confidence, 3), reason))
-        return suggestions[:limit]
+            if len(suggestions) == limit:
+                break
+        return Ranking(suggestions, model.threshold_for(embed), self.fallback.suggest(text, limit))
+
+    def suggest(self, text: str, limit: int = 3) -> list[Suggestion]:
+        """What the model stands behind: its ranking when the top agency is at or above the
+        abstain threshold, nothing below it (the keyword table while no model is trained)."""
+        if self._active() is None:
+            return self.fallback.suggest(text, limit)
+        ranking = self.ranking(text, limit)
+        return ranking.suggestions if ranking.preselected else []
+
+    @staticmethod
+    def _words(text: str) -> list[str]:
+        """Whole terms a suggestion's grounds are chosen from: the keyword table's terms the
+        text contains (longest first), then the words of its segmentation."""
+        from secretariat.assist.keywords import words
+
+        terms = sorted({term for term in selectors.keyword_terms() if term in text}, key=len)
+        return [*reversed(terms), *words(text)]
 
     def wording(self) -> Wording:
         active = self._active()

@@ -43,15 +43,28 @@ def pending_cases(user) -> list[PendingItem]:
 def register() -> None:
     from secretariat.cases import related, searchable
     from secretariat.cases.tasks import send_reminders_task
-    from secretariat.core.modules import NavItem, register_nav, register_pending, register_setup
+    from secretariat.core.modules import (
+        NavItem,
+        register_nav,
+        register_pending,
+        register_queues,
+        register_setup,
+    )
     from secretariat.core.tasks import register_daily
 
     register_nav(NavItem("cases", "分辦列管", "cases:list", order=10, section="cases:"))
     register_pending("cases", "我的案件", pending_cases)
+    register_queues("cases", "分辦列管工作佇列", _queues)
     searchable.register()
     related.register()
     register_daily("cases.reminders", dt.time(8, 0), send_reminders_task.enqueue)
     register_setup("routing_keywords", "分辦關鍵字（各機關法定職掌）", _seed_keywords)
+
+
+def _queues(user):
+    from secretariat.cases import selectors
+
+    return selectors.queue_counts(user)
 
 
 def _seed_keywords() -> str:

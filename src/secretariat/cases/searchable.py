@@ -45,6 +45,13 @@ def visible(user):
     return None if sees_all_cases(user) else cases_for(user).values("pk")
 
 
+def scope(user) -> str:
+    """What the person finds of cases: the same as their case list."""
+    from secretariat.cases.selectors import scope_description
+
+    return scope_description(user)
+
+
 def kinds() -> dict[str, str]:
     from secretariat.cases import kinds as case_kinds
 
@@ -70,6 +77,7 @@ def register() -> None:
             visible=visible,
             kinds=kinds,
             statuses=statuses,
+            scope=scope,
             watches=(
                 Watch(Case, lambda case: [case.pk]),
                 Watch(Assignment, lambda part: [part.case_id]),

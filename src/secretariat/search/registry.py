@@ -43,7 +43,9 @@ class Source:
     """``documents(ids)`` yields the documents of those records (all records for None, in
     batches, for a rebuild); a record it does not yield is removed from the index.
     ``visible(user)`` is a queryset of the pks the person may see, or None for all of them.
-    ``kinds`` and ``statuses`` name the values of the kind and status filters."""
+    ``kinds`` and ``statuses`` name the values of the kind and status filters. ``scope(user)``
+    says in words which records the person sees (the search page shows it, so a search that
+    finds less for one person than another says why)."""
 
     key: str
     label: str
@@ -52,6 +54,7 @@ class Source:
     kinds: Callable[[], dict[str, str]]
     statuses: Callable[[], dict[str, str]] = field(default=lambda: {})
     watches: tuple[Watch, ...] = ()
+    scope: Callable[[object], str] | None = None
 
 
 SOURCES: dict[str, Source] = {}
@@ -74,3 +77,8 @@ def kind_labels() -> dict[str, str]:
 
 def status_labels() -> dict[str, str]:
     return {code: label for source in SOURCES.values() for code, label in source.statuses().items()}
+
+
+def scopes(user) -> list[tuple[str, str]]:
+    """(source label, what the person sees of it) for the sources that say."""
+    return [(s.label, s.scope(user)) for s in SOURCES.values() if s.scope is not None]
