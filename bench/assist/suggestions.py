@@ -53,7 +53,9 @@ def examples(rows: list[dict]) -> list[dict]:
         and (row.get("brought_by") or "").strip()
     ]
     counts = Counter(label for _, label in pairs)
-    return [{"text": text, "label": label} for text, label in pairs if counts[label] >= MIN_EXAMPLES]
+    return [
+        {"text": text, "label": label} for text, label in pairs if counts[label] >= MIN_EXAMPLES
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

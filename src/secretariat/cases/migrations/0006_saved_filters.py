@@ -6,27 +6,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_related_text_keys'),
+        ("cases", "0005_related_text_keys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SavedFilter',
+            name="SavedFilter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, verbose_name='名稱')),
-                ('query', models.CharField(blank=True, max_length=500, verbose_name='篩選條件')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='建立時間')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='saved_case_filters', to=settings.AUTH_USER_MODEL, verbose_name='擁有者')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, verbose_name="名稱")),
+                ("query", models.CharField(blank=True, max_length=500, verbose_name="篩選條件")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="建立時間")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="saved_case_filters",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="擁有者",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '常用篩選',
-                'verbose_name_plural': '常用篩選',
-                'ordering': ['name', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('owner', 'name'), name='savedfilter_unique_name')],
+                "verbose_name": "常用篩選",
+                "verbose_name_plural": "常用篩選",
+                "ordering": ["name", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("owner", "name"), name="savedfilter_unique_name"
+                    )
+                ],
             },
         ),
     ]
