@@ -524,7 +524,8 @@ def test_dashboard_lists_my_cases_with_deadlines(client, staff, shared):
     assert mine < html.index(shared["own"].number)  # the officer's own part first
     assert "由您承辦" in html and roc.format_date(shared["lead"].due_on) in html
     router = page_of(client, staff["router"], "/")
-    assert f"待分辦 {shared['waiting'].number}" in router
+    # What waits for a router is in the work queues, one click from the list.
+    assert "待分辦・人民陳情" in router and "/cases/?status=pending&amp;kind=petition" in router
 
 
 def test_search_finds_cases_the_person_may_see(client, staff, shared):

@@ -57,9 +57,10 @@ _lock = threading.Lock()
 
 
 class Extractor:
-    """A jieba tokenizer with the given names as words, and jieba's idf table."""
+    """A jieba tokenizer with the given names (and ``terms``: the routing keyword table's, kept
+    whole as words but not weighed as names) as words, and jieba's idf table."""
 
-    def __init__(self, names: Iterable[str]):
+    def __init__(self, names: Iterable[str], terms: Iterable[str] = ()):
         import jieba
         from jieba.analyse.tfidf import DEFAULT_IDF, IDFLoader
 
@@ -73,6 +74,10 @@ class Extractor:
             if len(folded) >= 2:
                 self.names.add(folded)
                 # High frequency: a known name wins over the dictionary's own split.
+                self.tokenizer.add_word(folded, freq=100_000)
+        for term in terms:
+            folded = project(term.strip())
+            if len(folded) >= 2:
                 self.tokenizer.add_word(folded, freq=100_000)
 
     def keywords(self, text: str, limit: int = 8) -> list[str]:
@@ -115,16 +120,17 @@ class Extractor:
 
 
 @functools.lru_cache(maxsize=2)
-def extractor(names: tuple[str, ...]) -> Extractor:
-    """One extractor per set of known names (built once per process: about a second)."""
+def extractor(names: tuple[str, ...], terms: tuple[str, ...] = ()) -> Extractor:
+    """One extractor per set of known names and terms (built once per process: about a
+    second, again when the registry or the keyword table changes)."""
     with _lock:
-        return Extractor(names)
+        return Extractor(names, terms)
 
 
 def _known() -> Extractor:
     from secretariat.assist import selectors
 
-    return extractor(selectors.known_names() + DISTRICTS)
+    return extractor(selectors.known_names() + DISTRICTS, tuple(selectors.keyword_terms()))
 
 
 def keywords(text: str, limit: int = 8) -> list[str]:

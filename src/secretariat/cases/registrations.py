@@ -12,12 +12,9 @@ PENDING_LIMIT = 50
 
 
 def pending_cases(user) -> list[PendingItem]:
-    """我的案件: unanswered parts of the person's agency (their own first, then by deadline);
-    for the Secretariat's routers also the cases waiting to be routed and the requests
-    waiting for a decision."""
+    """我的案件: unanswered parts of the person's agency (their own first, then by deadline).
+    What waits for a router (cases to route, requests to decide) is in their work queues."""
     from secretariat.cases import selectors
-    from secretariat.cases.models import CaseStatus
-    from secretariat.cases.permissions import is_router
 
     items = []
     for part in selectors.my_open_parts(user, timezone.localdate())[:PENDING_LIMIT]:
@@ -26,17 +23,6 @@ def pending_cases(user) -> list[PendingItem]:
         items.append(
             PendingItem("案件", title, part.case.get_absolute_url(), part.due_on, part.is_overdue)
         )
-    if is_router(user):
-        waiting = selectors.cases_for(user).filter(status=CaseStatus.PENDING)
-        for case in waiting.order_by("received_on", "number")[:PENDING_LIMIT]:
-            title = f"待分辦 {case.number} {case.subject}"
-            items.append(PendingItem("待分辦", title, case.get_absolute_url()))
-        reassignments, extensions = selectors.pending_requests(user)
-        for label, requests in (("改分申請", reassignments), ("展期申請", extensions)):
-            for request in requests[:PENDING_LIMIT]:
-                case = request.assignment.case
-                title = f"{label}待核定 {case.number}（{request.assignment.agency.short_name}）"
-                items.append(PendingItem(label, title, case.get_absolute_url()))
     return items
 
 

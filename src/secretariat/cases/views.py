@@ -106,7 +106,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "today": today,
         "overview": [],
         "saved_filters": selectors.saved_filters_for(request.user),
-        "query": services.filter_query(request.GET.urlencode()),
+        "filter_query": services.filter_query(request.GET.urlencode()),
         "bulk": BulkRouteForm() if any(row.routable for row in rows) else None,
     }
     if sees_all:
