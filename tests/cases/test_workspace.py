@@ -163,6 +163,9 @@ def test_the_list_routes_the_checked_cases(client, staff, agency):
     assert leads == {"工務局", "警察局", "交通局"}
     page = client.get("/cases/", {"status": "pending"}).content.decode()
     assert "已分辦 2 件並通知受分辦機關。" in page
+    # Nobody receives 交通局's parts: said once, not once a case; 警察局 has an officer.
+    assert page.count("交通局目前沒有可收件的人員") == 1
+    assert "警察局目前沒有可收件的人員" not in page
 
 
 def test_an_agency_may_not_route_in_bulk(client, staff, agency):

@@ -523,7 +523,8 @@ def case_step(request: HttpRequest, number: str, step: str, pk: int | None = Non
             messages.success(request, f"{case.number}：{spec.done}")
             target_url = case.get_absolute_url()
             if spec.key == "route":
-                _warn_nobody(request, case)
+                routed = selectors.case_for(request.user, case.number)
+                warn_nobody(request, routed.visible_assignments)
                 if request.POST.get("then") == "next":
                     target_url = _next_to_route(request, case)
             if request.htmx:
@@ -539,15 +540,13 @@ def case_step(request: HttpRequest, number: str, step: str, pk: int | None = Non
     return render(request, "cases/case_detail.html", context, status=status)
 
 
-def _warn_nobody(request: HttpRequest, case: Case) -> None:
+def warn_nobody(request: HttpRequest, parts) -> None:
     """After routing: say which new parts nobody was told of (the holder has no one who
     receives parts), instead of letting them wait silently."""
-    case = selectors.case_for(request.user, case.number)
-    for part in case.visible_assignments:
-        if part.is_active and not selectors.assignable_officers(part).exists():
-            messages.warning(
-                request, f"{case.number}：{assignees.nobody_warning(part.assignee_name)}"
-            )
+    for part in parts:
+        if part.is_active and not assignees.part_receivers(part):
+            warning = assignees.nobody_warning(part.assignee_name)
+            messages.warning(request, f"{part.case.number}：{warning}")
 
 
 def _next_to_route(request: HttpRequest, case: Case) -> str:

@@ -19,6 +19,7 @@ from secretariat.cases import selectors, services
 from secretariat.cases.forms import BulkRouteForm
 from secretariat.cases.permissions import is_router
 from secretariat.cases.selectors import assignees
+from secretariat.cases.views import warn_nobody
 from secretariat.core import text
 from secretariat.core.errors import DomainError
 
@@ -81,6 +82,9 @@ def bulk_route(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     routed = len({part.case_id for part in created})
     messages.success(request, f"已分辦 {routed} 件並通知受分辦機關。")
+    # The same assignees for every case: one warning each is enough.
+    firsts = {(p.agency_id, p.unit_id, p.contractor_id): p for p in reversed(created)}
+    warn_nobody(request, firsts.values())
     return redirect(back)
 
 

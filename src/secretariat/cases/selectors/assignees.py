@@ -104,10 +104,17 @@ def assignee_by_name(name: str) -> Assignee | None:
     return next((c for c in _contractors() if _folded(c.name) == wanted), None)
 
 
+def part_receivers(part) -> int:
+    """How many people are told of ``part`` (its holder's officers and supervisors, a
+    contractor's people: the rule the notices follow)."""
+    from secretariat.cases.services.common import HANDLING_ROLES, holders
+
+    return len(holders(part, HANDLING_ROLES))
+
+
 def receivers(assignee: Assignee) -> int:
     """How many people would be told of a part held by ``assignee``."""
     from secretariat.cases.models import Assignment
-    from secretariat.cases.services.common import HANDLING_ROLES, holders
 
     if isinstance(assignee, Contractor):
         part = Assignment(agency=assignee.agency, unit=assignee.unit, contractor=assignee)
@@ -115,7 +122,7 @@ def receivers(assignee: Assignee) -> int:
         part = Assignment(agency=assignee.agency, unit=assignee)
     else:
         part = Assignment(agency=assignee)
-    return len(holders(part, HANDLING_ROLES))
+    return part_receivers(part)
 
 
 def option(assignee: Assignee) -> AssigneeOption:
