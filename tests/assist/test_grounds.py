@@ -48,7 +48,8 @@ def test_the_keyword_table_is_shown_beside_the_model(history, agency):
     assert ranking.keyword_matches[0].reason == "關鍵字：路燈"
 
 
-def test_the_learned_threshold_decides_preselection(history):
+def test_the_learned_threshold_decides_preselection(history, settings):
+    settings.ASSIST_EMBEDDINGS = False  # the text model's threshold (test_embeddings: both)
     record = assist_services.train_model()
     suggester = LearnedSuggester()
     confident = suggester.ranking("南京東路口號誌故障，綠燈秒數太短，行人很危險。")
