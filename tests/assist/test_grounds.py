@@ -78,7 +78,7 @@ def test_the_page_preselects_only_above_the_threshold(client, petition, people, 
     client.force_login(people["router"])
     unsure = petition("路燈與號誌", body=STREET)
     html = client.get(reverse("cases:detail", args=[unsure.number])).content.decode()
-    assert "信心不足：最高的信心程度未達預選門檻 100%" in html
+    assert "未預選主辦機關（所有符合的關鍵字都屬同一機關時才預選）" in html
     assert '<input type="hidden" name="lead" value=""' in html
     sure = petition("路燈不亮", body="巷口路燈不亮。")
     html = client.get(reverse("cases:detail", args=[sure.number])).content.decode()

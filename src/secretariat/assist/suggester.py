@@ -99,7 +99,8 @@ class LearnedSuggester:
         return Wording(
             f"依歷史分辦紀錄學習的建議模型（第 {active[0].version} 版）排序的建議主辦機關，"
             "信心程度為校準後的機率",
-            "信心不足，未提供建議，請自行判斷受分辦機關。",
+            # Only when every agency it ranks has been abolished since training.
+            "模型建議的機關皆已裁撤，請自行判斷受分辦機關。",
         )
 
     def record(self, case, lead, co_agencies, *, by) -> None:

@@ -54,14 +54,19 @@ class Ranking:
 
 @dataclass(frozen=True)
 class Wording:
-    """The routing page's caption of the suggestions and what it says when there are none."""
+    """The routing page's caption of the suggestions, what it says when there are none, and
+    the pre-selection rule in words when it is not a confidence (the page says 「信心程度達
+    NN% 以上才預選」 otherwise)."""
 
     caption: str
     empty: str
+    preselect: str = ""
 
 
 KEYWORD_WORDING = Wording(
-    "依分辦關鍵字排序的建議主辦機關", "本案內容沒有符合的分辦關鍵字，請自行判斷受分辦機關。"
+    "依分辦關鍵字排序的建議主辦機關",
+    "本案內容沒有符合的分辦關鍵字，請自行判斷受分辦機關。",
+    "所有符合的關鍵字都屬同一機關時才預選",
 )
 
 
