@@ -156,7 +156,6 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "today": today,
         "scope": selectors.scope_description(request.user),
-        "routes": is_router(request.user),
     }
     return render(request, "cases/overdue_list.html", context)
 
