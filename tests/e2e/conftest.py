@@ -100,12 +100,11 @@ def logout(page) -> None:
 
 
 def assert_accessible(page, *, best_practice: bool = False) -> None:
-    """axe-core (bundled by axe-playwright-python) at WCAG 2.1 A/AA — and with
-    ``best_practice`` axe's best-practice rules too (landmarks, heading order …): no
-    violations of any impact."""
+    """axe-core (bundled by axe-playwright-python) at WCAG 2.1 A/AA: no violations of any
+    impact; with ``best_practice`` axe's best-practice rules too (landmarks, headings)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    tags = WCAG_TAGS + (["best-practice"] if best_practice else [])
+    tags = [*WCAG_TAGS, "best-practice"] if best_practice else WCAG_TAGS
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
     violations = results.response["violations"]
     summary = [

@@ -58,7 +58,7 @@ class Route:
 
 ROUTES: dict[str, Route] = {
     # core
-    "": Route(STAFF),
+    "": Route(PUBLIC),  # the public home page; signed-in staff get their dashboard there
     "accounts/login/": Route(PUBLIC),
     "accounts/logout/": Route(PUBLIC, post_only=True, signs_out=True),
     "accounts/totp/": Route(STAFF),

@@ -22,6 +22,7 @@ from secretariat.core.forms import (
     TextForm,
     agencies_in_force,
     check_date_range,
+    optional_text,
     required_text,
 )
 
@@ -374,12 +375,7 @@ class CloseForm(DomainErrorForm):
 
 
 class WithdrawForm(DomainErrorForm):
-    filed_reason = forms.CharField(
-        label="撤回原因",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"aria-required": "true"}),
-    )
+    filed_reason = optional_text("撤回原因", 200, required=True)
 
 
 class ProgressForm(DomainErrorForm):
@@ -392,18 +388,8 @@ class ProgressForm(DomainErrorForm):
 class ReleaseForm(DomainErrorForm):
     """解除列管."""
 
-    reason = forms.CharField(
-        label="解除列管理由",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"aria-required": "true"}),
-    )
+    reason = optional_text("解除列管理由", 200, required=True)
 
 
 class FileForm(DomainErrorForm):
-    filed_reason = forms.CharField(
-        label="存查理由",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"aria-required": "true"}),
-    )
+    filed_reason = optional_text("存查理由", 200, required=True)

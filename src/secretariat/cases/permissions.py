@@ -70,6 +70,30 @@ def holder_scope(user, prefix: str = "") -> Q:
     return held
 
 
+def holder_keys(part) -> set[str]:
+    """The same rule as :func:`holder_scope`, as keys a search engine can index: a part is seen
+    by its agency's agency-wide people (``a:``), by its unit (``u:``) or — without a unit — by
+    every person of the agency (``n:``), and by its contractor (``c:``)."""
+    keys = {f"a:{part.agency_id}"}
+    keys.add(f"u:{part.unit_id}" if part.unit_id is not None else f"n:{part.agency_id}")
+    if part.contractor_id is not None:
+        keys.add(f"c:{part.contractor_id}")
+    return keys
+
+
+def scope_keys(user) -> set[str]:
+    """The keys of :func:`holder_keys` that the person holds (empty: none)."""
+    if not _signed_in(user):
+        return set()
+    if getattr(user, "contractor_id", None) is not None:
+        return {f"c:{user.contractor_id}"}
+    if user.agency_id is None:
+        return set()
+    if user.unit_id is None or user.has_role(*AGENCY_WIDE_ROLES):
+        return {f"a:{user.agency_id}"}
+    return {f"n:{user.agency_id}", f"u:{user.unit_id}"}
+
+
 def part_scope(user, prefix: str = "") -> Q | None:
     """Which parts the person sees (None: all): every part of the kinds they route, and the
     parts they hold. ``prefix`` points from another model to the assignment."""

@@ -148,6 +148,9 @@ def validate_petition(fields: Mapping[str, Any], context: OpenContext) -> dict[s
         errors["category"] = ["請選擇陳情類別。"]
     if context.channel in PUBLIC_CHANNELS and not fields.get("consent"):
         errors["consent"] = [CONSENT_REQUIRED]
+    if fields.get("publish") and context.channel not in PUBLIC_CHANNELS:
+        # 公開同意 is the citizen's own choice, asked on the web form and by Open311 only.
+        errors["publish"] = ["公開同意只能由陳情人於網路表單或 Open311 表示。"]
     if problem := ADDRESS_RULE.problem((fields.get("address_string") or "").strip()):
         errors["address_string"] = [problem]
     _location(fields, errors)
@@ -167,6 +170,7 @@ def create_petition(case: Case, fields: Mapping[str, Any], context: OpenContext)
         category=fields.get("category", DEFAULT_CATEGORY),
         password_hash=make_password(fields.get("password")),
         consented_at=timezone.now() if fields.get("consent") and public else None,
+        publication_consented_at=timezone.now() if fields.get("publish") and public else None,
         address_string=(fields.get("address_string") or "").strip(),
         lat=lat,
         long=long,
@@ -192,6 +196,7 @@ def submit_petition(
     category: str = DEFAULT_CATEGORY,
     attachments: Sequence = (),
     consent: bool = False,
+    publish: bool = False,
     received_on: dt.date | None = None,
     address_string: str = "",
     lat=None,
@@ -204,7 +209,8 @@ def submit_petition(
     """Register a petition (收件) from any channel and return its number and password.
 
     Staff channels (letter, e-mail, phone, counter) need a router; the API needs a system
-    account; the web form and Open311 are open to anyone and need consent to the 個資 notice.
+    account; the web form and Open311 are open to anyone and need consent to the 個資 notice;
+    there the citizen may also agree to publish the subject and the place (``publish``, 公開同意).
     Anonymous submissions count against the per-address limit. Every bad field is reported
     at once and nothing is kept. ``password`` is for demo data only; otherwise a random one
     is generated. The receipt e-mail (number + password) is queued on commit."""
@@ -230,6 +236,7 @@ def submit_petition(
         by=by,
         category=category,
         consent=consent,
+        publish=publish,
         address_string=address_string,
         lat=lat,
         long=long,

@@ -18,7 +18,7 @@ def results(request: HttpRequest) -> HttpResponse:
     context: dict = {
         "form": form,
         "query": request.GET.get("q", "").strip(),
-        "scopes": registry.scopes(request.user),
+        "scopes": registry.described_scopes(request.user),
     }
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
         query = form.cleaned_data["q"].strip()

@@ -42,6 +42,14 @@ from secretariat.cases.selectors.pages import (
     saved_filters_for,
     scope_description,
 )
+from secretariat.cases.selectors.progress import (
+    Deadline,
+    Step,
+    case_steps,
+    expected_reply,
+    latest_deadline,
+    reply_rule,
+)
 from secretariat.cases.selectors.queues import QUEUE_LABELS, queue_counts, queues_of
 from secretariat.cases.selectors.scoped import (
     assignable_officers,
@@ -138,4 +146,11 @@ __all__ = [
     "saved_filters_for",
     "scope_description",
     "texts",
+    # a case's progress for its requester (progress.py)
+    "Deadline",
+    "Step",
+    "case_steps",
+    "expected_reply",
+    "latest_deadline",
+    "reply_rule",
 ]

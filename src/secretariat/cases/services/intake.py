@@ -132,7 +132,8 @@ def open_case(
     for name, messages in _engine_errors(rules, subject, body, channel, cleaned).items():
         errors.setdefault(name, messages)
     if received_on is not None and received_on > today():
-        errors["received_on"] = ["收件日期不可晚於今天。"]
+        # Named in 民國, the date as read: 2030-01-01 is 119年1月1日.
+        errors["received_on"] = [f"收件日期（{roc.format_date(received_on)}）不可晚於今天。"]
     elif received_on is not None:
         try:
             roc.roc_year(received_on)  # the case number carries the 民國 year

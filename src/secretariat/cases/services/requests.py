@@ -10,16 +10,16 @@ from secretariat.cases import kinds, notices
 from secretariat.cases.models import Case, Extension, Reassignment, RequestStatus
 from secretariat.cases.permissions import REPLY_ROLES, acts_for, is_router
 from secretariat.cases.services.common import (
+    advance,
     field_error,
     notify_routers,
     require,
     required_reason,
     resolve,
     today,
-    transition,
 )
 from secretariat.cases.services.routing import active_part, move_part
-from secretariat.core import audit, roc, workdays
+from secretariat.core import roc, workdays
 from secretariat.core.errors import DomainError
 from secretariat.core.models import Agency
 
@@ -69,9 +69,7 @@ def request_reassignment(
         requested_by=by,
         requested_on=on,
     )
-    with audit.action("transition:request_reassignment"):
-        transition(case, case.await_reassignment, "申請改分")
-        case.save()
+    advance(case, "await_reassignment", "申請改分", "request_reassignment")
     suggested = f"建議改分機關：{suggested_agency.short_name}" if suggested_agency else ""
     notify_routers(
         request, notices.request_awaiting_decision("改分", assignment, reason, suggested)
@@ -109,9 +107,7 @@ def decide_reassignment(
     request.decided_by, request.decided_on, request.decision_note = by, on, note.strip()
     request.save()
     resolve(request)
-    with audit.action("transition:decide_reassignment"):
-        transition(case, case.resume, "核定改分")
-        case.save()
+    advance(case, "resume", "核定改分", "decide_reassignment")
     return request
 
 
@@ -138,9 +134,7 @@ def request_extension(
         requested_by=by,
         requested_on=on or today(),
     )
-    with audit.action("transition:request_extension"):
-        transition(case, case.await_extension, "申請展期")
-        case.save()
+    advance(case, "await_extension", "申請展期", "request_extension")
     asked = f"申請展延至：{roc.format_date(new_due_on)}"
     notify_routers(extension, notices.request_awaiting_decision("展期", assignment, reason, asked))
     return extension
@@ -169,7 +163,5 @@ def decide_extension(
     extension.decided_by, extension.decided_on = by, on or today()
     extension.save()
     resolve(extension)
-    with audit.action("transition:decide_extension"):
-        transition(case, case.resume, "核定展期")
-        case.save()
+    advance(case, "resume", "核定展期", "decide_extension")
     return extension
