@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from secretariat.cases import services
-from tests.e2e.conftest import assert_accessible, login, logout
+from tests.e2e.conftest import assert_accessible, login, logout, pick
 
 
 @pytest.fixture
@@ -50,12 +50,8 @@ def test_route_draft_and_approve_in_the_browser(page, people):
     assert lead.get_attribute("aria-invalid") == "true"
     assert_accessible(page)
 
-    lead = page.get_by_role("combobox", name="主辦機關")
-    lead.fill("都發")
-    page.get_by_role("option", name="都發局").click()
-    co = page.get_by_role("combobox", name="協辦機關（可複選）")
-    co.fill("警察")
-    page.get_by_role("option", name="警察局").click()
+    pick(page, "主辦機關", "都發局")
+    pick(page, "協辦機關（可複選）", "警察局")
     assert page.get_by_role("button", name="移除 警察局").is_visible()
     page.get_by_role("button", name="分辦", exact=True).click()
     page.get_by_text("已分辦並通知受分辦機關").wait_for()
