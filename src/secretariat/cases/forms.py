@@ -393,3 +393,56 @@ class ReleaseForm(DomainErrorForm):
 
 class FileForm(DomainErrorForm):
     filed_reason = optional_text("存查理由", 200, required=True)
+
+
+# --- Internal notes, reply templates, 併案, the requester search --------------------------
+
+
+class NoteForm(DomainErrorForm):
+    """內部註記: for everyone involved, or for one agency involved."""
+
+    text = required_text("註記內容", rows=3)
+    for_agency = AgencyChoiceField(
+        label="可見範圍",
+        queryset=None,
+        required=False,
+        empty_label="本案所有相關機關",
+        help_text="選「僅限」某機關時，只有該機關、您的機關與秘書處分辦人員看得到。",
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        agencies = [agency.pk for agency in selectors.note_agencies(case)]
+        field = self.fields["for_agency"]
+        field.queryset = agencies_in_force().filter(pk__in=agencies)
+        field.label_from_instance = lambda agency: f"僅限 {agency.short_name}"
+
+
+class MergeForm(DomainErrorForm):
+    """併案: the number of the case this one joins, and why."""
+
+    into = optional_text("併入案號", selectors.FIELD_LIMITS["number"], required=True)
+    into.help_text = "同類別、未存查或撤回的案件，例：陳115000123。"
+    reason = optional_text("併案理由", 200, required=True)
+
+
+class ReplyTemplateForm(DomainErrorForm):
+    """回復範本: a title, the text, and the kind it is for (or every kind)."""
+
+    title = optional_text("範本名稱", 60, required=True)
+    kind = forms.ChoiceField(label="適用案件類別", required=False)
+    text = required_text("範本內容", rows=8)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "所有類別")] + [
+            (kind.code, kind.label) for kind in kinds.KINDS.values()
+        ]
+
+
+class RequesterSearchForm(DomainErrorForm):
+    """陳情人查詢: a name or a phone number (sent by POST, so it stays out of addresses,
+    browser history and server logs)."""
+
+    requester = optional_text("陳情人姓名或電話", 60, required=True)
+    requester.help_text = "姓名至少 2 個字，電話至少 8 位數字；每次查詢皆記錄於稽核紀錄。"

@@ -66,6 +66,17 @@ def moved_part(part: Assignment) -> tuple[str, str]:
     )
 
 
+def merged_part(part: Assignment, into) -> tuple[str, str]:
+    """The part's case was merged (併案) into ``into``: the part is withdrawn, nothing to do."""
+    case = part.case
+    return _notice(
+        f"{case.number} 已併入 {into.number} 辦理，本分辦已撤銷",
+        f"本案已併入 {into.number}（{into.subject}）辦理，{part.assignee_name}"
+        f"（{part.get_role_display()}）的分辦已撤銷，無須回復。",
+        part,
+    )
+
+
 def draft_awaiting_approval(part: Assignment, drafted_by) -> tuple[str, str]:
     return _notice(
         f"回復待核 {part.case.number}（{part.assignee_name}）：{part.case.subject}",

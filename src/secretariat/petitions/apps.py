@@ -29,9 +29,13 @@ class PetitionsConfig(AppConfig):
                 validate=services.validate_petition,
                 create=services.create_petition,
                 on_replied=services.mail_replies,
+                on_merged=services.mail_merged,
                 facts=selectors.case_facts,
             )
         )
+        from secretariat.petitions import history
+
+        history.register()
         register_nav(
             NavItem(
                 "petitions",

@@ -221,7 +221,10 @@ def _reply_notice() -> str:
 
 def _status_notes(case) -> str:
     notes = f"目前狀態：{case.get_status_display()}。"
-    if case.status in ANSWERED_STATUSES:
+    answering = case_selectors.answering_case(case)
+    if answering.pk != case.pk:
+        notes += f"已併入 {answering.number} 辦理。"
+    if answering.status in ANSWERED_STATUSES:
         notes += "回復內容請以案件編號及查詢密碼至陳情案件查詢網頁查看。"
     return notes
 

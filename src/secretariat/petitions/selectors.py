@@ -57,6 +57,8 @@ class PublicStatus:
     reply_rule: str
     expected_reply: Deadline | None
     past_expected: bool
+    # 併案: the number of the petition this one was merged into (its replies answer this one).
+    merged_into: str | None = None
 
 
 def _current_assignments() -> QuerySet:
@@ -105,12 +107,17 @@ def _past(deadline: Deadline) -> bool:
 
 
 def public_status(petition: Petition) -> PublicStatus:
+    """What the citizen sees. A petition merged into another (併案) shows that one's number,
+    agencies and — once it is answered — its replies."""
     case = petition.case
-    agencies = [a.agency.name for a in _current_assignments().filter(case=case)]
-    answered = case.status in ANSWERED_STATUSES
+    # A petition merged into another (併案) is answered by that one: its agencies, its
+    # expected reply and its replies.
+    answering = case_selectors.answering_case(case)
+    agencies = [a.agency.name for a in _current_assignments().filter(case=answering)]
+    answered = answering.status in ANSWERED_STATUSES
     # Agencies are at work: routed, not yet answered by all of them.
-    at_work = case.status in OPEN_STATUSES and case.status != CaseStatus.PENDING
-    expected = case_selectors.expected_reply(case) if at_work else None
+    at_work = answering.status in OPEN_STATUSES and answering.status != CaseStatus.PENDING
+    expected = case_selectors.expected_reply(answering) if at_work else None
     return PublicStatus(
         number=case.number,
         subject=case.subject,
@@ -118,13 +125,14 @@ def public_status(petition: Petition) -> PublicStatus:
         status=case.status,
         status_label=case.get_status_display(),
         agencies=agencies,
-        replies=replies(case) if answered else [],
+        replies=replies(answering) if answered else [],
         survey_open=case.status == CaseStatus.CLOSED and petition.surveyed_at is None,
         survey_rating=petition.survey_rating,
         steps=case_selectors.case_steps(case),
         reply_rule=reply_rule(),
         expected_reply=expected,
         past_expected=expected is not None and _past(expected),
+        merged_into=answering.number if answering.pk != case.pk else None,
     )
 
 
@@ -160,7 +168,12 @@ def open311_requests() -> QuerySet[Petition]:
     petition carries ``case.parts_in_force`` (lead first; none before routing), from which
     the feed takes the lead agency and the engine's expected reply."""
     parts = Prefetch("case__assignments", queryset=_current_assignments(), to_attr="parts_in_force")
-    return petitions().filter(case__confidential=False).prefetch_related(parts)
+    return (
+        petitions()
+        .filter(case__confidential=False)
+        .select_related("case__merged_into")
+        .prefetch_related(parts)
+    )
 
 
 def filter_open311(

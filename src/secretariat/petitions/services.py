@@ -341,15 +341,43 @@ def submit_survey(petition: Petition, rating, comment: str = "") -> Petition:
 
 def mail_replies(case: Case) -> bool:
     """E-mail every agency's approved reply to the requester (queued on the mail queue).
-    Called when the engine reports that all agencies replied; False when there is no
-    address on file. The kind's ``on_replied`` hook."""
+    Called when the engine reports that all agencies replied — for a petition merged into
+    another (併案), when that one is answered: its replies answer this requester too. False
+    when there is no address on file. The kind's ``on_replied`` hook."""
     email = case_selectors.requester_email(case)
     if not email:
         return False
-    replies = selectors.replies(case)
-    context = {"case": case, "replies": replies, "status_url": status_url()}
+    answering = case_selectors.answering_case(case)
+    replies = selectors.replies(answering)
+    merged_into = answering if answering.pk != case.pk else None
+    context = {
+        "case": case,
+        "merged_into": merged_into,
+        "replies": replies,
+        "status_url": status_url(),
+    }
     body = render_to_string("petitions/email/replied.txt", context)
+    detail = {"replies": len(replies)}
+    if merged_into is not None:
+        detail["merged_into"] = merged_into.number
     with transaction.atomic():
-        audit.record(case, "petition:mail_replies", {"replies": len(replies)})
+        audit.record(case, "petition:mail_replies", detail)
         queue_mail(f"陳情案件回復通知（{case.number}）", body, [email], purpose="petition:replies")
+    return True
+
+
+def mail_merged(case: Case, into: Case) -> bool:
+    """The kind's ``on_merged`` hook: tell the requester of a petition merged into another
+    (併案) — with the replies at once when that one is already answered, otherwise that they
+    will come with its replies. False when there is no address on file."""
+    if into.status in selectors.ANSWERED_STATUSES:
+        return mail_replies(case)
+    email = case_selectors.requester_email(case)
+    if not email:
+        return False
+    context = {"case": case, "into": into, "status_url": status_url()}
+    body = render_to_string("petitions/email/merged.txt", context)
+    with transaction.atomic():
+        audit.record(case, "petition:mail_merged", {"merged_into": into.number})
+        queue_mail(f"陳情案件併案通知（{case.number}）", body, [email], purpose="petition:merged")
     return True

@@ -35,6 +35,7 @@ LABELS = {
     "closed": "結案",
     CaseStatus.FILED: "存查",
     CaseStatus.WITHDRAWN: "撤回",
+    CaseStatus.MERGED: "併案",
 }
 ROUTE = ("received", "routed", "handling", "replied", "closed")
 # Where each state is on the route: the step under way (or, once closed, the last one).
@@ -50,14 +51,15 @@ CURRENT_STEP = {
 
 def case_steps(case: Case) -> list[Step]:
     """The steps of ``case``: the five of the route with the ones done dated in 民國 by the
-    page; a case filed (存查) or withdrawn (撤回) shows the steps it took and then that end."""
+    page; a case filed (存查), withdrawn (撤回) or merged into another (併案) shows the steps it
+    took and then that end (a merged case's own route goes on in the case it joined)."""
     days = {
         "received": case.received_on,
         "routed": case.routed_on,
         "replied": case.replied_on,
         "closed": case.closed_on,
     }
-    if case.status in (CaseStatus.FILED, CaseStatus.WITHDRAWN):
+    if case.status in (CaseStatus.FILED, CaseStatus.WITHDRAWN, CaseStatus.MERGED):
         taken = ["received"] + (["routed"] if case.routed_on else [])
         steps = [Step(key, LABELS[key], True, False, days[key]) for key in taken]
         return [*steps, Step(case.status, LABELS[case.status], True, True, case.closed_on)]

@@ -19,7 +19,7 @@ from secretariat.cases.services.common import (
     today,
 )
 from secretariat.cases.services.routing import active_part, move_part
-from secretariat.core import roc, workdays
+from secretariat.core import audit, roc, workdays
 from secretariat.core.errors import DomainError
 from secretariat.core.models import Agency
 
@@ -98,16 +98,18 @@ def decide_reassignment(
         raise DomainError("already_decided", "此改分申請已核定。")
     on = on or today()
     case, old = request.assignment.case, request.assignment
-    if approve:
-        new_agency = new_agency or request.suggested_agency
-        if new_agency is None:
-            raise field_error("new_agency", "核准改分時請選擇改分後的機關。")
-        request.new_assignment = move_part(old, new_agency, on)
-    request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
-    request.decided_by, request.decided_on, request.decision_note = by, on, note.strip()
-    request.save()
-    resolve(request)
-    advance(case, "resume", "核定改分", "decide_reassignment")
+    new_agency = new_agency or request.suggested_agency
+    if approve and new_agency is None:
+        raise field_error("new_agency", "核准改分時請選擇改分後的機關。")
+    # One label for every record the decision changes: the history reads it as one step.
+    with audit.action("transition:decide_reassignment"):
+        if approve:
+            request.new_assignment = move_part(old, new_agency, on)
+        request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
+        request.decided_by, request.decided_on, request.decision_note = by, on, note.strip()
+        request.save()
+        resolve(request)
+        advance(case, "resume", "核定改分", "decide_reassignment")
     return request
 
 
@@ -155,13 +157,17 @@ def decide_extension(
     if extension.status != RequestStatus.PENDING:
         raise DomainError("already_decided", "此展期申請已核定。")
     assignment, case = extension.assignment, extension.assignment.case
-    if approve:
-        extension.previous_due_on = assignment.due_on
-        assignment.due_on, assignment.due_at = extension.requested_due_on, None
-        assignment.save()
-    extension.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
-    extension.decided_by, extension.decided_on = by, on or today()
-    extension.save()
-    resolve(extension)
-    advance(case, "resume", "核定展期", "decide_extension")
+    # One label for every record the decision changes; the decision before the deadline it
+    # moves, so the history reads in that order.
+    with audit.action("transition:decide_extension"):
+        if approve:
+            extension.previous_due_on = assignment.due_on
+        extension.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
+        extension.decided_by, extension.decided_on = by, on or today()
+        extension.save()
+        resolve(extension)
+        if approve:
+            assignment.due_on, assignment.due_at = extension.requested_due_on, None
+            assignment.save()
+        advance(case, "resume", "核定展期", "decide_extension")
     return extension
