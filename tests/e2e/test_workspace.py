@@ -165,12 +165,17 @@ def test_on_a_phone_the_case_lists_are_cards(page, people, agency):
         petition(f"陳情公園設施損壞第{n + 1}件")
     page.set_viewport_size({"width": 375, "height": 740})
     for username, paths in (
-        ("sec-clerk", ["/cases/", "/cases/overdue/", "/"]),
+        ("sec-clerk", ["/cases/", "/cases/overdue/", "/", "/cases/requesters/"]),
         ("udd-officer", ["/cases/", "/cases/overdue/"]),
     ):
         login(page, username)
         for path in paths:
             page.goto(path)
+            if path == "/cases/requesters/":  # its result is a case list too
+                page.get_by_label("陳情人姓名或電話").fill("王小明")
+                page.get_by_role("button", name="查詢").click()
+                page.get_by_role("region", name="查詢結果").wait_for()
+                assert page.locator("table.case-rows tbody tr").count() == 4
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{path} scrolls sideways at phone width by {overflow}px"
             tables = page.locator("table.responsive")
