@@ -68,6 +68,15 @@ def serve(args: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # Ctrl-C reaches every process of `serve`'s group, also a worker or scheduler still
+        # starting (before its own signal handling): it stops quietly, as the others do.
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secretariat.settings")
     if not argv or argv[0] in {"-h", "--help", "help"}:
