@@ -90,6 +90,10 @@ ROUTES: dict[str, Route] = {
     "cases/": Route(STAFF),
     "cases/export.<slug:fmt>": Route(STAFF, {"fmt": "=csv"}),
     "cases/overdue/": Route(STAFF),
+    "cases/assignees/": Route(SECRETARIAT),  # the routing form's picker: routers only
+    "cases/route/": Route(SECRETARIAT, post_only=True),  # bulk routing
+    "cases/filters/": Route(STAFF, post_only=True),
+    "cases/filters/<int:pk>/delete/": Route(SCOPED, {"pk": "saved_filter"}, post_only=True),
     # the requester search refuses roles that may not see requesters (403), answers others
     # with their own cases only
     "cases/requesters/": Route(STAFF),
@@ -567,6 +571,7 @@ def records(make_person, agency, settings, tmp_path) -> dict[str, object]:
     import_run = ImportRun.objects.create(
         type="petitions", file_name="historical.csv", requested_by=admin
     )
+    saved_filter = case_services.save_filter(f"警察局常用{MARKER}", "status=open", by=person)
     adjustment = core_services.set_calendar_day(
         by=None, date=today + dt.timedelta(days=7), kind="closure", reason="颱風"
     )
@@ -599,6 +604,7 @@ def records(make_person, agency, settings, tmp_path) -> dict[str, object]:
         "report_run": report_run.pk,
         "import_run": import_run.pk,
         "calendar_adjustment": adjustment.pk,
+        "saved_filter": saved_filter.pk,
         "reply_template": template.pk,
     }
 

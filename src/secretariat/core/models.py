@@ -7,6 +7,8 @@ import datetime as dt
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -507,7 +509,13 @@ class AuditCheckpoint(models.Model):
 
 
 class Notification(models.Model):
-    """A message to one person (通知), shown in the shell and optionally mailed."""
+    """A message to one person (通知), shown in the shell and optionally mailed.
+
+    A notice that asks for an action (route this case, approve this draft, decide this
+    request, reply to this part) names what it is about (``subject``: any record); the service
+    that completes the action marks every notice about that record done (``resolved_at``,
+    ``services.resolve_notifications``), by whoever did it. A done notice no longer counts as
+    unread but stays readable."""
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     title = models.CharField("標題", max_length=200)
@@ -515,12 +523,31 @@ class Notification(models.Model):
     url = models.CharField("連結", max_length=300, blank=True)
     created_at = models.DateTimeField("建立時間", auto_now_add=True)
     read_at = models.DateTimeField("已讀時間", null=True, blank=True)
+    subject_type = models.ForeignKey(
+        ContentType,
+        verbose_name="通知對象類型",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    subject_id = models.PositiveBigIntegerField("通知對象", null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    resolved_at = models.DateTimeField("已完成時間", null=True, blank=True)
 
     class Meta:
         verbose_name = "通知"
         verbose_name_plural = "通知"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            # Resolving looks up the open notices about one record.
+            models.Index(
+                fields=["subject_type", "subject_id"],
+                condition=Q(resolved_at__isnull=True),
+                name="notification_open_subject_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

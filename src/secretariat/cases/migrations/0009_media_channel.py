@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
                     ("api", "系統介接"),
                     ("open311", "Open311"),
                     ("council", "議會"),
+                    ("meeting", "府級會議"),
                     ("media", "輿情監看"),
                 ],
                 max_length=10,

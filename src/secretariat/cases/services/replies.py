@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
-from secretariat.cases import kinds
+from secretariat.cases import kinds, notices
 from secretariat.cases.models import (
     Assignment,
     AssignmentStatus,
@@ -25,6 +25,7 @@ from secretariat.cases.services.common import (
     notify_holders,
     require,
     required_reason,
+    resolve,
     today,
     transition,
 )
@@ -70,7 +71,9 @@ def draft_reply(
     store_attachments(assignment.case, attachments, content_types, assignment)
     if not kind.reply_approval:
         return _complete(assignment, by, on)
-    notify_holders(assignment, f"{assignment.case.number} 回復待核", kind.approver_roles)
+    # The officer's part is done (the notices asking to reply); the approvers' begins.
+    resolve(assignment)
+    notify_holders(assignment, notices.draft_awaiting_approval(assignment, by), kind.approver_roles)
     return assignment
 
 
@@ -102,6 +105,7 @@ def _complete(assignment: Assignment, by, on: dt.date | None, label: str = "appr
     assignment.approved_by = by
     with audit.action(f"transition:{label}"):
         assignment.save()
+    resolve(assignment)
     if not case.assignments.active().exists():
         with audit.action("transition:replied"):
             transition(case, case.mark_replied, "標示為已回復")
@@ -178,9 +182,10 @@ def report_progress(
     assignment.reply_text = text
     with audit.action("transition:report_progress"):
         assignment.save()
+    resolve(assignment)  # the report the reminders asked for
     if asks_release:
         roles = kinds.get(assignment.case.kind).tracking.releaser_roles
-        notify_holders(assignment, f"{assignment.case.number} 建議解除列管", roles)
+        notify_holders(assignment, notices.release_asked(assignment), roles)
     return report
 
 
@@ -229,6 +234,8 @@ def _end_unanswered(case: Case, step: str, label: str, reason: str, by) -> Case:
         for assignment in case.assignments.active():
             assignment.status = AssignmentStatus.WITHDRAWN
             assignment.save()
+            resolve(assignment)
+    resolve(case)
     return case
 
 
