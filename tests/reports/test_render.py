@@ -331,9 +331,9 @@ def test_odt_follows_the_seed_layout(report):
     assert _rows(tables[-1]) == [
         ["指標", "目標值", "實際值", "達成率", "是否達成"],
         ["已結案議員服務案件 A 級（辦理完成）比率", "98%", "—", "—", "—"],
+        ["輿情依限回應率", "—", "—", "—", "—"],  # media: no target, no response
         ["電子化會議場次", "—", "—", "—", "—"],
         ["電子化會議比率", "—", "—", "—", "—"],
-        ["輿情依限回應率", "—", "—", "—", "—"],  # media: no target, no response
     ]
     styles = document.stylesxml()
     assert 'style:font-name-asian="Noto Sans CJK TC"' in styles

@@ -191,6 +191,12 @@ def _days(start: dt.date, end: dt.date, count: int) -> list[dt.date]:
     return [start + dt.timedelta(days=span * i // count) for i in range(count)]
 
 
+def _once(rows: list[list[str]]) -> list[list[str]]:
+    """Each row once: in a half-year's first days the spread days fall on the same day, and
+    the importer refuses a second row of the same release or post."""
+    return [list(row) for row in dict.fromkeys(tuple(row) for row in rows)]
+
+
 def _history(today: dt.date) -> int:
     """The half-year so far, up to yesterday: releases, events, posts, answered items."""
     start, end = _half_year_start(today), today - dt.timedelta(days=1)
@@ -203,7 +209,7 @@ def _history(today: dt.date) -> int:
     ]
     created = _import(
         "press-releases",
-        _csv(["發布日期", "發布時間", "發布機關", "標題", "內容", "以市長名義"], releases),
+        _csv(["發布日期", "發布時間", "發布機關", "標題", "內容", "以市長名義"], _once(releases)),
     )
     events = [
         ["府級記者會", roc.format_date(day, "slash"), topic, host, "", "", "市政大樓"]
@@ -230,7 +236,9 @@ def _history(today: dt.date) -> int:
             (("Facebook", "Instagram", "YouTube")[i % 3], ("影音", "圖文")[i % 2])
         ]
     ]
-    created += _import("social-posts", _csv(["平台", "發布日期", "類型", "標題", "連結"], posts))
+    created += _import(
+        "social-posts", _csv(["平台", "發布日期", "類型", "標題", "連結"], _once(posts))
+    )
     items = []
     for i, (day, (title, outlet, importance, tone, lead, late)) in enumerate(
         zip(_days(start, end, len(OPINION_HISTORY)), OPINION_HISTORY, strict=True)
