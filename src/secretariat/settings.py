@@ -328,3 +328,11 @@ SIGNING_CRLS = env_list("SIGNING_CRLS") or [str(SIGNING_DIR / "crl")]
 SIGNING_PKCS11_MODULE = os.environ.get("SIGNING_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
 # An RFC 3161 time-stamping authority; without it a signature records the server's time.
 SIGNING_TSA_URL = os.environ.get("SIGNING_TSA_URL", "")
+
+# --- Official documents (docs/documents.md) ----------------------------------------------------
+# Master keys wrapping each confidential document's data key (base64, 32 bytes each, newest
+# first; `secretariat documents new-master-key` prints one). Empty: derived from SECRET_KEY.
+DOCUMENTS_MASTER_KEYS = env_list("DOCUMENTS_MASTER_KEYS")
+# The city government itself, for documents issued in its name (代擬代判府稿: 府授…字) and as
+# a recipient: its official 機關代碼 from the national agency code table.
+DOCUMENTS_GOVERNMENT = {"name": "臺北市政府", "official_code": "379000000A"}

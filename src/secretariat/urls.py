@@ -13,6 +13,7 @@ urlpatterns = [
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("cases/", include("secretariat.cases.urls")),
     path("council/", include("secretariat.council.urls")),
+    path("documents/", include("secretariat.documents.urls")),
     path("media/", include("secretariat.media.urls")),
     path("reports/", include("secretariat.reports.urls")),
     path("search/", include("secretariat.search.urls")),

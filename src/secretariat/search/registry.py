@@ -43,7 +43,10 @@ class Source:
     """``documents(ids)`` yields the documents of those records (all records for None, in
     batches, for a rebuild); a record it does not yield is removed from the index.
     ``visible(user)`` is a queryset of the pks the person may see, or None for all of them.
-    ``kinds`` and ``statuses`` name the values of the kind and status filters."""
+    ``kinds`` and ``statuses`` name the values of the kind and status filters.
+    ``excluded(ids)`` names the records among ``ids`` that must never be in the index (a
+    confidential 公文): the search drops them whatever ``documents`` yields, so one rule
+    keeps their text out of the index, its tokens and its snippets."""
 
     key: str
     label: str
@@ -52,6 +55,24 @@ class Source:
     kinds: Callable[[], dict[str, str]]
     statuses: Callable[[], dict[str, str]] = field(default=lambda: {})
     watches: tuple[Watch, ...] = ()
+    excluded: Callable[[Iterable[int]], Iterable[int]] = field(default=lambda ids: ())
+
+    def indexable(self, ids: Iterable[int] | None) -> Iterator[Document]:
+        """The documents of ``ids`` (all for None) that may be indexed."""
+        for batch in _batched(self.documents(ids)):
+            barred = set(self.excluded([document.object_id for document in batch]))
+            yield from (document for document in batch if document.object_id not in barred)
+
+
+def _batched(documents: Iterable[Document], size: int = 1000) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for document in documents:
+        batch.append(document)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 SOURCES: dict[str, Source] = {}

@@ -52,7 +52,7 @@ def index_records(source_key: str, ids: Iterable[int]) -> None:
 
 def _index_batch(source_key: str, ids: list[int]) -> None:
     source, engine = registry.get(source_key), backends.backend()
-    fresh = {d.object_id: _row(source_key, d) for d in source.documents(ids)}
+    fresh = {d.object_id: _row(source_key, d) for d in source.indexable(ids)}
     stored = {
         row.object_id: row
         for row in SearchDocument.objects.filter(source=source_key, object_id__in=ids)
@@ -112,7 +112,7 @@ def reindex(source_keys: Iterable[str] | None = None) -> list[Rebuilt]:
             stored.delete()
         for key in keys:
             count = 0
-            for batch in _batches(iter(registry.get(key).documents(None))):
+            for batch in _batches(iter(registry.get(key).indexable(None))):
                 rows = SearchDocument.objects.bulk_create([_row(key, d) for d in batch])
                 engine.add(_tokens_of(rows))
                 count += len(rows)
