@@ -56,6 +56,8 @@ class Route:
     signs_out: bool = False
 
 
+DOCUMENT = {"agency": "agency_code", "number": "document_number"}
+
 ROUTES: dict[str, Route] = {
     # core
     "": Route(STAFF),
@@ -124,6 +126,39 @@ ROUTES: dict[str, Route] = {
     "media/schedule/items/<int:pk>/remove/": Route(
         SECRETARIAT, {"pk": "schedule_item"}, post_only=True
     ),
+    # documents (公文): registers and pages are scoped to the person's agency; a document of
+    # another agency is a 404
+    "documents/": Route(STAFF),
+    "documents/receive/": Route(STAFF),
+    "documents/new/": Route(STAFF),
+    "documents/card/": Route(STAFF),
+    "documents/delegation/": Route(STAFF),
+    "documents/verification/": Route(ADMIN),
+    "documents/registers/<slug:kind>/": Route(STAFF, {"kind": "=received"}),
+    "documents/registers/<slug:kind>.<slug:fmt>": Route(STAFF, {"kind": "=seals", "fmt": "=csv"}),
+    "documents/<slug:agency>/<str:number>/": Route(SCOPED, DOCUMENT),
+    "documents/<slug:agency>/<str:number>/steps/<slug:step>/": Route(
+        SCOPED, {**DOCUMENT, "step": "=decide"}, post_only=True
+    ),
+    "documents/<slug:agency>/<str:number>/attachments/": Route(SCOPED, DOCUMENT, post_only=True),
+    "documents/<slug:agency>/<str:number>/attachments/<int:pk>/": Route(
+        SCOPED, {**DOCUMENT, "pk": "document_attachment"}
+    ),
+    "documents/<slug:agency>/<str:number>/control/": Route(SCOPED, DOCUMENT, post_only=True),
+    "documents/<slug:agency>/<str:number>/drafts/<slug:role>/": Route(
+        SCOPED, {**DOCUMENT, "role": "=outgoing"}
+    ),
+    "documents/<slug:agency>/<str:number>/drafts/<slug:role>/changes/": Route(
+        SCOPED, {**DOCUMENT, "role": "=outgoing"}
+    ),
+    "documents/<slug:agency>/<str:number>/drafts/<slug:role>.<slug:fmt>": Route(
+        SCOPED, {**DOCUMENT, "role": "=outgoing", "fmt": "=odt"}
+    ),
+    "documents/<slug:agency>/<str:number>/sealed/<int:pk>.pdf": Route(
+        SCOPED, {**DOCUMENT, "pk": "seal_use"}
+    ),
+    "documents/<slug:agency>/<str:number>/trail.xml": Route(SCOPED, DOCUMENT),
+    "documents/<slug:agency>/<str:number>/verify/": Route(SCOPED, DOCUMENT, post_only=True),
     # reports
     "reports/": Route(SECRETARIAT),
     "reports/runs/<int:pk>/": Route(SECRETARIAT, {"pk": "report_run"}),
@@ -160,8 +195,15 @@ SCOPED_API = {
     "/api/v1/people/{person_id}",
     "/api/v1/petitions/{number}",
     "/api/v1/cases/{number}",
+    "/api/v1/documents/{agency_code}/{document_number}",
 }
-API_PATH_VALUES = {"person_id": "person", "number": "case_number", "code": "agency_code"}
+API_PATH_VALUES = {
+    "person_id": "person",
+    "number": "case_number",
+    "code": "agency_code",
+    "agency_code": "agency_code",
+    "document_number": "document_number",
+}
 API_QUERY_VALUES = {
     "start": "2026-01-05",
     "end": "2026-02-05",
@@ -405,7 +447,11 @@ def records(make_person, agency, settings, tmp_path) -> dict[str, object]:
     adjustment = core_services.set_calendar_day(
         by=None, date=today + dt.timedelta(days=7), kind="closure", reason="颱風"
     )
+    document, seal_use = _police_document(make_person, police)
     return {
+        "document_number": document.number,
+        "document_attachment": document.attachments.get().pk,
+        "seal_use": seal_use.pk,
         "person": person.pk,
         "agency_code": police.code,
         "case_number": case.number,
@@ -421,6 +467,47 @@ def records(make_person, agency, settings, tmp_path) -> dict[str, object]:
         "import_run": import_run.pk,
         "calendar_adjustment": adjustment.pk,
     }
+
+
+def _police_document(make_person, police):
+    """A 警察局 公文 (paper-signed: no card needed) with a 稿, an attachment and a sealed PDF."""
+    from secretariat.documents import services as documents
+    from secretariat.documents.models import SealKind, SealUse
+
+    clerk = make_person("police-clerk", OTHER, "registry_clerk")
+    officer = make_person("police-drafter", OTHER, "case_officer")
+    officer.unit = police.units.create(name="行政科甲")
+    officer.save()
+    document = documents.receive_document(
+        origin="electronic",
+        doc_type="letter",
+        subject=f"治安會報資料{MARKER}",
+        sender_name="內政部警政署",
+        signing_mode="paper",
+        by=clerk,
+    )
+    documents.distribute(document, officer=officer, by=clerk)
+    documents.save_draft(
+        document,
+        "outgoing",
+        doc_type="letter",
+        subject=f"函復治安會報資料{MARKER}",
+        sections={"說明": f"檢送資料{MARKER}。"},
+        recipients=[{"copy": "original", "name": "臺北市政府", "method": "post"}],
+        by=officer,
+    )
+    documents.add_attachments(
+        document, [SimpleUploadedFile("資料.pdf", b"%PDF-1.7\n", "application/pdf")], by=officer
+    )
+    use = SealUse.objects.create(
+        document=document,
+        agency=police,
+        used_on=dt.date.today(),
+        seal=SealKind.ELECTRONIC,
+        impressions=1,
+    )
+    use.sealed_pdf.save("sealed.pdf", ContentFile(b"%PDF-1.7\n"))
+    return document, use
 
 
 def _kwargs(route: Route, records: dict) -> dict[str, object]:
@@ -556,8 +643,9 @@ def test_the_authorization_matrix(callers, records, matrix, record_property):
             if (url, "get") not in matrix.allowed:
                 matrix.problems.append(f"positive control: no one opened {url}")
     for path in SCOPED_API:
-        name = path.rsplit("{", 1)[1].rstrip("}")
-        url = path.replace("{" + name + "}", str(records[API_PATH_VALUES[name]]))
+        url = path
+        for name, key in API_PATH_VALUES.items():
+            url = url.replace("{" + name + "}", str(records[key]))
         response = matrix.send(admin, "get", url)
         if response.status_code != 200:
             matrix.problems.append(f"positive control: {url} → {response.status_code}")

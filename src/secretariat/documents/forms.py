@@ -234,6 +234,17 @@ class DraftForm(DomainErrorForm):
                 )
                 self.recipient_rows.append(row)
 
+    def section_fields(self) -> list:
+        return [self[name] for name, _ in self.section_names]
+
+    def meeting_fields(self) -> list:
+        return [self[name] for name, _ in self.meeting_names]
+
+    def recipient_fields(self) -> list[list]:
+        """Each recipient row's fields (正副本, 名稱, 機關代碼, 發文方式, 含附件)."""
+        parts = ("copy", "name", "code", "method", "attachments")
+        return [[self[f"r{row}_{part}"] for part in parts] for row in self.recipient_rows]
+
     def sections(self) -> dict[str, str]:
         return {title: self.cleaned_data.get(name, "") for name, title in self.section_names}
 

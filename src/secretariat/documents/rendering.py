@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from odf.style import Footer, MasterPage, ParagraphProperties, Style, TextProperties
+from odf.style import Footer, ParagraphProperties, Style, TextProperties
 from odf.text import P, PageCount, PageNumber
 
 from secretariat.core import roc
@@ -251,9 +251,9 @@ def odt(sheet: Sheet) -> bytes:
 
 def _page_count_footer(document, style: Style) -> None:
     """「第○頁，共○頁」 in the master page's footer (replacing the shell's 「第 N 頁」)."""
-    master = next(e for e in document.masterstyles.childNodes if isinstance(e, MasterPage))
+    master = next(e for e in document.masterstyles.childNodes if e.qname[1] == "master-page")
     for child in list(master.childNodes):
-        if isinstance(child, Footer):
+        if child.qname[1] == "footer":
             master.removeChild(child)
     footer = Footer()
     page = P(stylename=style, text="第")

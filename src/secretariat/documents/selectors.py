@@ -467,3 +467,24 @@ def overdue_documents(user, day: dt.date) -> QuerySet[Document]:
     if not may_view_registers(user):
         return Document.objects.none()
     return _scoped(Document.objects.filter(overdue_q(day)), user).order_by("due_on", "pk")
+
+
+def pending_items(user) -> list:
+    """The dashboard's 我的待辦: the documents waiting for the person (subject hidden for a
+    confidential one)."""
+    from django.utils import timezone
+
+    from secretariat.core.modules import PendingItem
+
+    today = timezone.localdate()
+    return [
+        PendingItem(
+            kind="公文",
+            title=f"{point.document.reference} {point.document.listed_subject}"
+            f"（{point.get_step_display()}）",
+            url=point.document.get_absolute_url(),
+            due=point.document.due_on,
+            overdue=point.document.is_overdue_on(today),
+        )
+        for point in inbox_for(user)[:20]
+    ]

@@ -59,6 +59,7 @@ from secretariat.documents.services.outgoing import (
 from secretariat.documents.services.setup import (
     may_edit_delegation,
     register_card,
+    rewrap_data_keys,
     set_agency_profile,
     set_issuing_code,
     set_matter_category,
@@ -98,6 +99,7 @@ __all__ = [
     "register_card",
     "required_level",
     "reroute",
+    "rewrap_data_keys",
     "request_project_control",
     "return_document",
     "save_draft",

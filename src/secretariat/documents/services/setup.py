@@ -158,3 +158,21 @@ def register_card(user: User, *, token_label: str, pin: str, key_label: str = ""
         signer.certificate = certificate_record(der)
         signer.save()
     return signer
+
+
+def rewrap_data_keys() -> int:
+    """After a master key rotation: wrap every confidential document's data key under the
+    newest master key (the older keys can then be retired)."""
+    from secretariat.documents import secrecy
+    from secretariat.documents.models import Document, Secrecy
+
+    count = 0
+    with transaction.atomic(), audit.action("documents:rewrap"):
+        for document in Document.objects.exclude(secrecy=Secrecy.NONE).only(
+            "pk", "uid", "wrapped_key"
+        ):
+            Document.objects.filter(pk=document.pk).update(
+                wrapped_key=secrecy.rewrap(document.uid, document.wrapped_key)
+            )
+            count += 1
+    return count
