@@ -74,6 +74,7 @@ class Secrecy(models.TextChoices):
 # 機密 and above: electronic exchange only where the agency allows it.
 CLASSIFIED = (Secrecy.CONFIDENTIAL, Secrecy.TOP_SECRET, Secrecy.ABSOLUTE)
 HIDDEN_SUBJECT = "密不錄由"
+NEVER_DELETED = "公文不可刪除：文號不得重複使用或無故跳號。"
 
 
 class Origin(models.TextChoices):
@@ -330,6 +331,9 @@ class Signer(Audited):
 
 
 class DocumentQuerySet(models.QuerySet):
+    def delete(self):
+        raise PermissionError(NEVER_DELETED)
+
     def overdue_q(self, day: dt.date) -> Q:
         return overdue_q(day)
 
@@ -478,6 +482,11 @@ class Document(Audited):
 
     def get_absolute_url(self) -> str:
         return reverse("documents:detail", args=[self.agency.code, self.number])
+
+    def delete(self, *args, **kwargs):
+        # A number once given is never given again and never silently missing: a document
+        # stays, withdrawn or filed, with its trail.
+        raise PermissionError(NEVER_DELETED)
 
     @property
     def reference(self) -> str:

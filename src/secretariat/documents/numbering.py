@@ -45,3 +45,16 @@ def take_number(agency, year: int) -> tuple[int, str]:
 def _base(agency) -> int:
     profile = AgencyProfile.objects.filter(agency=agency).only("serial_base").first()
     return profile.serial_base if profile else 0
+
+
+def gaps(agency, year: int) -> list[int]:
+    """Serials of ``year`` up to the counter that no document holds (there should be none:
+    a number is taken only in its document's transaction, and documents are not deleted)."""
+    from secretariat.documents.models import Document
+
+    counter = NumberCounter.objects.filter(agency=agency, year=year).first()
+    if counter is None:
+        return []
+    base = _base(agency)
+    held = set(Document.objects.filter(agency=agency, year=year).values_list("serial", flat=True))
+    return [serial for serial in range(base + 1, counter.last + 1) if serial not in held]

@@ -147,7 +147,7 @@ def _signature(document: Document, profile: AgencyProfile | None, doc_type: str)
     instead), and how the decision was taken."""
     if doc_type == DocType.BRIEF_LETTER:
         return [f"{_agency_heading(document, profile)}（條戳）"]
-    head = " ".join(p for p in (profile.head_title, profile.head_name) if p) if profile else ""
+    head = "　".join(p for p in (profile.head_title, profile.head_name) if p) if profile else ""
     lines = [head] if head else []
     decider = document.decided_by
     if document.decision_mark == DecisionMark.ACTING_HEAD and decider is not None:

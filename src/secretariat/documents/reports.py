@@ -24,7 +24,8 @@ def _secretariat_ids() -> list[int]:
 
 
 def _rate(value: Decimal | None) -> str:
-    return roc.format_percent(value) if value is not None else "—"
+    """A percentage (99.93) as the report prints it; format_percent takes the ratio."""
+    return roc.format_percent(value / 100) if value is not None else "—"
 
 
 def _performance_table(key: str, caption: str, who: str, figures) -> Table:
