@@ -32,6 +32,7 @@ from secretariat.documents.services.common import (
     checked_opinion,
     held_point,
     hold,
+    locked,
     now,
     pending_points,
     require,
@@ -142,6 +143,7 @@ def submit(document: Document, *, to: User, by, opinion: str = "", pin: str | No
     _drafts_ready(document)
     with signing(document.signing_mode, by, pin) as credential, transaction.atomic():
         with audit.action("documents:submit"):
+            point = locked(document, by, Step.DRAFT)
             act(
                 document,
                 point,
@@ -166,6 +168,7 @@ def forward(document: Document, *, to: User, by, opinion: str = "", pin: str | N
         raise DomainError.invalid(errors)
     with signing(document.signing_mode, by, pin) as credential, transaction.atomic():
         with audit.action("documents:forward"):
+            point = locked(document, by, Step.REVIEW)
             act(
                 document,
                 point,
@@ -204,6 +207,7 @@ def send_for_cosign(
     decision = Decision.SENT_FOR_COSIGN if point.step == Step.DRAFT else Decision.ADDED_COSIGN
     with signing(document.signing_mode, by, pin) as credential, transaction.atomic():
         with audit.action("documents:cosign_request"):
+            point = locked(document, by, Step.DRAFT, Step.REVIEW)
             act(
                 document,
                 point,
@@ -234,6 +238,7 @@ def cosign(document: Document, *, by, opinion: str = "", pin: str | None = None)
     opinion = checked_opinion(opinion)
     with signing(document.signing_mode, by, pin) as credential, transaction.atomic():
         with audit.action("documents:cosign"):
+            point = locked(document, by, Step.COSIGN)
             act(
                 document,
                 point,
@@ -280,6 +285,7 @@ def decide(document: Document, *, by, opinion: str = "", pin: str | None = None)
     has_outgoing = document.drafts.filter(role=DraftRole.OUTGOING).exists()
     with signing(document.signing_mode, by, pin) as credential, transaction.atomic():
         with audit.action("documents:decide"):
+            point = locked(document, by, Step.REVIEW)
             document.decided_at = now()
             document.decided_on = today()
             document.decided_by = by
@@ -312,6 +318,7 @@ def return_document(document: Document, *, reason: str, by, pin: str | None = No
     reason = checked_opinion(reason, "退回理由", required=True)
     with signing(document.signing_mode, by, pin) as credential, transaction.atomic():
         with audit.action("documents:return"):
+            point = locked(document, by, Step.REVIEW, Step.COSIGN)
             act(
                 document,
                 point,
@@ -341,6 +348,7 @@ def withdraw(document: Document, *, reason: str, by, pin: str | None = None):
         raise DomainError("already_decided", "公文已決行，不能撤簽。")
     with signing(document.signing_mode, by, pin) as credential, transaction.atomic():
         with audit.action("documents:withdraw"):
+            locked(document, by)
             cancel_pending(document)
             act(
                 document,

@@ -131,6 +131,16 @@ def held_point(document: Document, user, *steps: str) -> Point:
     return point
 
 
+def locked(document: Document, user, *steps: str) -> Point | None:
+    """Inside a step's transaction: lock the document's row, so that one step at a time
+    changes it (two people acting at once: the second finds the point no longer theirs),
+    read it fresh and return the point of ``steps`` that ``user`` holds now."""
+    list(Document.objects.select_for_update().filter(pk=document.pk).values_list("pk"))
+    document.refresh_from_db()
+    document._audit_snapshot = document.audit_values()
+    return held_point(document, user, *steps) if steps else None
+
+
 def hold(document: Document, step: str, *, holder=None, unit=None, **extra) -> Point:
     """A new pending point: the document waits for ``holder`` (a person, who is notified),
     ``unit`` (會辦) or the agency's desk for ``step`` (neither)."""

@@ -32,6 +32,7 @@ from secretariat.documents.services.common import (
     checked_files,
     checked_opinion,
     held_point,
+    locked,
     read_upload,
     require,
     same_agency,
@@ -96,6 +97,7 @@ def save_draft(
     if errors:
         raise DomainError.invalid(errors)
     with transaction.atomic(), audit.action("documents:save_draft"):
+        locked(document, by, *EDITING_STEPS)
         draft, _ = Draft.objects.get_or_create(
             document=document, role=role, defaults={"doc_type": doc_type}
         )
@@ -136,6 +138,7 @@ def add_attachments(
     if errors:
         raise DomainError.invalid(errors)
     with transaction.atomic(), audit.action("documents:attach"):
+        locked(document, by, *EDITING_STEPS)
         for upload, content_type in files:
             storage.store_file(
                 document,
@@ -167,6 +170,7 @@ def request_project_control(document: Document, *, due_on: dt.date, reason: str,
             }
         )
     with transaction.atomic(), audit.action("documents:request_control"):
+        locked(document, by, Step.DRAFT)
         document.control_requested_due = due_on
         document.control_reason = check_text(reason, "專案管制理由", max_length=300)
         document.control_approved = False
@@ -189,6 +193,7 @@ def decide_project_control(document: Document, *, approve: bool, by) -> Document
     if document.status not in (Status.DRAFTING, Status.REVIEWING, Status.APPROVED):
         raise DomainError("closed", "已辦結的公文不能專案管制。")
     with transaction.atomic(), audit.action("documents:decide_control"):
+        locked(document, by)
         if approve:
             document.control_approved = True
             document.due_on = document.control_requested_due

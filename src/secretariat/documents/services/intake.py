@@ -41,6 +41,7 @@ from secretariat.documents.services.common import (
     hold,
     is_clerk,
     local_date,
+    locked,
     now,
     read_upload,
     require,
@@ -311,7 +312,7 @@ def distribute(document: Document, *, officer: User, by, pin: str | None = None)
         raise DomainError.invalid(errors)
     with signing(document.signing_mode, by, pin) as credential, transaction.atomic():
         with audit.action("documents:distribute"):
-            point = held_point(document, by, Step.DISTRIBUTE)
+            point = locked(document, by, Step.DISTRIBUTE)
             code = issuing_code(document.agency, officer.unit)
             document.officer, document.unit = officer, officer.unit
             document.prefix = code.prefix if code else ""
@@ -346,6 +347,7 @@ def reroute(document: Document, *, reason: str, by, pin: str | None = None) -> D
         raise DomainError("reroute_drafted", "已開始擬稿的公文不能改分，請陳核後由主管改派。")
     with signing(document.signing_mode, by, pin) as credential, transaction.atomic():
         with audit.action("documents:reroute"):
+            point = locked(document, by, Step.DRAFT)
             act(
                 document,
                 point,

@@ -33,6 +33,7 @@ from secretariat.documents.services.common import (
     checked_opinion,
     held_point,
     hold,
+    locked,
     signing,
     today,
 )
@@ -64,6 +65,7 @@ def proof(document: Document, *, by, opinion: str = "", pin: str | None = None) 
     opinion = checked_opinion(opinion)
     with signing(document.signing_mode, by, pin) as credential, transaction.atomic():
         with audit.action("documents:proof"):
+            point = locked(document, by, Step.PROOF)
             act(
                 document,
                 point,
@@ -131,6 +133,7 @@ def seal(
         transaction.atomic(),
         audit.action("documents:seal"),
     ):
+        point = locked(document, by, Step.SEAL)
         use = SealUse(
             document=document,
             agency=document.agency,
@@ -186,6 +189,7 @@ def dispatch(document: Document, *, by, pin: str | None = None) -> Document:
         raise DomainError("exchange_refused", refused[0], {"recipients": refused})
     with signing(document.signing_mode, by, pin) as credential, transaction.atomic():
         with audit.action("documents:dispatch"):
+            point = locked(document, by, Step.DISPATCH)
             day = today()
             agencies = Agency.objects.in_bulk(
                 [r.agency for r in recipients if r.agency], field_name="code"
@@ -250,6 +254,7 @@ def file_document(
         raise DomainError.invalid(errors)
     with signing(document.signing_mode, by, pin) as credential, transaction.atomic():
         with audit.action("documents:file"):
+            point = locked(document, by, Step.FILE, Step.DRAFT)
             document.file_code = file_code
             document.retention = retention
             document.filed_on = today()
