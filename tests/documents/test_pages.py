@@ -111,9 +111,7 @@ def test_every_role_sees_its_step(office):
     )
     cosigner = client_for(office.cosigner).get(document.get_absolute_url()).content.decode()
     assert "會辦完成" in cosigner
-    assert client_for(office.cosigner).get("/documents/").content.decode().count(
-        document.reference
-    )
+    assert client_for(office.cosigner).get("/documents/").content.decode().count(document.reference)
     services.cosign(document, by=office.cosigner, pin=office.pin)
     services.submit(document, to=office.head, by=office.officer, pin=office.pin)
     head = client_for(office.head).get(document.get_absolute_url()).content.decode()
@@ -152,7 +150,7 @@ def test_registers_filter_and_export(office):
 
 
 def test_a_formula_in_a_register_cell_is_written_as_text(office):
-    receive(office, sender_name="=HYPERLINK(\"http://example.invalid\")")
+    receive(office, sender_name='=HYPERLINK("http://example.invalid")')
     exported = client_for(office.clerk).get("/documents/registers/received.csv")
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert rows[1][2].startswith("'=HYPERLINK")
