@@ -473,7 +473,8 @@ def test_line_breaks_only_in_the_text_column(registry, type_code, column):
 @pytest.mark.parametrize("type_code", sorted(importing.IMPORTERS))
 def test_every_importer_refuses_xlsx_formula_cells(registry, type_code):
     header, row = example(type_code)
-    column = next(c for c in header if c == "主旨")
+    # the subject where a type has one (the document history has counts, and its agency)
+    column = "主旨" if "主旨" in header else header[1]
     row[header.index(column)] = '=HYPERLINK("http://evil.example","點我")'
     workbook = Workbook()
     workbook.active.append(header)
