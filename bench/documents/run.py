@@ -102,7 +102,7 @@ def _people() -> dict:
         )
         for p in people
     )
-    return {"agencies": [a.pk for a in agencies], "units": len(units), "people": len(people)}
+    return {"agencies": len(agencies), "units": len(units), "people": len(people)}
 
 
 DOCUMENTS = """
