@@ -116,7 +116,7 @@ WITH officers AS (
     FROM generate_series(1, %(n)s) AS g
 ), assigned AS (
     SELECT n.g, n.received, o.id AS officer_id, o.agency_id, o.unit_id
-    FROM numbered n JOIN officers o ON o.i = (n.g * 7919) %% n.officer_count
+    FROM numbered n JOIN officers o ON o.i = (n.g::bigint * 7919) %% n.officer_count
 )
 INSERT INTO documents_document (
     uid, agency_id, year, serial, number, prefix, in_government_name, origin, doc_type,
