@@ -14,7 +14,7 @@ from ninja import Field, Path, Query, Router, Schema
 from secretariat.core.api import ERRORS, IsoDate
 from secretariat.core.errors import DomainError
 from secretariat.documents import selectors, services, storage
-from secretariat.documents.models import NUMBER_LENGTH, Status
+from secretariat.documents.models import NUMBER_LENGTH, OPEN_STATUSES, Status
 
 router = Router(tags=["documents"])
 MAX_LIMIT = 200
@@ -129,7 +129,7 @@ def list_documents(request, filters: Query[DocumentFilters]):
         raise DomainError.invalid({"status": [f"狀態須為 {STATUSES}。"]})
     rows = selectors.visible_documents(request.user).select_related("agency")
     if filters.status == "open":
-        rows = rows.filter(status__in=[s for s in Status.values if s != Status.FILED])
+        rows = rows.filter(status__in=OPEN_STATUSES)
     elif filters.status:
         rows = rows.filter(status=filters.status)
     rows = rows.order_by("-received_on", "-pk")

@@ -21,6 +21,7 @@ from secretariat.core.errors import NotFound
 from secretariat.core.models import RoleCode, User
 from secretariat.core.permissions import is_administrator, sees_all_agencies
 from secretariat.documents.models import (
+    OPEN_STATUSES,
     RECEIVED_ORIGINS,
     Document,
     DraftVersion,
@@ -34,7 +35,6 @@ from secretariat.documents.models import (
     Signer,
     SigningMode,
     Speed,
-    Status,
     Step,
     VerificationRun,
     overdue_q,
@@ -116,21 +116,10 @@ def inbox_for(user) -> QuerySet[Point]:
 def drafting_for(user) -> QuerySet[Document]:
     """The open documents the person is the officer of."""
     return (
-        Document.objects.filter(officer_id=user.pk, status__in=_OPEN)
+        Document.objects.filter(officer_id=user.pk, status__in=OPEN_STATUSES)
         .select_related("agency")
         .order_by("due_on", "pk")
     )
-
-
-_OPEN = (
-    Status.REGISTERED,
-    Status.DRAFTING,
-    Status.REVIEWING,
-    Status.APPROVED,
-    Status.DECIDED,
-    Status.PROOFED,
-    Status.SEALED,
-)
 
 
 def trail_of(document: Document) -> list[Point]:

@@ -15,7 +15,6 @@ import base64
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Prefetch
 from lxml import etree
@@ -209,12 +208,3 @@ def export_xml(document: Document, subject: str, points: list[Point]) -> bytes:
                     序號=point.certificate.serial,
                 )
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-
-
-def xml_summary(data: bytes) -> dict[str, Any]:
-    """What an exported trail says (for tests and the API): its points' kinds."""
-    root = etree.fromstring(data)
-    return {
-        "number": root.get("文號"),
-        "points": [p.get("種類") for p in root.iter(f"{{{NAMESPACE}}}簽核點")],
-    }

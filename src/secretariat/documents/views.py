@@ -477,7 +477,7 @@ def edit_draft(request: HttpRequest, agency: str, number: str, role: str) -> Htt
     requested = request.POST.get("doc_type") or request.GET.get("doc_type")
     if role == DraftRole.MEMO:
         doc_type = "memo"
-    elif requested in contents.SECTIONS or requested in dict(DocType.choices):
+    elif requested in DocType.values and requested != DocType.MEMO:
         doc_type = requested
     else:
         doc_type = (content or {}).get("doc_type") or document.doc_type
