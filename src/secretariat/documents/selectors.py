@@ -477,3 +477,19 @@ def pending_items(user) -> list:
         )
         for point in inbox_for(user)[:20]
     ]
+
+
+def reply_document(user, agency, number: str) -> Document:
+    """The dispatched 公文 a case reply points to: of ``agency``, visible to ``user``, sent
+    out (發文); a DomainError naming the field otherwise."""
+    from secretariat.core.errors import DomainError
+
+    found = (
+        visible_documents(user)
+        .filter(agency=agency, number=number, dispatched_on__isnull=False)
+        .first()
+    )
+    if found is None:
+        message = f"查無{agency.short_name}已發文的公文「{number}」（請填 10 碼文號）。"
+        raise DomainError("reply_document", message, {"document_number": [message]})
+    return found
