@@ -83,6 +83,7 @@ def test_the_whole_path_signed_at_every_point_then_verified(page, office):
     card.get_by_role("button", name="送會").click()
     page.locator(".msg-success").wait_for()
     act_as(page, office, "cosigner", document)
+    assert_accessible(page)
     step(page, "cosign", opinion="敬會，無意見。", pin=pin)
 
     # 陳核 up to the head
