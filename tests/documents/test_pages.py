@@ -201,3 +201,19 @@ def test_verification_page_and_api(office):
         {"start": document.decided_on.isoformat(), "end": document.decided_on.isoformat()},
     ).json()
     assert (figures["online"], figures["online_rate"]) == (1, "100.00")
+
+
+def test_the_admin_sets_signers_and_shows_documents_read_only(office, make_person):
+    document = whole_path(office)
+    superuser = make_person("doc-superuser", "秘書處", "system_admin")
+    superuser.is_staff = superuser.is_superuser = True
+    superuser.save()
+    admin = client_for(superuser)
+    signers = admin.get("/admin/documents/signer/")
+    assert signers.status_code == 200 and "card-chief" in signers.content.decode()
+    page = admin.get(f"/admin/documents/document/{document.pk}/change/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert document.number in text and "有關市政大樓節能改善" not in text
+    assert admin.post(f"/admin/documents/document/{document.pk}/delete/").status_code == 403
+    assert Document.objects.filter(pk=document.pk).exists()
