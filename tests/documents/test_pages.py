@@ -214,6 +214,6 @@ def test_the_admin_sets_signers_and_shows_documents_read_only(office, make_perso
     page = admin.get(f"/admin/documents/document/{document.pk}/change/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert document.number in text and "有關市政大樓節能改善" not in text
+    assert document.number in text and "函請協助辦理市政大樓節能改善" not in text
     assert admin.post(f"/admin/documents/document/{document.pk}/delete/").status_code == 403
     assert Document.objects.filter(pk=document.pk).exists()
