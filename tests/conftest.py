@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +24,35 @@ def _own_audit_checkpoints(settings, tmp_path_factory):
     """Checkpoints anchor the audit chain outside the database, so they would outlive a test's
     rollback and contradict the next test's chain: each test writes its own file."""
     settings.AUDIT_CHECKPOINT_FILE = tmp_path_factory.getbasetemp() / f"audit-{uuid.uuid4()}.jsonl"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _search_index_of_this_run():
+    """The test run's own tantivy index (never the data directory's), on tmpfs where there is
+    one: a commit there costs a few milliseconds instead of an fsync."""
+    from django.conf import settings
+
+    shm = Path("/dev/shm")
+    with tempfile.TemporaryDirectory(dir=shm if shm.is_dir() else None) as path:
+        settings.SEARCH_INDEX_DIR = Path(path)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _search_index_rolls_back_with_the_test():
+    """A test's database changes roll back; what it put in tantivy's index is emptied."""
+    yield
+    from secretariat.search import tantivy_index
+
+    tantivy_index.clear_if_written()
+
+
+@pytest.fixture(params=["tantivy", "database"])
+def search_backend(request, settings) -> str:
+    """Each search engine available on the database in use: tantivy, and the database's own
+    (SQLite FTS5 or the PostgreSQL tsvector)."""
+    settings.SEARCH_BACKEND = request.param
+    return request.param
 
 
 def _load_registry() -> None:

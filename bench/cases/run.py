@@ -73,12 +73,12 @@ FROM numbered
 
 ASSIGN = """
 INSERT INTO cases_assignment (case_id, agency_id, role, assigned_on, due_on, status,
-                              reply_text, replied_on)
+                              reply_text, replied_on, release_reason)
 SELECT c.id, (%(agencies)s::bigint[])[1 + (c.id * 7919 + %(shift)s) %% %(count)s],
        %(role)s, c.received_on, c.received_on + 8,
        CASE WHEN c.status = 'closed' THEN 'replied' ELSE 'assigned' END,
        CASE WHEN c.status = 'closed' THEN '已依規定辦理。' ELSE '' END,
-       c.replied_on
+       c.replied_on, ''
 FROM cases_case c
 WHERE %(every)s = 1 OR c.id %% %(every)s = 0
 """

@@ -19,7 +19,7 @@ from ninja.security import HttpBearer, django_auth
 
 from secretariat.core import audit
 from secretariat.core.api import router as core_router
-from secretariat.core.errors import DomainError
+from secretariat.core.errors import BadRequest, DomainError, NotFound, PermissionDenied
 from secretariat.core.middleware import client_ip
 
 
@@ -66,7 +66,8 @@ def validation_error(request, exc: NinjaValidationError):
 
 def _zh_validation_message(item: dict) -> str:
     kind, ctx = item.get("type", ""), item.get("ctx") or {}
-    if kind == "text_invalid":  # core.text.api_text: already the zh-Hant message
+    # core.text.api_text and core.api.IsoDate (a day that does not exist): already zh-Hant.
+    if kind in {"text_invalid", "date_nonexistent"}:
         return item["msg"]
     if kind == "missing":
         return "此欄位為必填。"
@@ -98,12 +99,12 @@ def authentication_error(request, exc):
 
 @api.exception_handler(DjangoPermissionDenied)
 def permission_denied(request, exc):
-    return _error(request, 403, "permission_denied", "您沒有執行此操作的權限。")
+    return domain_error(request, PermissionDenied())
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return _error(request, 404, "not_found", "查無此資料，或您沒有檢視權限。")
+    return domain_error(request, NotFound())
 
 
 @api.exception_handler(SuspiciousOperation)
@@ -112,7 +113,7 @@ def suspicious_operation(request, exc: SuspiciousOperation):
     with a folder in it …) in the one error format rather than Django's HTML page."""
     if isinstance(exc, RequestDataTooBig):
         return _error(request, 400, "too_large", "請求內容過大，請縮小附件或分次送出。")
-    return _error(request, 400, "bad_request", "請求內容無法處理，請檢查欄位。")
+    return domain_error(request, BadRequest())
 
 
 @api.exception_handler(HttpError)

@@ -6,7 +6,8 @@ environment (see docs/operations.md):
 - ``SECRETARIAT_ENV``: ``development`` (default) or ``production``.
 - ``SECRETARIAT_DATA_DIR``: where the embedded SQLite database and uploads live (default ``./var``).
 - ``DATABASE_URL``: a PostgreSQL URL; without it the embedded SQLite database is used.
-- ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``CSRF_TRUSTED_ORIGINS``.
+- ``SECRET_KEY`` (required in production; elsewhere generated once into the data dir),
+  ``ALLOWED_HOSTS``, ``CSRF_TRUSTED_ORIGINS``.
 - ``EMAIL_URL``-style mail settings: ``EMAIL_HOST`` … (console backend when unset).
 - ``OIDC_*``: the city's single sign-on (optional).
 - ``SIGNING_*``: trust anchors, CRLs, the smart-card PKCS#11 module, the time-stamping
@@ -20,6 +21,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from secretariat.core import keyfiles
 
 BASE_DIR = Path(__file__).resolve().parent
 ENV = os.environ.get("SECRETARIAT_ENV", "development")
@@ -44,9 +47,12 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("正式環境必須設定環境變數 SECRET_KEY。")
-    SECRET_KEY = "development-only-key-do-not-use-in-production-" + "x" * 20
+    # The embedded set-up keeps a key of its own in the data dir, generated on first start.
+    SECRET_KEY = keyfiles.secret_key(DATA_DIR / "secret-key")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1],testserver"
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -217,6 +223,10 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Production serves what `collectstatic` gathered (hashed names, cached for a year); the embedded
+# set-up (`secretariat serve`, DEBUG off) serves the installed apps' files as they are, so there
+# is no collect step to forget after an upgrade.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -281,7 +291,10 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
 }
 # Cookies only over HTTPS wherever DEBUG is off (set SECURE_COOKIES=0 to try a non-debug
-# set-up over plain HTTP on a machine of one's own).
+# set-up over plain HTTP on a machine of one's own). `secretariat serve` — the embedded set-up,
+# plain HTTP on 127.0.0.1 — sets SECURE_COOKIES=0 for its processes outside production: not
+# every browser sends a Secure cookie back to http://127.0.0.1 (Safari does not), and nobody
+# could sign in.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION or not DEBUG)
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -328,6 +341,19 @@ SIGNING_CRLS = env_list("SIGNING_CRLS") or [str(SIGNING_DIR / "crl")]
 SIGNING_PKCS11_MODULE = os.environ.get("SIGNING_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
 # An RFC 3161 time-stamping authority; without it a signature records the server's time.
 SIGNING_TSA_URL = os.environ.get("SIGNING_TSA_URL", "")
+# --- Search (docs/search.md) ---------------------------------------------------------------------
+# The engine: "tantivy" (an index directory beside the data, written by one indexer from an
+# outbox) or "database" (SQLite FTS5 / a PostgreSQL tsvector, written in the record's own
+# transaction: for several web nodes without a shared disk). After a change: search reindex.
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "tantivy")
+if SEARCH_BACKEND not in {"tantivy", "database"}:
+    raise ImproperlyConfigured("SEARCH_BACKEND 須為 tantivy 或 database。")
+SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", DATA_DIR / "search-index")).resolve()
+# Who applies tantivy's outbox: "worker" (a job; web processes only read the index) or
+# "commit" (the writing process, right after its commit: the dev server and the tests).
+SEARCH_INDEXING = os.environ.get("SEARCH_INDEXING", "worker" if PRODUCTION else "commit")
+if SEARCH_INDEXING not in {"worker", "commit"}:
+    raise ImproperlyConfigured("SEARCH_INDEXING 須為 worker 或 commit。")
 
 # --- Official documents (docs/documents.md) ----------------------------------------------------
 # Master keys wrapping each confidential document's data key (base64, 32 bytes each, newest

@@ -6,6 +6,12 @@ from secretariat.api import api, api_docs
 admin.site.site_header = "臺北市政府秘書處 系統管理"
 admin.site.site_title = "秘書處系統管理"
 
+# zh-Hant error pages, and the API's JSON errors under /api/ (core/error_views.py).
+handler400 = "secretariat.core.error_views.bad_request"
+handler403 = "secretariat.core.error_views.permission_denied"
+handler404 = "secretariat.core.error_views.page_not_found"
+handler500 = "secretariat.core.error_views.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/docs", api_docs, name="api_docs"),

@@ -115,7 +115,9 @@ def test_the_case_page_shows_dates_in_roc_and_its_audit_trail(client, staff, sha
     today = timezone.localdate()
     assert roc.format_date(shared["case"].received_on) in html
     assert roc.format_date(shared["lead"].due_on) in html
-    assert "異動紀錄" in html and "transition:route" in html
+    routed = f"分辦：主辦 都發局、協辦 警察局，期限 {roc.format_date(shared['lead'].due_on)}"
+    assert "異動紀錄" in html and routed in html
+    assert "transition:route" not in html  # the raw entries are for auditors (test_history)
     assert roc.format_date(today) in html
 
 
@@ -160,8 +162,10 @@ def test_filters(client, staff, spread, agency):
 
 def test_a_bad_date_filter_is_shown_with_its_field(client, staff, spread):
     client.force_login(staff["router"])
-    html = client.get("/cases/", {"received_from": "114/13/45"}).content.decode()
-    assert 'id="filter-received_from_error"' in html and "無法辨識的日期" in html
+    html = client.get("/cases/", {"received_from": "114/1345"}).content.decode()
+    assert 'id="filter-received_from_error"' in html and "無法辨識的日期：114/1345" in html
+    html = client.get("/cases/", {"received_from": "114/02/30"}).content.decode()
+    assert "114年2月30日不存在（該月只有28天）" in html
     html = client.get("/cases/", {"received_from": "114/03/01", "received_to": "114/02/01"})
     assert "迄日不可早於起日" in html.content.decode()
 

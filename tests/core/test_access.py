@@ -73,4 +73,4 @@ def test_calendar_form_reports_bad_dates_by_field(client, admin):
     page = client.post(
         "/calendar/", {"date": "115/13/01", "kind": "closure", "reason": "颱風"}
     ).content.decode()
-    assert "無法辨識的日期" in page
+    assert "115年13月1日不存在（月份為1至12）" in page

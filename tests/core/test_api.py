@@ -91,6 +91,14 @@ def test_validation_errors_name_the_field(client, people):
     assert "日期格式不正確" in body["fields"]["start"][0]
 
 
+def test_a_day_that_does_not_exist_is_named(client, people):
+    response = client.get(
+        "/api/v1/calendar/due-date?start=2026-02-30&days=3", **bearer(people["udd"])
+    )
+    assert response.status_code == 422
+    assert response.json()["fields"]["start"] == ["西元2026年2月30日不存在（該月只有28天）。"]
+
+
 def test_due_date_follows_the_working_day_calendar(client, people):
     response = client.get(
         "/api/v1/calendar/due-date?start=2025-01-24&days=6", **bearer(people["udd"])

@@ -26,9 +26,11 @@ def test_login_and_logout(client, make_person):
     make_person("p1", "都發局", "case_officer")
     response = login(client, "p1")
     assert response.status_code == 302 and response.url == "/"
-    assert client.get("/").status_code == 200
+    assert "我的待辦" in client.get("/").content.decode()
     client.post("/accounts/logout/")
-    assert client.get("/").status_code == 302
+    assert client.get("/people/").status_code == 302
+    # Signed out, / is the public home page again.
+    assert "我的待辦" not in client.get("/").content.decode()
 
 
 def test_totp_setup_and_second_step(client, make_person):

@@ -41,9 +41,9 @@ def test_blank_lines_are_skipped_and_rows_keep_their_spreadsheet_numbers(registr
     data = (
         HEADER + "陳114000001,114/03/03,甲,工務局\r\n,,,\r\n\r\n陳114000002,114/02/30,乙,工務局\r\n"
     ).encode()
+    # The form is right and the day does not exist: said so, not 「日期格式不正確」.
     assert messages(run_import("petitions", data)) == [
-        "第5列「收件日期」：日期格式不正確：「114/02/30」"
-        "（請用民國 114/03/05、1140305、114年3月5日或西元 2025-03-05）。"
+        "第5列「收件日期」：114年2月30日不存在（該月只有28天）。"
     ]
 
 
@@ -244,12 +244,15 @@ def test_the_command_prints_the_counts(registry, capsys):
 
 def test_the_command_lists_problems_and_exits_with_status_1(registry, tmp_path, capsys):
     bad = tmp_path / "bad.csv"
-    bad.write_text(HEADER + "陳114000001,114/13/01,甲,火星局\r\n", encoding="utf-8")
+    bad.write_text(HEADER + "陳114000001,114/1301,甲,火星局\r\n", encoding="utf-8")
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["import", "petitions", str(bad)])
     assert exit_info.value.code == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0].startswith("第2列「收件日期」：日期格式不正確：「114/13/01」")
+    assert err[0] == (
+        "第2列「收件日期」：日期格式不正確：「114/1301」"
+        "（請用民國 114/03/05、1140305、114年3月5日，或西元 2025/03/05、2025-03-05）。"
+    )
     assert err[1].startswith("第2列「主辦機關」：找不到機關「火星局」")
     assert "資料有誤，未匯入任何資料（共 2 個問題）。" in err[2]
     with pytest.raises(CommandError, match="無法讀取檔案"):

@@ -105,6 +105,9 @@ def test_format_month_refuses_bad_months_and_roc_years(year, month):
         "１１５年８月１６日",
         "2026-08-16",
         "2026-8-16",
+        "115-08-16",
+        "2026/08/16",
+        "20260816",
     ],
 )
 def test_parse_date_forms(text):
@@ -119,41 +122,112 @@ def test_compact_year_below_100():
     assert roc.parse_date("0990101") == dt.date(2010, 1, 1)
 
 
-def test_slash_with_four_digits_is_a_roc_year():
-    assert roc.parse_date("2025/08/16") == dt.date(3936, 8, 16)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025/03/05",
+        "2025.03.05",
+        "2025-03-05",
+        "2025-3-5",
+        "2025年3月5日",
+        "20250305",
+        "２０２５／０３／０５",
+    ],
+)
+def test_a_four_digit_year_from_1912_is_gregorian(text):
+    # No 民國 year has four digits yet: 2025/03/05 can only mean 114年3月5日.
+    reading = roc.read_date(text)
+    assert reading.day == dt.date(2025, 3, 5) and reading.gregorian
+
+
+def test_a_leading_zero_keeps_a_roc_year():
+    assert roc.parse_date("0114/03/05") == dt.date(2025, 3, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("2024/03/05", "2024/03/05（西元，即113年3月5日）"),
+        ("2024-03-05", "2024-03-05（西元，即113年3月5日）"),
+        ("1130305", "1130305（即113年3月5日）"),
+        ("113/03/05", "113年3月5日"),
+        ("民國113年3月5日", "113年3月5日"),
+    ],
+)
+def test_a_reading_says_how_the_date_was_read(text, shown):
+    reading = roc.read_date(text)
+    assert str(reading) == shown
+    assert reading.needs_explaining == (shown != "113年3月5日")
+
+
+def test_the_explanation_follows_a_message():
+    assert (
+        roc.read_date("2030/01/01").explanation()
+        == "您輸入的「2030/01/01」讀作西元，即119年1月1日。"
+    )
+    assert roc.read_date("1190101").explanation() == "您輸入的「1190101」讀作119年1月1日。"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("115年2月30日", "115年2月30日不存在（該月只有28天）"),
+        ("114/02/30", "114年2月30日不存在（該月只有28天）"),
+        ("114年2月29日", "114年2月29日不存在（該月只有28天）"),
+        ("2024/02/30", "西元2024年2月30日不存在（該月只有29天）"),
+        ("2026-02-30", "西元2026年2月30日不存在（該月只有28天）"),
+        ("115/13/01", "115年13月1日不存在（月份為1至12）"),
+        ("115/03/00", "115年3月0日不存在（日期從1日起）"),
+        ("0/01/01", "民國0年不存在（民國元年為西元1912年）"),
+        ("1911/12/31", "西元1911年早於民國元年（1912年），無法以民國紀年表示"),
+        (
+            "民國2024年3月5日",
+            "民國2024年不存在（民國紀年尚無四位數的年份；西元2024年為民國113年）",
+        ),
+        (
+            "民國2026-08-16",
+            "民國2026年不存在（民國紀年尚無四位數的年份；西元2026年為民國115年）",
+        ),
+    ],
+)
+def test_a_date_that_does_not_exist_is_named_as_read(text, message):
+    with pytest.raises(roc.NonexistentDate) as error:
+        roc.parse_date(text)
+    assert str(error.value) == message
+    assert isinstance(error.value, RocDateError)
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "115/13/01",
-        "115/02/30",
-        "114年2月29日",
         "",
         "   ",
         "garbage",
-        "0/01/01",
         "115/08",
-        "115-08-16",
-        "民國2026-08-16",
-        "20260816",
         "115/08.16",
+        "115/08/16/01",
+        "12345678901",
     ],
 )
 def test_parse_date_refuses(text):
-    with pytest.raises(RocDateError, match="無法辨識的日期"):
+    with pytest.raises(RocDateError, match="無法辨識的日期") as error:
         roc.parse_date(text)
+    assert not isinstance(error.value, roc.NonexistentDate)
 
 
 def test_parse_date_error_names_the_text():
     with pytest.raises(RocDateError) as error:
-        roc.parse_date("115/13/01")
-    assert str(error.value) == "無法辨識的日期：115/13/01"
+        roc.parse_date("115/08.16")
+    assert str(error.value) == "無法辨識的日期：115/08.16"
     assert isinstance(error.value, ValueError)
 
 
+# A 民國 year of four digits (民國1000年, 西元2911年) would read back as 西元: none exists yet.
+LAST_THREE_DIGIT_DAY = dt.date(1911 + 999, 12, 31)
+
+
 @given(
-    st.dates(min_value=FIRST_ROC_DAY),
+    st.dates(min_value=FIRST_ROC_DAY, max_value=LAST_THREE_DIGIT_DAY),
     st.sampled_from([style for style in roc.DATE_STYLES if style != "compact"]),
 )
 def test_dates_round_trip(date, style):
@@ -276,13 +350,9 @@ def test_parse_period(text, start, end, label):
     "text",
     [
         "",
-        "2025",
-        "2025H1",
         "114H3",
-        "0",
         "114年13月",
         "114年6月至1月",
-        "114年2月30日",
         "2025-06-30..2025-01-01",
         "2025-01-01..",
         "上半年",
@@ -294,7 +364,34 @@ def test_parse_period_refuses(text):
         roc.parse_period(text)
 
 
-_roc_years = st.integers(min_value=1, max_value=9999 - 1911)
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("2025", "114年"),
+        ("2025H1", "114年上半年"),
+        ("2025年下半年", "114年下半年"),
+        ("2025年3月", "114年3月"),
+    ],
+)
+def test_a_period_of_a_four_digit_year_is_gregorian(text, label):
+    assert roc.parse_period(text).label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0", "民國0年不存在（民國元年為西元1912年）"),
+        ("114年2月30日", "114年2月30日不存在（該月只有28天）"),
+        ("1911H1", "西元1911年早於民國元年（1912年），無法以民國紀年表示"),
+    ],
+)
+def test_a_period_naming_a_day_or_year_that_does_not_exist_says_so(text, message):
+    with pytest.raises(roc.NonexistentDate) as error:
+        roc.parse_period(text)
+    assert str(error.value) == message
+
+
+_roc_years = st.integers(min_value=1, max_value=999)
 
 
 @st.composite
@@ -307,8 +404,8 @@ def periods(draw):
     if kind == "months":
         first = draw(st.integers(1, 12))
         return Period.months(draw(_roc_years), first, draw(st.integers(first, 12)))
-    start = draw(st.dates(min_value=FIRST_ROC_DAY))
-    return Period.between(start, draw(st.dates(min_value=start)))
+    start = draw(st.dates(min_value=FIRST_ROC_DAY, max_value=LAST_THREE_DIGIT_DAY))
+    return Period.between(start, draw(st.dates(min_value=start, max_value=LAST_THREE_DIGIT_DAY)))
 
 
 @given(periods())
@@ -540,3 +637,17 @@ def test_rates_round_half_up_exactly():
     assert roc.format_rate(2, 3) == "66.67%"
     assert roc.format_rate(1, 8) == "12.50%"
     assert roc.format_rate(1, 800) == "0.13%"
+
+
+@pytest.mark.parametrize(
+    ("day", "label"),
+    [
+        (dt.date(2026, 12, 6), "115年下半年"),
+        (dt.date(2026, 7, 1), "115年下半年"),
+        (dt.date(2026, 6, 30), "115年上半年"),
+        (dt.date(2026, 1, 1), "115年上半年"),
+    ],
+)
+def test_the_half_year_a_day_falls_in(day, label):
+    half = Period.half_containing(day)
+    assert half.label == label and half.contains(day)

@@ -263,5 +263,5 @@ def test_meeting_pages_are_for_council_staff(client, staff, udd):
     assert bad.status_code == 400
     assert "請選擇類別。" in bad.content.decode() and "請填寫名稱。" in bad.content.decode()
     unreadable = client.post(reverse("council:liaison_meetings"), {"held_on": "114/13/40"})
-    assert "無法辨識的日期：114/13/40" in unreadable.content.decode()
+    assert "114年13月40日不存在（月份為1至12）" in unreadable.content.decode()
     assert LiaisonMeeting.objects.count() == 1

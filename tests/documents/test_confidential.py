@@ -21,8 +21,9 @@ from secretariat.documents.models import AgencyProfile, DraftVersion, Point
 from secretariat.search import selectors as search
 from secretariat.search.models import SearchDocument
 from secretariat.search.selectors import Filters
+from secretariat.search.text import parse
 
-from .flow import receive
+from .flow import receive, to_officer, write_drafts
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +125,17 @@ def test_the_api_shows_it_to_the_chain_only(office):
     assert row["subject"] == "密不錄由"
 
 
-def test_the_search_never_indexes_it(office):
+def in_engine(query: str, user=None) -> set[int]:
+    """The 公文 the engine itself answers (no database check of the page); ``None`` is the
+    command line, which sees every record in the index."""
+    return {
+        oid
+        for key, oid in search.matches(user, parse(query), Filters()).every()
+        if key == "documents"
+    }
+
+
+def test_the_search_never_indexes_it(office, search_backend):
     document = confidential(office)
     ordinary = services.create_document(
         doc_type="letter", subject=f"公開的{SECRET[:2]}說明會", by=office.officer
@@ -136,12 +147,57 @@ def test_the_search_never_indexes_it(office):
         hits = search.search(person, SECRET[:2], Filters())
         assert [hit.document.url for hit in hits.hits] == [ordinary.get_absolute_url()]
         assert search.search(person, SECRET[2:6], Filters()).hits == []
+    # not even the engine's own answer, unscoped, holds it
+    assert in_engine(SECRET[:2]) == {ordinary.pk}
+    assert in_engine(SECRET[2:6]) == in_engine("預算來源") == set()
     # a later change to it, or a full rebuild, still leaves it out
+    services.save_draft(
+        document,
+        "memo",
+        doc_type="memo",
+        subject=f"擬辦理{SECRET}",
+        sections={"說明": f"{SECRET}修正後之說明。", "擬辦": "奉核後辦理。"},
+        by=office.chief,
+    )
     from secretariat.search import services as search_services
 
     search_services.reindex(["documents"])
+    assert in_engine(SECRET[:2]) == {ordinary.pk}
+    assert in_engine("修正後") == set()
     assert not SearchDocument.objects.filter(source="documents", object_id=document.pk).exists()
     assert not SearchDocument.objects.filter(body__contains=SECRET).exists()
+
+
+def test_the_engine_finds_ordinary_documents_as_the_pages_do(
+    office, make_person, agency, search_backend
+):
+    """The source's ``scope`` (what the engine applies) says what ``visible_documents`` says:
+    the agency's staff, whoever is on the chain — a 會辦 unit — and nobody of another agency."""
+    from secretariat.core.models import Unit
+
+    udd_unit = Unit.objects.create(agency=agency("都發局"), name="綜合規劃科")
+    udd_cosigner = make_person("udd-doc-cosigner", "都發局", "case_officer", unit=udd_unit)
+    udd = make_person("udd-doc-officer", "都發局", "case_officer")
+    document = to_officer(office, receive(office, subject="函請協助辦理市政大樓節能改善"))
+    write_drafts(office, document)
+    services.send_for_cosign(document, units=[udd_unit], by=office.officer, pin=office.pin)
+    people = [office.officer, office.clerk, office.chief, office.admin, udd_cosigner, udd]
+    for person in people:
+        expected = set(
+            selectors.visible_documents(person).filter(pk=document.pk).values_list("pk", flat=True)
+        )
+        assert in_engine("節能改善", person) == expected, person.username
+    assert in_engine("節能改善", udd_cosigner) == {document.pk}
+    assert in_engine("節能改善", udd) == set()
+    # once it has signed, the unit's colleague no longer holds it; the signer still finds it
+    from secretariat.documents.models import Signer
+
+    card = Signer.objects.get(user=office.cosigner)
+    Signer.objects.create(user=udd_cosigner, level=card.level, token_label=card.token_label)
+    services.cosign(document, by=udd_cosigner, pin=office.pin)
+    colleague = make_person("udd-doc-colleague", "都發局", "case_officer", unit=udd_unit)
+    assert in_engine("節能改善", colleague) == set()
+    assert in_engine("節能改善", udd_cosigner) == {document.pk}
 
 
 def _every_stored_value():

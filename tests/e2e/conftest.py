@@ -103,11 +103,13 @@ def logout(page) -> None:
     page.wait_for_url("**/accounts/login/")
 
 
-def assert_accessible(page) -> None:
-    """axe-core (bundled by axe-playwright-python) at WCAG 2.1 A/AA: no violations."""
+def assert_accessible(page, *, best_practice: bool = False) -> None:
+    """axe-core (bundled by axe-playwright-python) at WCAG 2.1 A/AA: no violations of any
+    impact; with ``best_practice`` axe's best-practice rules too (landmarks, headings)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    tags = [*WCAG_TAGS, "best-practice"] if best_practice else WCAG_TAGS
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
     violations = results.response["violations"]
     summary = [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"

@@ -12,6 +12,8 @@ import pytest
 from secretariat.cases import services as case_services
 from tests.e2e.conftest import assert_accessible, login
 
+pytestmark = pytest.mark.usefixtures("search_backend")
+
 
 @pytest.fixture
 def cases(make_person, agency):

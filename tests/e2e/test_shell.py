@@ -21,6 +21,7 @@ def people(make_person):
 def test_login_dashboard_every_module_page_and_logout(page, people):
     services.notify(people["admin"], "請檢視新的停班公告")
     page.goto("/")
+    page.get_by_role("link", name="登入業務作業平台").click()
     assert "/accounts/login/" in page.url
     assert_accessible(page)
     login(page, "admin")

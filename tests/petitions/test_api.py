@@ -110,6 +110,18 @@ def test_malformed_input_is_422(client, system):
     assert "日期格式不正確" in fields["payload.received_on"][0]
 
 
+def test_a_received_date_is_refused_naming_the_date_as_read(client, system):
+    response = post(client, {**PAYLOAD, "received_on": "2099-01-01"}, bearer(system))
+    assert response.status_code == 400
+    assert response.json()["fields"]["received_on"] == ["收件日期（188年1月1日）不可晚於今天。"]
+    response = post(client, {**PAYLOAD, "received_on": "2026-02-29"}, bearer(system))
+    assert response.status_code == 422
+    assert response.json()["fields"]["payload.received_on"] == [
+        "西元2026年2月29日不存在（該月只有28天）。"
+    ]
+    assert not Case.objects.exists()
+
+
 def test_reading_a_petition_is_scoped(client, system, make_person, flow, people):
     number = post(client, PAYLOAD, bearer(system)).json()["number"]
     case = Case.objects.get(number=number)

@@ -142,8 +142,27 @@ def test_a_bad_date_is_reported_with_row_and_column_and_nothing_is_imported(regi
     assert len(outcome.problems) == 1
     problem = outcome.problems[0]
     assert (problem.row, problem.column) == (3, "收件日期")
-    assert str(problem).startswith("第3列「收件日期」：日期格式不正確：「114/13/40」")
+    assert str(problem) == "第3列「收件日期」：114年13月40日不存在（月份為1至12）。"
     assert_nothing_imported()
+
+
+def test_dates_people_write_are_read_and_a_refusal_says_how(registry):
+    # A four-digit year is 西元: 2025/03/05 is 114年3月5日, not 民國2025年 (「晚於今天」).
+    rows = [
+        row("陳114000024", received="2025/03/05", lead_replied="2025/03/04"),
+        row("陳114000025", received="2099/01/01"),
+        row("陳114000026", received="1140230"),
+    ]
+    outcome = run_import("petitions", csv_bytes(rows))
+    assert problems(outcome) == [
+        (2, "主辦回復日期", "2025/03/04（西元，即114年3月4日）不可早於分辦日期（114年3月5日）。"),
+        (3, "收件日期", "2099/01/01（西元，即188年1月1日）晚於今天。"),
+        (4, "收件日期", "114年2月30日不存在（該月只有28天）。"),
+    ]
+    assert_nothing_imported()
+    outcome = run_import("petitions", csv_bytes([row("陳114000024", received="2025/03/05")]))
+    assert outcome.ok, outcome.problems
+    assert Case.objects.get().received_on == dt.date(2025, 3, 5)
 
 
 def test_an_unknown_agency_is_reported(registry):
@@ -194,7 +213,7 @@ def test_every_bad_row_is_listed_in_row_order(registry):
     assert messages[0] == "必填，不可空白。"
     assert messages[2] == "不可早於分辦日期（114年3月10日）。"
     assert messages[3] == "已結案的案件，各機關都須有回復日期。"
-    assert "晚於今天" in messages[5]
+    assert messages[5] == "2099-01-01（西元，即188年1月1日）晚於今天。"
     assert_nothing_imported()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.hashers import check_password
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,7 +12,12 @@ from secretariat.cases.models import Case, CaseAttachment, Channel, Requester
 from secretariat.core.errors import DomainError, PermissionDenied
 from secretariat.core.models import AuditEntry
 from secretariat.petitions import services
-from secretariat.petitions.catalogue import CONSENT_LABEL, PRIVACY_NOTICE
+from secretariat.petitions.catalogue import (
+    CONSENT_LABEL,
+    PRIVACY_NOTICE,
+    PUBLICATION_LABEL,
+    PUBLICATION_NOTICE,
+)
 from secretariat.petitions.models import Petition
 from tests.petitions.conftest import png
 
@@ -52,6 +59,31 @@ def test_form_shows_the_privacy_notice_and_needs_no_login(client, registry):
     page = response.content.decode()
     assert PRIVACY_NOTICE in page and CONSENT_LABEL in page
     assert "功能模組" not in page  # the public layout has no module navigation
+
+
+def test_the_notice_says_what_is_published_and_publication_is_a_consent_of_its_own(
+    client, registry
+):
+    page = client.get("/petitions/submit/").content.decode()
+    # The 個資 notice says exactly what the open data carries, with and without consent.
+    assert (
+        "六、公開資訊：本府以開放資料（Open311）公開每件陳情的案件編號、陳情類別" in PRIVACY_NOTICE
+    )
+    assert "陳情主旨及問題發生地點（地址及經緯度）僅於您另行同意公開時公開" in PRIVACY_NOTICE
+    assert PUBLICATION_NOTICE in page and PUBLICATION_LABEL in page
+    post_form(client)
+    assert Petition.objects.get().publication_consented_at is None
+    post_form(client, subject="另一件", publish="on")
+    assert Petition.objects.get(case__subject="另一件").publication_consented_at is not None
+
+
+def test_only_the_citizen_agrees_to_publication(registry, people):
+    with pytest.raises(DomainError) as refused:
+        services.submit_petition(
+            channel="letter", subject="信件", body="內容", publish=True, by=people["router"]
+        )
+    assert refused.value.fields == {"publish": ["公開同意只能由陳情人於網路表單或 Open311 表示。"]}
+    assert not Case.objects.exists()
 
 
 def test_valid_submission_with_attachment(client, registry, media_root):
@@ -199,4 +231,29 @@ def test_future_received_date_is_refused(client, people):
         "body": "b",
     }
     response = client.post("/petitions/new/", data)
-    assert response.context["form"].errors["received_on"] == ["收件日期不可晚於今天。"]
+    assert response.context["form"].errors["received_on"] == [
+        "收件日期（200年1月1日）不可晚於今天。"
+    ]
+
+
+def test_a_gregorian_received_date_is_read_as_such_and_a_refusal_says_so(client, people):
+    client.force_login(people["router"])
+    data = {"channel": "letter", "category": "petition", "subject": "a", "body": "b"}
+    response = client.post("/petitions/new/", {**data, "received_on": "2099/01/01"})
+    assert response.status_code == 400
+    # The page says how the date was read, beside the field.
+    assert (
+        "收件日期（188年1月1日）不可晚於今天。您輸入的「2099/01/01」讀作西元，即188年1月1日。"
+        in response.content.decode()
+    )
+    response = client.post("/petitions/new/", {**data, "received_on": "2025/03/05"})
+    assert response.status_code == 302
+    assert Case.objects.get().received_on == dt.date(2025, 3, 5)
+
+
+def test_a_day_that_does_not_exist_is_named(client, people):
+    client.force_login(people["router"])
+    data = {"channel": "letter", "category": "petition", "subject": "a", "body": "b"}
+    response = client.post("/petitions/new/", {**data, "received_on": "114/02/30"})
+    assert response.context["form"].errors["received_on"] == ["114年2月30日不存在（該月只有28天）"]
+    assert not Case.objects.exists()

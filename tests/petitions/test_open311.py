@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from secretariat.cases.models import Case, Channel, Requester
 from secretariat.core import services as core_services
+from secretariat.core import workdays
 from secretariat.petitions import services
 from tests.petitions.conftest import REQUESTER
 
@@ -89,13 +90,17 @@ def test_services_xml(client, registry):
 
 def test_service_definition_asks_for_consent(client, registry):
     definition = client.get("/open311/v2/services/roads.json").json()
-    [attribute] = definition["attributes"]
+    attribute, publish = definition["attributes"]
     assert definition["service_code"] == "roads"
     assert attribute["code"] == "consent" and attribute["required"] is True
     assert attribute["datatype"] == "singlevaluelist" and attribute["values"] == [
         {"key": "agree", "name": "同意"}
     ]
     assert "個人資料保護法" in attribute["description"]
+    # 公開同意: a separate, optional attribute.
+    assert publish["code"] == "publish" and publish["required"] is False
+    assert [value["key"] for value in publish["values"]] == ["agree", "decline"]
+    assert "陳情主旨及問題發生地點" in publish["description"]
     root = xml(client.get("/open311/v2/services/roads.xml"))
     assert root.tag == "service_definition"
     assert root.find("attributes/attribute/values/value/key").text == "agree"
@@ -120,11 +125,36 @@ def test_anonymous_post_creates_a_petition(client, registry):
     petition = case.petition
     assert str(petition.lat) == "25.033964" and str(petition.long) == "121.543872"
     assert petition.consented_at is not None and petition.category == "roads"
+    assert not petition.publishable  # no 公開同意 asked for: nothing of it published
     assert Requester.objects.get(case=case).name == "王小明"
     notice = created["service_notice"]
     assert case.number in notice and "http://testserver/petitions/status/" in notice
     password = re.search(r"查詢密碼 ([A-Z0-9]{8})", notice)[1]
     assert services.open_for_citizen(case.number, password, client_ip="203.0.113.1") == petition
+
+
+def test_post_with_consent_to_publish_publishes_the_subject_and_the_place(client, registry):
+    number = post(client, **{"attribute[publish]": "agree"}).json()[0]["service_request_id"]
+    assert Case.objects.get(number=number).petition.publication_consented_at is not None
+    [published] = client.get(f"/open311/v2/requests/{number}.json").json()
+    assert published["description"] == "信義路四段路燈不亮"
+    assert published["address"] == POST["address_string"]
+    assert (published["lat"], published["long"]) == (25.033964, 121.543872)
+    # The petition text and the requester stay unpublished even so.
+    assert "夜間行人很危險" not in str(published) and "王" not in published["description"]
+    for answer in ("decline", ""):
+        declined = post(client, **{"attribute[publish]": answer}).json()[0]["service_request_id"]
+        [unpublished] = client.get(f"/open311/v2/requests/{declined}.json").json()
+        assert unpublished["description"] is None and unpublished["address"] is None
+
+
+def test_post_with_an_unknown_publication_answer_is_refused(client, registry):
+    response = post(client, **{"attribute[publish]": "yes"})
+    assert response.status_code == 400
+    assert response.json() == [
+        {"code": 400, "description": "attribute[publish]：只能是 agree 或 decline。"}
+    ]
+    assert not Case.objects.exists()
 
 
 def test_post_xml_response(client, registry):
@@ -190,10 +220,21 @@ def test_api_key(client, make_person, settings):
 def requests(submit, flow):
     """Three petitions: one routed (都發局 leads), one answered, one confidential."""
     routed = submit(
-        subject="社會住宅申請", category="urban-development", lat="25.04", long="121.56"
+        subject="社會住宅申請",
+        category="urban-development",
+        address_string="臺北市信義區松仁路100號",
+        lat="25.04",
+        long="121.56",
+        publish=True,
     )
     flow.route(routed.petition.case, co=())
-    answered = submit(subject="違規停車", category="public-safety")
+    answered = submit(
+        subject="違規停車：王小明家門口",
+        category="public-safety",
+        address_string="臺北市大安區和平東路二段1號",
+        lat="25.02",
+        long="121.54",
+    )
     [assignment] = flow.route(answered.petition.case, lead="警察局", co=())
     flow.reply(assignment, "已派員取締。")
     secret = submit(subject="密件陳情")
@@ -224,9 +265,46 @@ def test_get_requests_json_uses_only_georeport_fields(client, requests):
         microsecond=0
     )
     assert routed["lat"] == 25.04 and routed["long"] == 121.56 and routed["media_url"] is None
-    assert routed["service_notice"] == "依規定於分辦後 6 個工作天內回復。"
+    assert routed["address"] == "臺北市信義區松仁路100號"
+    assert routed["service_notice"] == "依規定於分辦後6個工作天內回復。"
     answered = next(r for r in listed if r["service_request_id"] == requests["answered"].number)
     assert answered["status"] == "closed" and "已回復" in answered["status_notes"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_without_consent_to_publish_neither_the_subject_nor_the_place_is_published(
+    client, requests, fmt
+):
+    number = requests["answered"].number
+    response = client.get(f"/open311/v2/requests.{fmt}")
+    if fmt == "json":
+        [answered] = [r for r in response.json() if r["service_request_id"] == number]
+    else:
+        rows = [as_dict(r) for r in xml(response).findall("request")]
+        [answered] = [r for r in rows if r["service_request_id"] == number]
+    assert answered["description"] is None
+    assert answered["address"] is None and answered["lat"] is None and answered["long"] is None
+    # What is always public still is.
+    assert answered["agency_responsible"] == "臺北市政府警察局"
+    assert answered["service_code"] == "public-safety"
+    text = response.content.decode()
+    assert "王小明家門口" not in text and "和平東路" not in text and "25.02" not in text
+    [alone] = client.get(f"/open311/v2/requests/{number}.json").json()
+    assert alone["description"] is None and alone["address"] is None
+
+
+def test_the_expected_reply_is_the_latest_deadline_of_the_parts_in_force(
+    client, submit, flow, people
+):
+    from secretariat.cases import services as case_services
+
+    receipt = submit()
+    lead, co = flow.route(receipt.petition.case)
+    later = workdays.add_working_days(lead.due_on, 10)
+    case_services.set_due_date(co, later, "協辦機關須會勘", by=people["router"])
+    [listed] = client.get(f"/open311/v2/requests/{receipt.number}.json").json()
+    assert listed["expected_datetime"] == f"{later.isoformat()}T23:59:59+08:00"
+    assert listed["agency_responsible"] == "臺北市政府都市發展局"
 
 
 def test_a_pending_request_has_no_agency_or_deadline_yet(client, submit):
@@ -351,7 +429,7 @@ def test_post_refuses_control_characters_and_overlong_fields(
 
 
 def test_a_stored_control_character_cannot_break_the_xml_list(client, submit):
-    receipt = submit(subject="路燈不亮")
+    receipt = submit(subject="路燈不亮", publish=True)
     # As a petition accepted before input was checked: characters XML cannot carry in its
     # subject (SQLite kept even a NUL; PostgreSQL refuses NUL in text, so it is not used here).
     Case.objects.filter(pk=receipt.petition.case.pk).update(subject="路燈\x0b不亮\x1b")

@@ -3,9 +3,14 @@ replied, no requester identity, and the survey after closure (once, audited)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
 
-from secretariat.cases.models import CaseStatus
+from secretariat.cases import selectors as case_selectors
+from secretariat.cases import services as case_services
+from secretariat.cases.models import Assignment, CaseStatus
 from secretariat.core.errors import DomainError
 from secretariat.core.models import AuditEntry
 from secretariat.core.roc import format_date
@@ -141,3 +146,83 @@ def test_filed_case_shows_its_status(client, submit, people):
     open_status(client, receipt.number, receipt.password)
     page = detail(client, receipt.number).content.decode()
     assert "存查" in page and "重複陳情" not in page
+
+
+def steps_shown(page: str) -> list[tuple[str, str]]:
+    """(label, state) of each step on the page, the current one marked with ▶."""
+    items = re.findall(
+        r'<li class="(step-[a-z]+)"( aria-current="step")?>\s*'
+        r'<span class="step-label">([^<]+)</span>\s*'
+        r'<span class="step-state">([^<]+)</span>',
+        page,
+    )
+    return [(("▶" if current else "") + label, state) for _, current, label, state in items]
+
+
+def test_the_steps_and_the_expected_reply_follow_the_case(client, submit, flow, people):
+    receipt = submit()
+    case = receipt.petition.case
+    open_status(client, receipt.number, receipt.password)
+    page = detail(client, receipt.number).content.decode()
+    received = format_date(case.received_on)
+    assert steps_shown(page) == [
+        ("收件", f"已完成　{received}"),
+        ("▶分辦", "目前進行中"),
+        ("機關辦理", "尚未進行"),
+        ("回復", "尚未進行"),
+        ("結案", "尚未進行"),
+    ]
+    # Before routing the rule says when: the kind's setting, in words.
+    assert '<dd id="expected-reply">分辦後6個工作天內</dd>' in page
+
+    lead, co = flow.route(case)
+    case.refresh_from_db()
+    page = detail(client, receipt.number).content.decode()
+    assert steps_shown(page)[1:3] == [
+        ("分辦", f"已完成　{format_date(case.routed_on)}"),
+        ("▶機關辦理", "目前進行中"),
+    ]
+    expected = case_selectors.expected_reply(case)
+    assert f'<dd id="expected-reply">{expected}以前</dd>' in page
+    assert f"預計於{expected}以前回復" in page and "已逾預計回復日期" not in page
+
+    flow.reply(lead, "已處理。")
+    flow.reply(co, "已處理。")
+    case.refresh_from_db()
+    page = detail(client, receipt.number).content.decode()
+    assert steps_shown(page)[2:] == [
+        ("機關辦理", "已完成"),
+        ("回復", f"已完成　{format_date(case.replied_on)}"),
+        ("▶結案", "目前進行中"),
+    ]
+    assert 'id="expected-reply"' not in page  # the replies are there instead
+
+    flow.close(case)
+    case.refresh_from_db()
+    page = detail(client, receipt.number).content.decode()
+    assert steps_shown(page)[-1] == ("▶結案", f"已完成　{format_date(case.closed_on)}")
+
+
+def test_a_past_expected_reply_says_the_secretariat_chases_it(client, submit, flow, people):
+    receipt = submit()
+    flow.route(receipt.petition.case)
+    Assignment.objects.update(due_on=dt.date(2025, 3, 3))
+    open_status(client, receipt.number, receipt.password)
+    page = detail(client, receipt.number).content.decode()
+    assert '<dd id="expected-reply">114年3月3日以前</dd>' in page
+    assert "已逾預計回復日期；在各機關回復以前，秘書處每個工作天催辦。" in page
+
+
+@pytest.mark.parametrize(("end", "label"), [("file_case", "存查"), ("withdraw_case", "撤回")])
+def test_a_filed_or_withdrawn_case_ends_its_steps_as_such(client, submit, people, end, label):
+    receipt = submit()
+    getattr(case_services, end)(receipt.petition.case, "重複陳情", by=people["router"])
+    open_status(client, receipt.number, receipt.password)
+    page = detail(client, receipt.number).content.decode()
+    closed = receipt.petition.case.__class__.objects.get().closed_on
+    assert steps_shown(page) == [
+        ("收件", f"已完成　{format_date(receipt.petition.case.received_on)}"),
+        (f"▶{label}", f"已完成　{format_date(closed)}"),
+    ]
+    assert "重複陳情" not in page and 'id="expected-reply"' not in page
+    assert "本案沒有機關回復。" in page

@@ -8,14 +8,18 @@ import io
 from urllib.parse import quote
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from odf.opendocument import load
 
+from secretariat.core.roc import Period
 from secretariat.reports import registry
 from secretariat.reports.models import ReportRun, RunStatus
+from secretariat.reports.render import period_code
+from secretariat.reports.selectors import build_report, default_period
 from secretariat.reports.structure import Section, SectionData
-from secretariat.reports.views import default_period
 from tests.core.test_jobs import run_worker
 from tests.reports.test_render import PERIOD_SENTENCE, TITLE, _lines, records  # noqa: F401
 
@@ -90,14 +94,35 @@ def test_anonymous_is_sent_to_login(client):
 
 
 def test_the_form_offers_the_last_half_year_that_has_ended(client, people):
-    assert default_period(dt.date(2026, 3, 2)) == "114H2"
-    assert default_period(dt.date(2026, 7, 1)) == "115H1"
+    # Nothing recorded at all: the last half-year that has ended.
+    assert default_period(dt.date(2026, 3, 2)) == Period.half(114, 2)
+    assert default_period(dt.date(2026, 7, 1)) == Period.half(115, 1)
     client.force_login(people["sec_desk"])
 
     html = client.get(PAGE).content.decode()
 
-    assert f'value="{default_period(dt.date.today())}"' in html
+    assert f'value="{period_code(default_period(timezone.localdate()))}"' in html
     assert '<option value="html" selected>網頁（HTML）</option>' in html
+
+
+@pytest.mark.usefixtures("records")  # in 114年上半年, and a petition of 1 July 2025 (114H2)
+def test_the_current_half_year_is_offered_when_the_ended_one_has_no_records():
+    assert default_period(dt.date(2025, 8, 15)) == Period.half(114, 1)  # both have records
+    assert default_period(dt.date(2026, 1, 15)) == Period.half(114, 2)  # that one petition
+    assert default_period(dt.date(2025, 3, 10)) == Period.half(114, 1)  # none in 113H2
+    assert default_period(dt.date(2026, 8, 1)) == Period.half(115, 1)  # none in either
+
+
+def test_the_demo_fills_every_section_of_the_period_the_page_offers():
+    """The demo shows each module's part of the report, in the current half-year."""
+    call_command("demo", verbosity=0)
+    today = timezone.localdate()
+
+    period = default_period(today)
+
+    assert period == Period.half_containing(today)
+    report = build_report(period)
+    assert [s.key for c in report.chapters for s in c.sections if not s.has_records] == []
 
 
 @pytest.mark.usefixtures("records")
@@ -124,10 +149,10 @@ def test_the_html_format_shows_the_report_on_the_page(client, people):
 def test_a_bad_period_is_explained_beside_the_field(client, people, fmt):
     client.force_login(people["sec_desk"])
 
-    response = client.post(PAGE, {"period": "2025H1", "format": fmt})
+    response = client.post(PAGE, {"period": "114H3", "format": fmt})
 
     assert response.status_code == 400
-    assert "無法辨識的期間：2025H1" in response.content.decode()
+    assert "無法辨識的期間：114H3" in response.content.decode()
     assert not ReportRun.objects.exists()
     assert client.get(PAGE, {"period": "上半年"}).status_code == 400
 

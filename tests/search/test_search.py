@@ -1,6 +1,7 @@
-"""The one search over the engine in use (the suite runs on SQLite and on PostgreSQL): exact
-substring semantics, scope, the index kept in step with the records, filters and orders, the
-page, the API and the command line."""
+"""The one search over each engine (tantivy, and the database's own: FTS5 on SQLite, the
+tsvector on PostgreSQL; the suite runs on both databases): exact substring semantics, scope, the
+index kept in step with the records, filters and orders, the page, the API and the command
+line."""
 
 import datetime as dt
 import json
@@ -20,7 +21,7 @@ from secretariat.search.models import SearchDocument
 from secretariat.search.selectors import Filters
 from secretariat.search.text import match_form, parse
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_backend")]
 
 
 @pytest.fixture
@@ -50,14 +51,14 @@ def new_case(subject="人行道破損", body="松仁路人行道地磚破損，�
 
 
 def found(user, query, **filters) -> list[str]:
-    """Case numbers of every hit, in order — read both ways the search reads them (the exact
-    queryset, and pages of candidates checked one by one), which must agree."""
-    terms = parse(query)
-    exact = list(selectors.documents_for(user, terms, Filters(**filters)))
-    paged = selectors.Matches(user, terms, Filters(**filters))[0 : selectors.COUNT_LIMIT]
-    assert [row.pk for row in paged] == [row.pk for row in exact], query
+    """Case numbers of every hit, in order — read the ways the search reads them (the page,
+    the count, and the engine's every hit), which must agree."""
+    matches = selectors.matches(user, parse(query), Filters(**filters))
+    paged = matches[0 : selectors.COUNT_LIMIT]
+    assert matches.count() == len(paged), query
+    assert matches.every() == {(row.source, row.object_id) for row in paged}, query
     numbers = dict(Case.objects.values_list("pk", "number"))
-    return [numbers[row.object_id] for row in exact]
+    return [numbers[row.object_id] for row in paged]
 
 
 @pytest.fixture
@@ -148,6 +149,12 @@ def test_the_index_follows_create_update_and_delete(people):
     assert not SearchDocument.objects.exists()
 
 
+def test_confidential_cases_are_never_indexed(people):
+    new_case(body="機密路燈", confidential=True)
+    assert found(None, "機密") == [] and found(people["admin"], "機密") == []
+    assert not SearchDocument.objects.exists()
+
+
 def test_routing_and_status_reach_the_filters(people, agency):
     case = new_case(body="路燈不亮")
     assert found(None, "路燈", statuses=(CaseStatus.PENDING,)) == [case.number]
@@ -182,12 +189,14 @@ def test_reindex_rebuilds_the_index_from_the_records(people):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_flushed_index_keeps_no_tokens(registry):
-    """`flush` (as between browser tests) empties the index table; SQLite's FTS5 table of
-    tokens must be emptied with it, or its rows would answer for new documents."""
+def test_a_flushed_index_keeps_no_tokens(registry, settings):
+    """`flush` (as between browser tests) empties the index table; the engine's own index
+    (tantivy's directory, SQLite's FTS5 table) must be emptied with it, or its entries would
+    answer for new documents."""
     new_case(body="路燈不亮")
     call_command("flush", interactive=False, verbosity=0)
-    if connection.vendor == "sqlite":
+    assert selectors.matches(None, parse("路燈")).count() == 0
+    if connection.vendor == "sqlite" and settings.SEARCH_BACKEND == "database":
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM search_index_fts WHERE search_index_fts MATCH %s", ['"路灯"']

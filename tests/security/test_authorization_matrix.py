@@ -60,7 +60,7 @@ DOCUMENT = {"agency": "agency_code", "number": "document_number"}
 
 ROUTES: dict[str, Route] = {
     # core
-    "": Route(STAFF),
+    "": Route(PUBLIC),  # the public home page; signed-in staff get their dashboard there
     "accounts/login/": Route(PUBLIC),
     "accounts/logout/": Route(PUBLIC, post_only=True, signs_out=True),
     "accounts/totp/": Route(STAFF),
@@ -92,6 +92,16 @@ ROUTES: dict[str, Route] = {
     "cases/": Route(STAFF),
     "cases/export.<slug:fmt>": Route(STAFF, {"fmt": "=csv"}),
     "cases/overdue/": Route(STAFF),
+    # the requester search refuses roles that may not see requesters (403), answers others
+    # with their own cases only
+    "cases/requesters/": Route(STAFF),
+    # an agency's reply templates: each agency reads only its own
+    "cases/reply-templates/": Route(STAFF),
+    "cases/reply-templates/text/": Route(STAFF),
+    "cases/reply-templates/<int:pk>/": Route(SCOPED, {"pk": "reply_template"}),
+    "cases/reply-templates/<int:pk>/delete/": Route(
+        SCOPED, {"pk": "reply_template"}, post_only=True
+    ),
     "cases/<str:number>/": Route(SCOPED, {"number": "case_number"}),
     "cases/<str:number>/requester/": Route(SCOPED, {"number": "case_number"}, post_only=True),
     "cases/<str:number>/attachments/<int:pk>/": Route(
@@ -386,6 +396,12 @@ def records(make_person, agency, settings, tmp_path) -> dict[str, object]:
     )
     case = receipt.petition.case
     (assignment,) = case_services.route_case(case, police, by=clerk)
+    # The police's internal note and reply template: never another agency's to read.
+    police_boss = make_person("police-supervisor", OTHER, "supervisor")
+    case_services.add_note(case, f"警察局內部註記{MARKER}", by=police_boss)
+    template = case_services.save_reply_template(
+        by=police_boss, title=f"巡邏範本{MARKER}", text=f"本局將加強巡邏{MARKER}。"
+    )
 
     today = dt.date.today()
     term = Term.objects.create(number=14, start_on=today - dt.timedelta(days=400))
@@ -466,6 +482,7 @@ def records(make_person, agency, settings, tmp_path) -> dict[str, object]:
         "report_run": report_run.pk,
         "import_run": import_run.pk,
         "calendar_adjustment": adjustment.pk,
+        "reply_template": template.pk,
     }
 
 

@@ -29,6 +29,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CLIENTS = 6
 KILL_AFTER_ACKS = 40  # or KILL_AFTER_SECONDS, whichever comes first
 KILL_AFTER_SECONDS = 10
+# On a loaded machine the first acknowledgement may take a while (each petition hashes its
+# password with Argon2): wait this long for one before giving up.
+FIRST_ACK_TIMEOUT = 60
 START_TIMEOUT = 20
 
 
@@ -109,7 +112,7 @@ def _request(method: str, url: str, token: str, payload: dict | None = None):
         method=method,
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=30) as response:
         return response.status, json.loads(response.read())
 
 
@@ -157,7 +160,7 @@ def test_acknowledged_petitions_survive_kill_9(server, make_person):
             pool.submit(client, number)
         while len(acknowledged) < KILL_AFTER_ACKS:
             elapsed = time.monotonic() - started
-            if (elapsed > KILL_AFTER_SECONDS and acknowledged) or elapsed > 3 * KILL_AFTER_SECONDS:
+            if (elapsed > KILL_AFTER_SECONDS and acknowledged) or elapsed > FIRST_ACK_TIMEOUT:
                 break
             time.sleep(0.05)
         server.kill()  # mid-load: requests are in flight

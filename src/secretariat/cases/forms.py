@@ -15,6 +15,7 @@ from secretariat.core.forms import (
     TextForm,
     agencies_in_force,
     check_date_range,
+    optional_text,
     required_text,
 )
 
@@ -199,12 +200,7 @@ class CloseForm(DomainErrorForm):
 
 
 class WithdrawForm(DomainErrorForm):
-    filed_reason = forms.CharField(
-        label="撤回原因",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"aria-required": "true"}),
-    )
+    filed_reason = optional_text("撤回原因", 200, required=True)
 
 
 class ProgressForm(DomainErrorForm):
@@ -217,18 +213,61 @@ class ProgressForm(DomainErrorForm):
 class ReleaseForm(DomainErrorForm):
     """解除列管."""
 
-    reason = forms.CharField(
-        label="解除列管理由",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"aria-required": "true"}),
-    )
+    reason = optional_text("解除列管理由", 200, required=True)
 
 
 class FileForm(DomainErrorForm):
-    filed_reason = forms.CharField(
-        label="存查理由",
+    filed_reason = optional_text("存查理由", 200, required=True)
+
+
+# --- Internal notes, reply templates, 併案, the requester search --------------------------
+
+
+class NoteForm(DomainErrorForm):
+    """內部註記: for everyone involved, or for one agency involved."""
+
+    text = required_text("註記內容", rows=3)
+    for_agency = AgencyChoiceField(
+        label="可見範圍",
+        queryset=None,
         required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"aria-required": "true"}),
+        empty_label="本案所有相關機關",
+        help_text="選「僅限」某機關時，只有該機關、您的機關與秘書處分辦人員看得到。",
     )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        agencies = [agency.pk for agency in selectors.note_agencies(case)]
+        field = self.fields["for_agency"]
+        field.queryset = agencies_in_force().filter(pk__in=agencies)
+        field.label_from_instance = lambda agency: f"僅限 {agency.short_name}"
+
+
+class MergeForm(DomainErrorForm):
+    """併案: the number of the case this one joins, and why."""
+
+    into = optional_text("併入案號", selectors.FIELD_LIMITS["number"], required=True)
+    into.help_text = "同類別、未存查或撤回的案件，例：陳115000123。"
+    reason = optional_text("併案理由", 200, required=True)
+
+
+class ReplyTemplateForm(DomainErrorForm):
+    """回復範本: a title, the text, and the kind it is for (or every kind)."""
+
+    title = optional_text("範本名稱", 60, required=True)
+    kind = forms.ChoiceField(label="適用案件類別", required=False)
+    text = required_text("範本內容", rows=8)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "所有類別")] + [
+            (kind.code, kind.label) for kind in kinds.KINDS.values()
+        ]
+
+
+class RequesterSearchForm(DomainErrorForm):
+    """陳情人查詢: a name or a phone number (sent by POST, so it stays out of addresses,
+    browser history and server logs)."""
+
+    requester = optional_text("陳情人姓名或電話", 60, required=True)
+    requester.help_text = "姓名至少 2 個字，電話至少 8 位數字；每次查詢皆記錄於稽核紀錄。"

@@ -496,7 +496,12 @@ class CaseImporter(Importer):
 
     @staticmethod
     def _too_early(row: Row, column: str, other: str, day: dt.date, problems: Problems) -> None:
-        problems.add(row.number, column, f"不可早於{other}（{roc.format_date(day)}）。")
+        # A 西元 or digits-only date says how it was read (2024/03/05 is 113年3月5日).
+        problems.add(
+            row.number,
+            column,
+            f"{importing.how_read(row[column])}不可早於{other}（{roc.format_date(day)}）。",
+        )
 
     # --- Cases imported before
 

@@ -12,11 +12,14 @@ A kind's own fields live in its own app (e.g. ``petitions.Petition``, one-to-one
   the kind sets it from its facts (a data request's 速別); without it the engine counts
   ``reply_days`` working days, or ``reply_hours`` working hours;
 * ``guard(case, step, fields, by) → {field: [messages]}`` — refuse a step (``"close"``,
-  ``"file"``, ``"route"``, ``"reply"``) with reasons, e.g. no 結案 before a grade;
+  ``"file"``, ``"withdraw"``, ``"merge"``, ``"route"``, ``"reply"``) with reasons, e.g. no 結案 before a grade;
 * ``on_replied(case)`` — after commit, once every part has replied (petitions mail the
   citizen);
 * ``on_closed(case, fields, by)`` — inside the closing transaction (a service case keeps its
   grade);
+* ``on_merged(case, into)`` — after commit, once ``case`` was merged into ``into`` (併案);
+  ``on_replied`` then runs for ``case`` too when ``into`` is answered (petitions tell the
+  citizen of each);
 * ``facts(case) → [(label, text, url)]`` — the kind's facts on the case page; ``close_form``
   — a form of the fields the kind needs to close a case, shown on the case page's 結案 step.
 """
@@ -90,6 +93,7 @@ class CaseKind:
     guard: Callable[[Any, str, Mapping[str, Any], Any], FieldErrors] | None = None
     on_replied: Callable[[Any], None] | None = None
     on_closed: Callable[[Any, Mapping[str, Any], Any], None] | None = None
+    on_merged: Callable[[Any, Any], None] | None = None
     facts: Callable[[Any], list[tuple[str, str, str | None]]] | None = None
     close_form: type | None = None
 

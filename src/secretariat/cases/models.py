@@ -29,6 +29,7 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", "結案"
     FILED = "filed", "存查"
     WITHDRAWN = "withdrawn", "撤回"
+    MERGED = "merged", "併案"
 
 
 OPEN_STATUSES = (
@@ -72,7 +73,16 @@ class Case(Audited):
     status = FSMField(
         "狀態", max_length=20, choices=CaseStatus.choices, default=CaseStatus.PENDING, db_index=True
     )
-    filed_reason = models.CharField("存查或撤回理由", max_length=200, blank=True)
+    filed_reason = models.CharField("存查、撤回或併案理由", max_length=200, blank=True)
+    # 併案: this case was merged into another of its kind, which answers both requesters.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="併入案件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_cases",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="登錄者",
@@ -150,6 +160,14 @@ class Case(Audited):
     )
     def withdraw(self) -> None:
         """撤回 (the requester withdrew the case)"""
+
+    @transition(
+        field=status,
+        source=[CaseStatus.PENDING, CaseStatus.IN_PROGRESS],
+        target=CaseStatus.MERGED,
+    )
+    def merge(self) -> None:
+        """併案 (a duplicate merged into another case, whose replies answer it too)"""
 
     @property
     def is_open(self) -> bool:
@@ -554,6 +572,87 @@ class ProgressReport(Audited):
     @property
     def late(self) -> bool:
         return self.reported_on > self.due_on
+
+
+# A note is a few sentences for colleagues, not a report: longer material is an attachment.
+NOTE_MAX_LENGTH = 1000
+
+
+class CaseNote(Audited):
+    """內部註記: a short note staff of the agencies involved leave on a case. Seen by the
+    kind's routers and the people of the agencies holding a part in force — or, marked for
+    one agency (``for_agency``), by that agency, the writer's agency and the routers only.
+    Never shown to the public status page, Open311 or the requester (``selectors.notes_for``)."""
+
+    case = models.ForeignKey(
+        Case, verbose_name="案件", on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="撰寫者", on_delete=models.PROTECT, related_name="+"
+    )
+    # The writer's agency when the note was written (people move between agencies).
+    author_agency = models.ForeignKey(
+        Agency, verbose_name="撰寫機關", on_delete=models.PROTECT, related_name="+"
+    )
+    for_agency = models.ForeignKey(
+        Agency,
+        verbose_name="僅限機關",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    text = models.TextField("註記內容", max_length=NOTE_MAX_LENGTH)
+    created_at = models.DateTimeField("建立時間", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "內部註記"
+        verbose_name_plural = "內部註記"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} 內部註記"
+
+    def audit_agency_id(self) -> int | None:
+        return self.author_agency_id
+
+
+# A reply is a letter to a citizen or a councillor: a few paragraphs.
+REPLY_TEMPLATE_MAX_LENGTH = 4000
+
+
+class ReplyTemplate(Audited):
+    """回復範本: a named text an agency's supervisors keep for their officers' replies, for
+    every kind (``kind`` empty) or one kind. An agency sees only its own templates."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name="機關", on_delete=models.PROTECT, related_name="reply_templates"
+    )
+    kind = models.CharField("案件類別", max_length=30, blank=True)
+    title = models.CharField("範本名稱", max_length=60)
+    text = models.TextField("範本內容", max_length=REPLY_TEMPLATE_MAX_LENGTH)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="最後修改者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("最後修改時間", auto_now=True)
+
+    class Meta:
+        verbose_name = "回復範本"
+        verbose_name_plural = "回復範本"
+        ordering = ["agency", "title", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "kind", "title"], name="replytemplate_unique_title"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class CaseLink(models.Model):

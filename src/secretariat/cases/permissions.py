@@ -70,6 +70,30 @@ def holder_scope(user, prefix: str = "") -> Q:
     return held
 
 
+def holder_keys(part) -> set[str]:
+    """The same rule as :func:`holder_scope`, as keys a search engine can index: a part is seen
+    by its agency's agency-wide people (``a:``), by its unit (``u:``) or — without a unit — by
+    every person of the agency (``n:``), and by its contractor (``c:``)."""
+    keys = {f"a:{part.agency_id}"}
+    keys.add(f"u:{part.unit_id}" if part.unit_id is not None else f"n:{part.agency_id}")
+    if part.contractor_id is not None:
+        keys.add(f"c:{part.contractor_id}")
+    return keys
+
+
+def scope_keys(user) -> set[str]:
+    """The keys of :func:`holder_keys` that the person holds (empty: none)."""
+    if not _signed_in(user):
+        return set()
+    if getattr(user, "contractor_id", None) is not None:
+        return {f"c:{user.contractor_id}"}
+    if user.agency_id is None:
+        return set()
+    if user.unit_id is None or user.has_role(*AGENCY_WIDE_ROLES):
+        return {f"a:{user.agency_id}"}
+    return {f"n:{user.agency_id}", f"u:{user.unit_id}"}
+
+
 def part_scope(user, prefix: str = "") -> Q | None:
     """Which parts the person sees (None: all): every part of the kinds they route, and the
     parts they hold. ``prefix`` points from another model to the assignment."""
@@ -125,3 +149,45 @@ def may_see_requester(user, case) -> bool:
     allowed = kinds.get(case.kind).requester_roles
     held = any(holds(user, part) for part in case.assignments.current())
     return held and user.has_role(*allowed)
+
+
+# Who keeps an agency's reply templates (回復範本) for its officers.
+TEMPLATE_KEEPER_ROLES = {RoleCode.SUPERVISOR, RoleCode.HEAD}
+
+
+def is_involved(user, case) -> bool:
+    """Staff of an agency involved in the case: the kind's routers, and the people (not a
+    contractor's) holding a part of it in force. Who may read and write internal notes."""
+    if is_router(user, case.kind):
+        return True
+    if not _signed_in(user) or getattr(user, "contractor_id", None) is not None:
+        return False
+    return any(holds(user, part) for part in case.assignments.current())
+
+
+def keeps_reply_templates(user) -> bool:
+    """An agency's supervisors and head keep its reply templates (not a contractor's people)."""
+    return (
+        _signed_in(user)
+        and getattr(user, "contractor_id", None) is None
+        and user.agency_id is not None
+        and user.has_role(*TEMPLATE_KEEPER_ROLES)
+    )
+
+
+def requester_kinds(user) -> frozenset[str] | None:
+    """The kinds whose requesters the person may look up by name or phone (None: every
+    kind): the kinds they route, and the kinds whose ``requester_roles`` they hold as an
+    agency's person — the rule of :func:`may_see_requester`, without a case. Contractors
+    none."""
+    from secretariat.cases import kinds
+
+    routed = routed_kinds(user)
+    if routed is None:
+        return None
+    if not _signed_in(user) or getattr(user, "contractor_id", None) is not None:
+        return frozenset()
+    if user.agency_id is None:
+        return routed
+    held = {code for code, kind in kinds.KINDS.items() if user.has_role(*kind.requester_roles)}
+    return routed | held

@@ -52,6 +52,11 @@ def register() -> None:
     related.register()
     register_daily("cases.reminders", dt.time(8, 0), send_reminders_task.enqueue)
     register_setup("routing_keywords", "分辦關鍵字（各機關法定職掌）", _seed_keywords)
+    from secretariat.cases import demo, history
+    from secretariat.core.modules import register_demo
+
+    history.register_sentences()
+    register_demo("reply_templates", "回復範本示範資料", demo.load_demo)
 
 
 def _seed_keywords() -> str:

@@ -2,40 +2,52 @@
 requests, service cases, commitments …) as one source, seen as the case list sees them.
 
 A case's document is its number and subject (title) and its text (body), dated by its receipt,
-with its status and lead agency for the filters. Replies are not indexed: an agency sees only
-its own part of a case, and a snippet must not show it another agency's reply."""
+with its status and lead agency for the filters and the holder keys of every part in force for
+the scope (``permissions.holder_keys``: the agency, the unit or the contractor that holds it). Replies are not indexed: an agency sees only its own part of a case, and a snippet must
+not show it another agency's reply. Confidential cases (密件) are not indexed at all."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
-from django.db.models import OuterRef, Subquery
-
-from secretariat.search.registry import Document, Source, Watch
+from secretariat.search.registry import Document, Scope, Source, Watch
 
 SOURCE = "cases"
+BATCH = 2000
 
 
 def documents(ids: Iterable[int] | None) -> Iterator[Document]:
-    from secretariat.cases.models import Assignment, Case
+    from secretariat.cases.models import Assignment, AssignmentRole, Case
+    from secretariat.cases.permissions import holder_keys
 
-    lead = Assignment.objects.leads().filter(case=OuterRef("pk")).values("agency_id")[:1]
-    cases = Case.objects.annotate(lead_agency_id=Subquery(lead)).only(
-        "pk", "kind", "number", "subject", "body", "received_on", "status"
+    cases = Case.objects.only(
+        "pk", "kind", "number", "subject", "body", "received_on", "status", "confidential"
     )
     if ids is not None:
         cases = cases.filter(pk__in=list(ids))
-    for case in cases.order_by("pk").iterator(chunk_size=2000):
-        yield Document(
-            object_id=case.pk,
-            kind=case.kind,
-            title=f"{case.number} {case.subject}",
-            body=case.body,
-            date=case.received_on,
-            url=case.get_absolute_url(),
-            status=case.status,
-            agency_id=case.lead_agency_id,
-        )
+    rows = cases.order_by("pk").iterator(chunk_size=BATCH)
+    while batch := list(islice(rows, BATCH)):
+        lead, holders = {}, defaultdict(set)
+        parts = Assignment.objects.current().filter(case_id__in=[case.pk for case in batch])
+        for part in parts.only("case_id", "agency_id", "unit_id", "contractor_id", "role"):
+            holders[part.case_id] |= holder_keys(part)
+            if part.role == AssignmentRole.LEAD:
+                lead[part.case_id] = part.agency_id
+        for case in batch:
+            yield Document(
+                object_id=case.pk,
+                kind=case.kind,
+                title=f"{case.number} {case.subject}",
+                body=case.body,
+                date=case.received_on,
+                url=case.get_absolute_url(),
+                status=case.status,
+                agency_id=lead.get(case.pk),
+                holders=tuple(sorted(holders[case.pk])),
+                confidential=case.confidential,
+            )
 
 
 def visible(user):
@@ -43,6 +55,16 @@ def visible(user):
     from secretariat.cases.selectors import cases_for
 
     return None if sees_all_cases(user) else cases_for(user).values("pk")
+
+
+def scope(user) -> Scope | None:
+    """The same rule as ``visible`` (``cases_for``), in the engine's terms: the kinds the
+    person routes, and the holder keys of the parts they hold."""
+    from secretariat.cases.permissions import routed_kinds, scope_keys, sees_all_cases
+
+    if sees_all_cases(user):
+        return None
+    return Scope(frozenset(routed_kinds(user)), frozenset(scope_keys(user)))
 
 
 def kinds() -> dict[str, str]:
@@ -68,6 +90,7 @@ def register() -> None:
             label="案件",
             documents=documents,
             visible=visible,
+            scope=scope,
             kinds=kinds,
             statuses=statuses,
             watches=(

@@ -25,7 +25,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from secretariat.cases import exports, kinds, selectors, services, suggest
+from secretariat.cases import exports, history, kinds, selectors, services, suggest
 from secretariat.cases.forms import (
     CaseFilterForm,
     CloseForm,
@@ -33,16 +33,20 @@ from secretariat.cases.forms import (
     DraftReplyForm,
     ExtensionRequestForm,
     FileForm,
+    MergeForm,
+    NoteForm,
     OfficerForm,
     ProgressForm,
     ReassignmentDecisionForm,
     ReassignmentRequestForm,
     ReleaseForm,
     ReplyForm,
+    ReplyTemplateForm,
+    RequesterSearchForm,
     RouteForm,
     WithdrawForm,
 )
-from secretariat.cases.models import Case
+from secretariat.cases.models import Assignment, Case
 from secretariat.cases.permissions import is_router, sees_all_cases
 from secretariat.core import errors, roc, workdays
 from secretariat.core.errors import DomainError
@@ -93,6 +97,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         ],
         "today": today,
         "overview": [],
+        "may_search_requesters": services.may_search_requesters(request.user),
     }
     if sees_all:
         kind = form.filters()["kind"] or None
@@ -230,6 +235,16 @@ def _decide_extension(user, _, request, form):
     return services.decide_extension(request, approve=form.approve, by=user)
 
 
+def _note(user, case, _, form):
+    data = form.cleaned_data
+    return services.add_note(case, data["text"], by=user, for_agency=data["for_agency"])
+
+
+def _merge(user, case, _, form):
+    data = form.cleaned_data
+    return services.merge_case(case, data["into"], data["reason"], by=user)
+
+
 STEPS: dict[str, Step] = {
     step.key: step
     for step in (
@@ -288,6 +303,8 @@ STEPS: dict[str, Step] = {
             "已核定展期申請。",
             _decide_extension,
         ),
+        Step("note", "新增內部註記", "新增註記", NoteForm, "case", "已新增內部註記。", _note),
+        Step("merge", "併案", "併案", MergeForm, "case", "已併案。", _merge),
     )
 }
 
@@ -311,6 +328,7 @@ class PartView:
     reassign_until: dt.date | None
     actions: list[Action] = field(default_factory=list)
     reports: list = field(default_factory=list)  # progress reports of a tracked part
+    templates: list = field(default_factory=list)  # reply templates the draft form offers
 
 
 def _key(step: Step, target) -> str:
@@ -335,6 +353,8 @@ def _form(step: Step, case: Case, target, data=None, files=None) -> forms.Form:
     form_class = step.form_class
     if form_class is OfficerForm:
         kwargs["assignment"] = target
+    if form_class is NoteForm:
+        kwargs["case"] = case
     if form_class is CloseForm:
         form_class = CloseForm.for_kind(kinds.KINDS.get(case.kind))
     if data is None:
@@ -411,14 +431,20 @@ def _detail_context(
         )
     reassignments, extensions = selectors.pending_requests(user, case)
     routing = action("route") if allowed.route else None
-    ends = (("close", allowed.close), ("file", allowed.file), ("withdraw", allowed.withdraw))
+    ends = (
+        ("close", allowed.close),
+        ("file", allowed.file),
+        ("withdraw", allowed.withdraw),
+        ("merge", allowed.merge),
+    )
     closing = [action(k) for k, ok in ends if ok]
     decide = allowed.decide
     reassignments = [
         (r, action("decide-reassignment", r, 4) if decide else None) for r in reassignments
     ]
     extensions = [(e, action("decide-extension", e, 4) if decide else None) for e in extensions]
-    offered = [routing, *closing, *(a for _, a in reassignments + extensions)]
+    noting = action("note") if allowed.note else None
+    offered = [routing, noting, *closing, *(a for _, a in reassignments + extensions)]
     offered += [a for view in parts for a in view.actions]
     shown = {a.key for a in offered if a is not None}
     kind = kinds.KINDS.get(case.kind)
@@ -447,7 +473,7 @@ def _detail_context(
             for field_messages in form.errors.values()
             for message in field_messages
         ],
-        "audit_entries": selectors.audit_trail_for(user, case)[:AUDIT_TRAIL_SIZE],
+        **_casework_context(request, case, parts, noting),
     }
 
 
@@ -530,3 +556,165 @@ def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
     return FileResponse(
         handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
     )
+
+
+# --- Internal notes, reply templates, 併案 and the readable history (the case page) ----------
+
+
+def _casework_context(request: HttpRequest, case: Case, parts: list[PartView], noting) -> dict:
+    """What the case page shows of the staff's own work on the case: internal notes and their
+    form, the cases merged into it (or the case it was merged into), reply templates for the
+    draft forms, and the history in sentences (with the raw entries for auditors)."""
+    user = request.user
+    for view in parts:
+        if any(action.step.key == "draft" for action in view.actions):
+            view.templates = list(selectors.own_reply_templates(user, case.kind))
+    merged = list(selectors.merged_cases(case))
+    linked = [case.merged_into_id, *(c.pk for c in merged)]
+    visible = set(selectors.cases_for(user).filter(pk__in=linked).values_list("pk", flat=True))
+    return {
+        "notes": list(selectors.notes_for(user, case)),
+        "noting": noting,
+        "merged": [(c, c.pk in visible) for c in merged],
+        "merged_into_visible": case.merged_into_id in visible,
+        "history": history.case_history(user, case, AUDIT_TRAIL_SIZE),
+        "history_limit": AUDIT_TRAIL_SIZE,
+        "raw_audit": user.has_perm("core.view_audit"),
+    }
+
+
+# --- Reply templates (回復範本) ---------------------------------------------------------------
+
+
+def _templates_page(request: HttpRequest, form: ReplyTemplateForm | None, status: int = 200):
+    user = request.user
+    keeps = selectors.keeps_reply_templates(user)
+    templates = list(selectors.reply_templates_for(user).order_by("agency__sort_order", "title"))
+    for template in templates:
+        template.kind_label = kinds.label(template.kind) if template.kind else "所有類別"
+    context = {
+        "templates": templates,
+        "form": form or (ReplyTemplateForm(auto_id="template-%s") if keeps else None),
+    }
+    return render(request, "cases/reply_templates.html", context, status=status)
+
+
+def _save_template(request: HttpRequest, form: ReplyTemplateForm, template=None) -> bool:
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        services.save_reply_template(
+            by=request.user,
+            title=data["title"],
+            text=data["text"],
+            kind=data["kind"],
+            template=template,
+        )
+    except DomainError as error:
+        form.add_domain_error(error)
+        return False
+    return True
+
+
+@login_required
+def reply_templates(request: HttpRequest) -> HttpResponse:
+    """回復範本: the agency's templates; its supervisors and head add them here."""
+    if request.method != "POST":
+        return _templates_page(request, None)
+    if not selectors.keeps_reply_templates(request.user):
+        raise PermissionDenied
+    form = ReplyTemplateForm(request.POST, auto_id="template-%s")
+    if _save_template(request, form):
+        messages.success(request, f"已新增回復範本「{form.cleaned_data['title'].strip()}」。")
+        return redirect("cases:reply_templates")
+    return _templates_page(request, form, status=400)
+
+
+@login_required
+def reply_template(request: HttpRequest, pk: int) -> HttpResponse:
+    """One template: its text, and for its agency's supervisors and head the form to change
+    it and the button to delete it."""
+    template = selectors.reply_template_for(request.user, pk)
+    keeps = (
+        selectors.keeps_reply_templates(request.user)
+        and template.agency_id == request.user.agency_id
+    )
+    initial = {"title": template.title, "text": template.text, "kind": template.kind}
+    form = ReplyTemplateForm(initial=initial, auto_id="template-%s") if keeps else None
+    status = 200
+    if request.method == "POST":
+        if not keeps:
+            raise PermissionDenied
+        form = ReplyTemplateForm(request.POST, auto_id="template-%s")
+        if _save_template(request, form, template):
+            messages.success(request, f"已更新回復範本「{form.cleaned_data['title'].strip()}」。")
+            return redirect("cases:reply_templates")
+        status = 400
+    context = {
+        "template": template,
+        "form": form,
+        "kind_label": kinds.label(template.kind) if template.kind else "所有類別",
+    }
+    return render(request, "cases/reply_template.html", context, status=status)
+
+
+@login_required
+@require_POST
+def reply_template_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    template = selectors.reply_template_for(request.user, pk)
+    try:
+        services.delete_reply_template(template, by=request.user)
+    except errors.PermissionDenied as error:
+        raise PermissionDenied(error.message) from error
+    messages.success(request, f"已刪除回復範本「{template.title}」。")
+    return redirect("cases:reply_templates")
+
+
+@login_required
+def reply_template_text(request: HttpRequest) -> HttpResponse:
+    """htmx: the draft form's 回復內容 filled with a template (``?template=<id>&part=<id>``),
+    to swap for the textarea — the officer's choice from 「套用範本」, without a script of
+    our own under the Content-Security-Policy."""
+    try:
+        template_pk = int(request.GET.get("template", ""))
+        part_pk = int(request.GET.get("part", ""))
+    except ValueError:
+        return HttpResponse("請選擇回復範本。", status=400)
+    if not (0 < template_pk < 2**63 and 0 < part_pk < 2**63):
+        return HttpResponse("請選擇回復範本。", status=400)
+    template = selectors.reply_template_for(request.user, template_pk)
+    auto_id = f"{_key(STEPS['draft'], Assignment(pk=part_pk))}-%s"
+    form = DraftReplyForm(initial={"reply_text": template.text}, auto_id=auto_id)
+    # The officer continues in the text: the focus moves there once it is swapped in.
+    form.fields["reply_text"].widget.attrs["autofocus"] = True
+    return HttpResponse(str(form["reply_text"]))
+
+
+# --- The requester search (陳情人查詢) --------------------------------------------------------
+
+
+@login_required
+def requester_search(request: HttpRequest) -> HttpResponse:
+    """Cases by their requester's name or phone, for roles that may see requesters (403 for
+    others). Sent by POST so that a name or a number stays out of addresses, history and
+    logs; every search is audited by the service."""
+    if not services.may_search_requesters(request.user):
+        raise PermissionDenied
+    form = RequesterSearchForm(request.POST or None, auto_id="search-%s")
+    found, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                found = services.search_requesters(form.cleaned_data["requester"], by=request.user)
+                status = 200
+            except DomainError as error:
+                form.add_domain_error(error)
+    context = {
+        "form": form,
+        "found": found,
+        "rows": [(case, exports.masked_requester(case)) for case in found or []],
+        "limit": services.REQUESTER_RESULTS_MAX,
+    }
+    return render(request, "cases/requester_search.html", context, status=status)

@@ -14,8 +14,9 @@ from typing import Annotated
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic_core import PydanticCustomError
 
-from secretariat.core import selectors, services, workdays
+from secretariat.core import roc, selectors, services, workdays
 from secretariat.core.errors import DomainError
 from secretariat.core.models import Agency, CalendarAdjustment, DayKind, User
 from secretariat.core.text import api_text
@@ -39,8 +40,23 @@ def _iso_date(value):
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            # The form is right and the day does not exist: say so (「西元2026年2月30日不存在」).
+            raise PydanticCustomError(
+                "date_nonexistent", "{message}", {"message": _nonexistent(value)}
+            ) from None
         return value
     raise ValueError("日期格式不正確（請用 ISO 8601，例如 2026-08-16）。")
+
+
+def _nonexistent(value: str) -> str:
+    try:
+        roc.read_date(value)
+    except roc.RocDateError as error:
+        return f"{error}。"
+    return "日期格式不正確（請用 ISO 8601，例如 2026-08-16）。"
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

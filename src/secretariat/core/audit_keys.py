@@ -16,7 +16,6 @@ the first audit entry), atomically, so two processes starting together agree on 
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import os
 import secrets
@@ -24,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+
+from secretariat.core import keyfiles
 
 KEY_BYTES = 32
 HEADER = "# 稽核鏈金鑰：勿刪除舊金鑰（舊紀錄以舊金鑰驗證）；權限須為 0600\n"
@@ -99,20 +100,7 @@ def ensure() -> Keyring:
     keyring = load()
     if keyring is not None:
         return keyring
-    path = key_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(HEADER + _new_line())
-            handle.flush()
-            os.fsync(handle.fileno())
-        # link() refuses to replace: whoever links first wins, the others read that file.
-        with contextlib.suppress(FileExistsError):
-            os.link(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    keyfiles.create_once(key_file(), HEADER + _new_line())
     return load()
 
 

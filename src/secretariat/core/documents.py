@@ -5,6 +5,7 @@ Used by 書面答復資料彙編 (council.compilation) and 工作報告 (reports
 from __future__ import annotations
 
 import io
+import threading
 
 from odf import teletype
 from odf.opendocument import OpenDocument, OpenDocumentText
@@ -22,6 +23,9 @@ from odf.style import (
 from odf.text import P, PageNumber
 
 FONT = "Noto Sans CJK TC"
+# One PDF at a time per process: a web process serves requests in threads (`secretariat serve`),
+# and WeasyPrint, over Pango and fontconfig, does not promise to lay out two documents at once.
+_PDF_LOCK = threading.Lock()
 
 
 def paragraph_style(
@@ -151,4 +155,5 @@ def html_to_pdf(html: str) -> bytes:
     # that imports a module offering PDFs.
     from weasyprint import HTML
 
-    return HTML(string=html).write_pdf()
+    with _PDF_LOCK:
+        return HTML(string=html).write_pdf()

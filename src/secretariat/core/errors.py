@@ -37,6 +37,13 @@ class DomainError(Exception):
         return cls(code, "；".join(error.messages))
 
 
+class BadRequest(DomainError):
+    """A request that cannot be read at all (Django refused it before any rule applied)."""
+
+    def __init__(self, message: str = "請求內容無法處理，請檢查欄位。"):
+        super().__init__("bad_request", message)
+
+
 class PermissionDenied(DomainError):
     status = 403
 

@@ -120,10 +120,36 @@ class RocTimeField(forms.TimeField):
         return value
 
 
+class ReadDateBoundField(forms.BoundField):
+    """A date field whose errors say how the date was read when that is not plain to see
+    (a 西元 year, digits only): 「收件日期119年1月1日晚於今天。您輸入的「2030/01/01」讀作西元，
+    即119年1月1日。」 Every error gets it, whoever found it (the field, the form or a
+    service's DomainError shown beside the field)."""
+
+    @property
+    def errors(self):
+        errors = super().errors
+        if not errors or not isinstance(self.data, str):
+            return errors
+        try:
+            reading = roc.read_date(self.data)
+        except roc.RocDateError:
+            return errors
+        if not reading.needs_explaining:
+            return errors
+        explained = errors.copy()  # keeps the class and renderer; not the id the field cites
+        explained.field_id = errors.field_id
+        explained.data = [f"{message}{reading.explanation()}" for message in errors]
+        return explained
+
+
 class RocDateField(forms.DateField):
-    """Accepts 115/08/16, 115.08.16, 1150816, 中華民國115年8月16日 or ISO 2026-08-16."""
+    """Accepts 115/08/16, 115.08.16, 115-08-16, 1150816, 中華民國115年8月16日, and 西元 with a
+    four-digit year (2026/08/16, 2026-08-16, 20260816): ``roc.read_date``. A day that does not
+    exist is named (「115年2月30日不存在（該月只有28天）」)."""
 
     widget = forms.TextInput(attrs={"placeholder": "例：115/08/16", "inputmode": "numeric"})
+    bound_field_class = ReadDateBoundField
 
     def to_python(self, value):
         if value in self.empty_values:

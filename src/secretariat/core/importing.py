@@ -423,26 +423,42 @@ def split_list(text: str) -> list[str]:
     return [item.strip() for item in text.split(LIST_SEPARATORS[0])]
 
 
+DATE_FORMS = "民國 114/03/05、1140305、114年3月5日，或西元 2025/03/05、2025-03-05"
+
+
 def parse_date(
     text: str, row: int, column: str, problems: Problems, *, not_after: dt.date | None = None
 ) -> dt.date | None:
-    """A 民國 (114/03/05, 1140305, 114年3月5日) or ISO (2025-03-05) date; None when blank or
-    bad (a bad one is reported). ``not_after`` (usually today) refuses later dates."""
+    """A date as ``roc.read_date`` reads it (民國 114/03/05, 1140305, 114年3月5日; 西元 with a
+    four-digit year, 2025/03/05 or 2025-03-05); None when blank or bad. A bad one is reported:
+    unreadable (with the forms accepted), a day that does not exist (「114年2月30日不存在」), or
+    later than ``not_after`` (usually today) saying how it was read (「2030/01/01（西元，即
+    119年1月1日）晚於今天」)."""
     if not text:
         return None
     try:
-        day = roc.parse_date(text)
-    except ValueError:
-        problems.add(
-            row,
-            column,
-            f"日期格式不正確：「{text}」（請用民國 114/03/05、1140305、114年3月5日或西元 2025-03-05）。",
-        )
+        reading = roc.read_date(text)
+    except roc.NonexistentDate as error:
+        problems.add(row, column, f"{error}。")
         return None
-    if not_after is not None and day > not_after:
-        problems.add(row, column, f"日期 {roc.format_date(day)} 晚於今天。")
+    except roc.RocDateError:
+        problems.add(row, column, f"日期格式不正確：「{text}」（請用{DATE_FORMS}）。")
         return None
-    return day
+    if not_after is not None and reading.day > not_after:
+        problems.add(row, column, f"{reading}晚於今天。")
+        return None
+    return reading.day
+
+
+def how_read(text: str) -> str:
+    """How a cell's date was read, to start a message about it, when that is not plain to
+    see (「2024/03/05（西元，即113年3月5日）」, 「1130305（即113年3月5日）」); "" for a plain 民國
+    date or a cell that is not one date."""
+    try:
+        reading = roc.read_date(text)
+    except roc.RocDateError:
+        return ""
+    return str(reading) if reading.needs_explaining else ""
 
 
 def parse_positive(text: str, row: int, column: str, problems: Problems) -> int | None:

@@ -1,6 +1,6 @@
 """Registries through which each domain plugs into the shell: navigation entries, the
-personal dashboard's pending items, global-search providers, the reference data of
-`secretariat setup` and the sample records of `secretariat demo`. Domains register in their
+personal dashboard's pending items, global-search providers, the services of the public home
+page, the reference data of `secretariat setup` and the sample records of `secretariat demo`. Domains register in their
 AppConfig.ready(); the shell only reads these lists."""
 
 from __future__ import annotations
@@ -50,6 +50,18 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class PublicService:
+    """A service the public home page offers visitors who do not sign in (我要陳情, 案件查詢):
+    a plain link with a sentence on what it is for."""
+
+    key: str
+    label: str
+    url_name: str
+    description: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class Provider:
     key: str
     label: str
@@ -61,6 +73,7 @@ PENDING: dict[str, Provider] = {}
 SEARCH: dict[str, Provider] = {}
 DEMO: dict[str, Provider] = {}
 SETUP: dict[str, Provider] = {}
+PUBLIC_SERVICES: dict[str, PublicService] = {}
 
 
 def register_nav(item: NavItem) -> None:
@@ -73,6 +86,14 @@ def register_pending(key: str, label: str, fn: Callable[[object], Iterable[Pendi
 
 def register_search(key: str, label: str, fn: Callable[[object, str], Iterable[SearchHit]]) -> None:
     SEARCH[key] = Provider(key, label, fn)
+
+
+def register_public_service(service: PublicService) -> None:
+    PUBLIC_SERVICES[service.key] = service
+
+
+def public_services() -> list[PublicService]:
+    return sorted(PUBLIC_SERVICES.values(), key=lambda service: service.order)
 
 
 def register_setup(key: str, label: str, fn: Callable[[], object]) -> None:

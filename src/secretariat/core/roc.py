@@ -83,40 +83,121 @@ def format_date(d: dt.date, style: DateStyle = "short") -> str:
     raise ValueError(f"未知的日期格式：{style}")
 
 
-_ROC_DATE_PATTERNS = (
+# A year of four digits from 1912 (民國元年) on is 西元: no 民國 year has four digits yet
+# (民國1000年 is 西元2911年), so 2024/03/05 can only mean 113年3月5日. Fewer digits, or a
+# leading zero (0113), are a 民國 year.
+FIRST_GREGORIAN_YEAR = ROC_OFFSET + 1
+
+_DATE_PATTERNS = (
     re.compile(r"([0-9]{1,4})年([0-9]{1,2})月([0-9]{1,2})日"),
-    re.compile(r"([0-9]{1,4})/([0-9]{1,2})/([0-9]{1,2})"),
-    re.compile(r"([0-9]{1,4})\.([0-9]{1,2})\.([0-9]{1,2})"),
-    re.compile(r"([0-9]{3})([0-9]{2})([0-9]{2})"),
+    # One separator throughout: 115/08/16, 115.08.16, 115-08-16, 2026-08-16 (not 115/08.16).
+    re.compile(r"([0-9]{1,4})([/.\-])([0-9]{1,2})\2([0-9]{1,2})"),
+    re.compile(r"([0-9]{3})([0-9]{2})([0-9]{2})"),  # 1150816
+    re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})"),  # 20260816
 )
-_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_COMPACT = re.compile(r"[0-9]{7,8}")
 
 
-def _roc_date(roc_y: str, month: str, day: str) -> dt.date:
-    # Year 0 would otherwise become 1911, a year 民國 cannot express.
-    if int(roc_y) < 1:
-        raise ValueError(roc_y)
-    return dt.date(int(roc_y) + ROC_OFFSET, int(month), int(day))
+class NonexistentDate(RocDateError):
+    """A date that was read but does not exist (115年2月30日, 民國0年, 民國2024年) or cannot be
+    written in 民國 form (西元1911年): the message says what was read."""
 
 
-def _read_date(cleaned: str) -> dt.date:
+def _year(digits: str, had_era: bool) -> tuple[int, bool]:
+    """The Gregorian year written as ``digits``, and whether it was written as 西元."""
+    year = int(digits)
+    if len(digits) == 4 and digits[0] != "0":
+        if had_era:
+            hint = f"；西元{year}年為民國{year - ROC_OFFSET}年" if year > ROC_OFFSET else ""
+            raise NonexistentDate(f"民國{year}年不存在（民國紀年尚無四位數的年份{hint}）")
+        if year < FIRST_GREGORIAN_YEAR:
+            raise NonexistentDate(f"西元{year}年早於民國元年（1912年），無法以民國紀年表示")
+        return year, True
+    if year < 1:
+        raise NonexistentDate(f"民國{year}年不存在（民國元年為西元1912年）")
+    return year + ROC_OFFSET, False
+
+
+def _day(year: int, month: int, day: int, gregorian: bool) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        pass
+    written = f"西元{year}年" if gregorian else f"{year - ROC_OFFSET}年"
+    if not 1 <= month <= 12:
+        why = "月份為1至12"
+    elif day < 1:
+        why = "日期從1日起"
+    else:
+        why = f"該月只有{calendar.monthrange(year, month)[1]}天"
+    raise NonexistentDate(f"{written}{month}月{day}日不存在（{why}）")
+
+
+@dataclass(frozen=True)
+class DateReading:
+    """A date as read from what someone wrote, and how it was read. ``gregorian``: the year
+    was 西元 (four digits, e.g. ISO 2026-08-16); ``compact``: digits only (1150816)."""
+
+    text: str
+    day: dt.date
+    gregorian: bool = False
+    compact: bool = False
+
+    @property
+    def needs_explaining(self) -> bool:
+        """Whether the text is not already a plain 民國 date (115/08/16, 115年8月16日)."""
+        return self.gregorian or self.compact
+
+    def explanation(self) -> str:
+        """A sentence to put after a message about the date: 「您輸入的「2024/03/05」讀作西元，
+        即113年3月5日。」"""
+        era = "西元，即" if self.gregorian else ""
+        return f"您輸入的「{self.text}」讀作{era}{format_date(self.day)}。"
+
+    def __str__(self) -> str:
+        """How it was read: 「2024/03/05（西元，即113年3月5日）」, 「1130305（即113年3月5日）」,
+        or only 「113年3月5日」 when the text was already a 民國 date."""
+        roc_day = format_date(self.day)
+        if self.gregorian:
+            return f"{self.text}（西元，即{roc_day}）"
+        if self.compact:
+            return f"{self.text}（即{roc_day}）"
+        return roc_day
+
+
+def _read_date(cleaned: str) -> tuple[dt.date, bool]:
+    """The date and whether its year was 西元; ValueError when no form matches."""
     cleaned, had_era = _strip_era(cleaned)
-    for pattern in _ROC_DATE_PATTERNS:
+    for pattern in _DATE_PATTERNS:
         if match := pattern.fullmatch(cleaned):
-            return _roc_date(*match.groups())
-    # ISO is the one Gregorian form; "民國2025-08-16" mixes two calendars and is refused.
-    if not had_era and (match := _ISO_DATE.fullmatch(cleaned)):
-        return dt.date(*map(int, match.groups()))
+            groups = match.groups()
+            year_digits, month, day = groups[0], groups[-2], groups[-1]
+            year, gregorian = _year(year_digits, had_era)
+            return _day(year, int(month), int(day), gregorian), gregorian
     raise ValueError(cleaned)
 
 
-def parse_date(text: str) -> dt.date:
-    """Read any form format_date writes (with or without 民國/中華民國, spaces, full-width
-    digits) or an ISO date (2025-08-16). Only the ISO form is Gregorian: 2025/08/16 is 民國2025年."""
+def read_date(text: str) -> DateReading:
+    """Read a date as people write it, and say how it was read. Every form format_date
+    writes (with or without 民國/中華民國, spaces, full-width digits), the same with a
+    hyphen (115-08-16), and 西元 with a four-digit year of 1912 or later in any of them
+    (2026/08/16, 2026年8月16日, 20260816, ISO 2026-08-16). An unreadable text raises
+    RocDateError 「無法辨識的日期：…」; a date that does not exist raises NonexistentDate
+    naming what was read (「115年2月30日不存在（該月只有28天）」)."""
+    cleaned = _clean(text)
     try:
-        return _read_date(_clean(text))
+        day, gregorian = _read_date(cleaned)
+    except NonexistentDate:
+        raise
     except ValueError:
         raise RocDateError(f"無法辨識的日期：{text.strip() or '（空白）'}") from None
+    compact = bool(_COMPACT.fullmatch(_strip_era(cleaned)[0]))
+    return DateReading(text.strip(), day, gregorian, compact)
+
+
+def parse_date(text: str) -> dt.date:
+    """The date :func:`read_date` reads (115/08/16, 2026/08/16 and 2026-08-16 alike)."""
+    return read_date(text).day
 
 
 def format_month(year: int, month: int) -> str:
@@ -175,6 +256,11 @@ class Period:
         raise RocDateError(f"半年度必須為1（上半年）或2（下半年）：{half}")
 
     @classmethod
+    def half_containing(cls, d: dt.date) -> Period:
+        """The half-year a day falls in: 2026-12-06 is in 115年下半年."""
+        return cls.half(roc_year(d), 1 if d.month <= 6 else 2)
+
+    @classmethod
     def year(cls, roc_year: int) -> Period:
         """A whole 民國 year (年度 is the calendar year)."""
         year = _gregorian(roc_year)
@@ -201,10 +287,10 @@ class Period:
         return cls(start, end, label)
 
 
-# Bare codes (114, 114H1) take at most three digits so that a Gregorian 2025 is refused rather
-# than read as 民國2025年.
-_PERIOD_CODE_YEAR = re.compile(r"([0-9]{1,3})")
-_PERIOD_CODE_HALF = re.compile(r"([0-9]{1,3})[Hh]([12])")
+# A period's year follows the dates' rule: 114, 114H1, 114年上半年 are 民國; 2025, 2025H1,
+# 2025年上半年 are 西元 (a four-digit year of 1912 or later).
+_PERIOD_CODE_YEAR = re.compile(r"([0-9]{1,4})")
+_PERIOD_CODE_HALF = re.compile(r"([0-9]{1,4})[Hh]([12])")
 _PERIOD_HALF = re.compile(r"([0-9]{1,4})年([上下])半年")
 _PERIOD_YEAR = re.compile(r"([0-9]{1,4})年度?")
 _PERIOD_MONTHS = re.compile(r"([0-9]{1,4})年([0-9]{1,2})月(?:至([0-9]{1,2})月)?")
@@ -216,32 +302,44 @@ _PERIOD_DAYS = re.compile(
 def _read_period(cleaned: str) -> Period:
     if ".." in cleaned:
         first, _, last = cleaned.partition("..")
-        return Period.between(_read_date(first), _read_date(last))
-    cleaned, _ = _strip_era(cleaned)
+        return Period.between(_read_date(first)[0], _read_date(last)[0])
+    cleaned, had_era = _strip_era(cleaned)
+
+    def roc_year_of(digits: str) -> int:
+        return _year(digits, had_era)[0] - ROC_OFFSET
+
+    def day_of(year: str, month: str, day: str) -> dt.date:
+        gregorian_year, gregorian = _year(year, had_era)
+        return _day(gregorian_year, int(month), int(day), gregorian)
+
     if match := _PERIOD_CODE_YEAR.fullmatch(cleaned) or _PERIOD_YEAR.fullmatch(cleaned):
-        return Period.year(int(match[1]))
+        return Period.year(roc_year_of(match[1]))
     if match := _PERIOD_CODE_HALF.fullmatch(cleaned):
-        return Period.half(int(match[1]), int(match[2]))
+        return Period.half(roc_year_of(match[1]), int(match[2]))
     if match := _PERIOD_HALF.fullmatch(cleaned):
-        return Period.half(int(match[1]), 1 if match[2] == "上" else 2)
+        return Period.half(roc_year_of(match[1]), 1 if match[2] == "上" else 2)
     if match := _PERIOD_MONTHS.fullmatch(cleaned):
         year, first, last = match.groups()
-        return Period.months(int(year), int(first), int(last or first))
+        return Period.months(roc_year_of(year), int(first), int(last or first))
     if match := _PERIOD_DAYS.fullmatch(cleaned):
         year, month, day, end_year, end_month, end_day = match.groups()
-        start = _roc_date(year, month, day)
+        start = day_of(year, month, day)
         if end_month is None:
             return Period.between(start, start)
-        return Period.between(start, _roc_date(end_year or year, end_month, end_day))
+        return Period.between(start, day_of(end_year or year, end_month, end_day))
     raise ValueError(cleaned)
 
 
 def parse_period(text: str) -> Period:
     """Read a period: 114H1, 114H2, 114, 114年上半年, 114年下半年, 114年(度), 114年1月至6月,
-    114年8月, 114年1月1日至6月30日, or a range of dates such as 2025-01-01..2025-06-30.
-    Every Period label reads back to an equal Period with the same label."""
+    114年8月, 114年1月1日至6月30日, or a range of dates such as 2025-01-01..2025-06-30; a
+    four-digit year of 1912 or later is 西元 (2025H1 is 114年上半年), as in dates. A day that
+    does not exist is named (NonexistentDate). Every Period label of a 民國 year below 1000
+    reads back to an equal Period with the same label."""
     try:
         return _read_period(_clean(text))
+    except NonexistentDate:
+        raise
     except ValueError:
         raise RocDateError(f"無法辨識的期間：{text.strip() or '（空白）'}") from None
 

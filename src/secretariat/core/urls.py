@@ -1,11 +1,11 @@
 from django.urls import path
 
-from secretariat.core import views, views_imports
+from secretariat.core import views, views_imports, views_public
 
 app_name = "core"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", views_public.home, name="dashboard"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/totp/", views.totp_verify, name="totp_verify"),

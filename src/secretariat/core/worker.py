@@ -41,6 +41,10 @@ DATABASE_ERRORS = (OperationalError, InterfaceError)
 BACKOFF_FIRST = 0.5
 BACKOFF_MAX = 60.0
 HEARTBEAT_SECONDS = 10.0
+# `secretariat serve` passes a stop on to its children, which have it already when it was sent to
+# the whole process group (Ctrl-C): a second stop this soon is that same one, not db_worker's
+# "once more: abort the running job".
+REPEATED_STOP_SECONDS = 2.0
 
 
 def backoff_delay(failures: int, first: float = BACKOFF_FIRST, most: float = BACKOFF_MAX) -> float:
@@ -64,6 +68,15 @@ class Worker(db_worker.Worker):
         self.started_at = timezone.now()
         self._beat_state: tuple[str, str] | None = None
         self._beat_at = 0.0
+        self._stop_at = -REPEATED_STOP_SECONDS
+
+    def shutdown(self, signum, frame) -> None:
+        now = time.monotonic()
+        if self.running:
+            self._stop_at = now
+        elif now - self._stop_at < REPEATED_STOP_SECONDS:
+            return
+        super().shutdown(signum, frame)
 
     # --- The loop ------------------------------------------------------------------------------
 

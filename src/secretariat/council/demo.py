@@ -1,7 +1,9 @@
-"""Demo council records, created through the services with dates around today: the 14th term
-and a session, councillors (fictional names), a 市政總質詢 with questions in every state, data
-requests, service cases and the year's A-share target. Idempotent: nothing is added once the
-demo event exists."""
+"""Demo council records, created through the services with dates in the last month and never
+before the current half-year (so the work report shows every council section there): the 14th
+term and a session, councillors (fictional names), a 市政總質詢 with questions in every state,
+data requests, service cases, the year's A-share target, two agencies' liaisons with a meeting
+one of them attended, a caucus visit and a mayor–councillor meeting. Idempotent: each part is
+added once."""
 
 from __future__ import annotations
 
@@ -13,11 +15,15 @@ from django.utils import timezone
 from secretariat.cases import services as case_services
 from secretariat.core import registry, roc
 from secretariat.core.models import IndicatorTarget, User
+from secretariat.core.roc import Period
 from secretariat.council import selectors, services
 from secretariat.council.models import (
     Councillor,
+    EngagementKind,
     EventKind,
     Grade,
+    LiaisonMeeting,
+    LiaisonMeetingKind,
     QuestionEvent,
     Session,
     SessionKind,
@@ -26,7 +32,18 @@ from secretariat.council.models import (
 )
 
 EVENT_TITLE = "市政總質詢（示範）"
-PEOPLE = ("sec-council", "udd-officer", "udd-supervisor", "udd-head", "police-officer")
+LIAISON_MEETING_TITLE = "府會聯絡人座談會（示範）"
+TERM = 14
+PEOPLE = (
+    "sec-council",
+    "udd-officer",
+    "udd-supervisor",
+    "udd-head",
+    "udd-liaison",
+    "police-officer",
+)
+# (agency, liaison, their account or None): the account's liaison attends the demo meeting.
+LIAISONS = [("都發局", "蔡府會", "udd-liaison"), ("警察局", "許聯絡", None)]
 COUNCILLORS = [
     ("林國華", "甲黨團", "第一選舉區（北投、士林）"),
     ("陳美玲", "乙黨團", "第二選舉區（內湖、南港）"),
@@ -60,7 +77,7 @@ def _people() -> dict[str, User]:
 
 def _council(today: dt.date) -> tuple[Session, dict[str, Councillor]]:
     term, _ = Term.objects.get_or_create(
-        number=14,
+        number=TERM,
         defaults={"start_on": dt.date(2022, 12, 25), "end_on": dt.date(2026, 12, 24)},
     )
     session, _ = Session.objects.get_or_create(
@@ -92,15 +109,27 @@ def _reply(part, text: str, officer: User, approver: User, on: dt.date) -> None:
     case_services.approve_reply(part, by=approver, on=on)
 
 
+def _day(start: dt.date, offset: int, today: dt.date) -> dt.date:
+    return min(start + dt.timedelta(days=offset), today)
+
+
 @transaction.atomic
 def load_demo() -> str:
-    if QuestionEvent.objects.filter(title=EVENT_TITLE).exists():
-        return "已存在"
     people = _people()
-    desk = people["sec-council"]
     today = timezone.localdate()
     session, councillors = _council(today)
-    start = today - dt.timedelta(days=30)
+    # Within the current half-year, whatever the day: the work report shows the demo there.
+    start = max(today - dt.timedelta(days=30), Period.half_containing(today).start)
+    added = []
+    if not QuestionEvent.objects.filter(title=EVENT_TITLE).exists():
+        added.append(_questions_and_cases(people, session, councillors, start, today))
+    if not LiaisonMeeting.objects.filter(title=LIAISON_MEETING_TITLE).exists():
+        added.append(_liaisons_and_engagements(people, councillors, start, today))
+    return "、".join(added) or "已存在"
+
+
+def _questions_and_cases(people, session, councillors, start: dt.date, today: dt.date) -> str:
+    desk = people["sec-council"]
     event = services.create_event(
         session=session,
         kind=EventKind.GENERAL,
@@ -111,7 +140,7 @@ def load_demo() -> str:
         by=desk,
     )
     for index, (names, subject, text, lead, replied) in enumerate(QUESTIONS):
-        asked_on = start + dt.timedelta(days=index)
+        asked_on = _day(start, index, today)
         question = services.record_question(
             event=event,
             councillors=[councillors[name] for name in names],
@@ -177,3 +206,50 @@ def load_demo() -> str:
         defaults={"value": 98},
     )
     return f"質詢 {len(QUESTIONS)} 題、索資 2 筆、服務案件 2 件"
+
+
+def _liaisons_and_engagements(people, councillors, start: dt.date, today: dt.date) -> str:
+    """Two agencies' liaisons and a meeting one of them attended; a caucus visit and a
+    mayor–councillor meeting."""
+    desk = people["sec-council"]
+    came = []
+    for agency_name, name, account in LIAISONS:
+        agency = registry.agency_by_name(agency_name)
+        if selectors.liaison_history(agency).exists():
+            continue  # appointed by hand since: theirs stands
+        liaison = services.appoint_liaison(
+            agency,
+            name=name,
+            title="府會聯絡人",
+            phone="02-2720-8889",
+            start_on=Term.objects.get(number=TERM).start_on,
+            person=people.get(account),
+            by=desk,
+        )
+        if account:
+            came.append(liaison.pk)
+    meeting = services.create_liaison_meeting(
+        LiaisonMeetingKind.MEETING,
+        LIAISON_MEETING_TITLE,
+        _day(start, 5, today),
+        "市政大樓北區1樓",
+        by=desk,
+    )
+    services.record_attendance(meeting, came, by=desk)
+    services.log_engagement(
+        EngagementKind.CAUCUS_VISIT,
+        _day(start, 2, today),
+        "社會住宅興建計畫說明",
+        caucus="甲黨團",
+        officials="市長、都發局局長",
+        by=desk,
+    )
+    services.log_engagement(
+        EngagementKind.MAYOR_MEETING,
+        _day(start, 8, today),
+        "北投士林交通改善",
+        councillors=[councillors["林國華"]],
+        officials="市長、交通局局長",
+        by=desk,
+    )
+    return "府會聯絡人座談會 1 場、市長赴黨團溝通及議員座談各 1 場"

@@ -59,6 +59,22 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+def _open(kind: str, subject: str, body: str, received_on, by, **fields):
+    """A council case received from the council (the 府會 staff only), with the kind's own
+    fields checked and written by its hooks; returns the kind's record."""
+    _require_council_staff(by)
+    case = case_services.open_case(
+        kind,
+        subject=subject,
+        body=body,
+        channel=Channel.COUNCIL,
+        received_on=received_on,
+        by=by,
+        **fields,
+    )
+    return case.kind_record
+
+
 # --- Question events and questions (質詢側記) ----------------------------------------------------
 
 
@@ -154,18 +170,7 @@ def record_question(
 ) -> CouncilQuestion:
     """側記: one question item as it was asked, by one or more councillors (in the order
     given). It becomes a council-question case waiting to be routed."""
-    _require_council_staff(by)
-    case = case_services.open_case(
-        kinds.QUESTION,
-        subject=subject,
-        body=text,
-        channel=Channel.COUNCIL,
-        received_on=asked_on,
-        by=by,
-        event=event,
-        councillors=councillors,
-    )
-    return case.kind_record
+    return _open(kinds.QUESTION, subject, text, asked_on, by, event=event, councillors=councillors)
 
 
 # --- Data requests (議員索資) --------------------------------------------------------------------
@@ -226,19 +231,16 @@ def register_data_request(
 ) -> DataRequest:
     """A councillor's request for data, with its 速別 (普通件 6 / 速件 3 / 最速件 1 working
     days) or a shorter deadline the councillor set."""
-    _require_council_staff(by)
-    case = case_services.open_case(
+    return _open(
         kinds.DATA_REQUEST,
-        subject=subject,
-        body=text,
-        channel=Channel.COUNCIL,
-        received_on=received_on,
-        by=by,
+        subject,
+        text,
+        received_on,
+        by,
         councillor=councillor,
         urgency=urgency,
         custom_due_on=custom_due_on,
     )
-    return case.kind_record
 
 
 def _disputing_roles() -> set[str]:
@@ -345,18 +347,9 @@ def register_service_case(
 ) -> ServiceCase:
     """A case a councillor brings on behalf of constituents (``requester``: the constituent,
     personal data handled by the engine)."""
-    _require_council_staff(by)
-    case = case_services.open_case(
-        kinds.SERVICE,
-        subject=subject,
-        body=text,
-        channel=Channel.COUNCIL,
-        received_on=received_on,
-        requester=requester,
-        by=by,
-        councillor=councillor,
+    return _open(
+        kinds.SERVICE, subject, text, received_on, by, requester=requester, councillor=councillor
     )
-    return case.kind_record
 
 
 def guard_service_case(case, step: str, fields: Mapping[str, Any], by) -> dict[str, list[str]]:
@@ -587,7 +580,6 @@ def log_engagement(
 def add_commitment(engagement: Engagement, subject: str, text: str, *, by) -> Commitment:
     """市府承諾事項: a commitment made at the engagement becomes a case received that day,
     routed, answered and closed on the engine's case page like any case."""
-    _require_council_staff(by)
     text = (text or "").strip()
     # The agencies the case is routed to cannot open the engagement: the case says where the
     # commitment was made.
@@ -595,17 +587,10 @@ def add_commitment(engagement: Engagement, subject: str, text: str, *, by) -> Co
         f"（{engagement.get_kind_display()}，{roc.format_date(engagement.held_on)}："
         f"{engagement.topic}）"
     )
-    case = case_services.open_case(
-        kinds.COMMITMENT,
-        subject=subject,
-        body=f"{text}\n\n{source}",
-        channel=Channel.COUNCIL,
-        received_on=engagement.held_on,
-        by=by,
-        engagement=engagement,
-        text=text,
+    body = f"{text}\n\n{source}"
+    return _open(
+        kinds.COMMITMENT, subject, body, engagement.held_on, by, engagement=engagement, text=text
     )
-    return case.kind_record
 
 
 def validate_commitment(fields: Mapping[str, Any], context: OpenContext) -> dict[str, list[str]]:

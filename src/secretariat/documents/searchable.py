@@ -1,20 +1,22 @@
 """公文 in the one search: an ordinary document's number, subject and the text of its newest
-簽 and 稿, seen as its agency sees it. A confidential document is never indexed — the
-source bars it (``excluded``), so neither its subject nor its text reaches the index, its
-tokens or a snippet."""
+簽 and 稿, seen as its agency and its chain see it (``selectors.holder_keys``). A confidential
+document is never yielded — its text is not even decrypted for the index — so on either
+engine it is removed from the index, its tokens and its snippets."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from secretariat.search.registry import Document as Indexed
-from secretariat.search.registry import Source, Watch
+from secretariat.search.registry import Scope, Source, Watch
 
 SOURCE = "documents"
+BATCH = 1000
 
 
 def documents(ids: Iterable[int] | None) -> Iterator[Indexed]:
-    from secretariat.documents import content, storage
+    from secretariat.documents import content, selectors, storage
     from secretariat.documents.models import Document, DraftVersion, Secrecy
 
     rows = Document.objects.filter(secrecy=Secrecy.NONE).only(
@@ -22,42 +24,47 @@ def documents(ids: Iterable[int] | None) -> Iterator[Indexed]:
     )
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
-    for document in rows.order_by("pk").iterator(chunk_size=1000):
-        texts = []
-        newest: dict[int, DraftVersion] = {}
-        for version in DraftVersion.objects.filter(draft__document=document).select_related(
-            "draft"
-        ):
-            if version.draft_id not in newest or version.number > newest[version.draft_id].number:
-                newest[version.draft_id] = version
-        for version in newest.values():
-            texts.append(content.plain_text(storage.version_content(document, version)))
-        yield Indexed(
-            object_id=document.pk,
-            kind=document.doc_type,
-            title=f"{document.reference} {document.subject}",
-            body="\n".join(texts),
-            date=document.received_on,
-            url=document.get_absolute_url(),
-            status=document.status,
-            agency_id=document.agency_id,
-        )
-
-
-def excluded(ids: Iterable[int]) -> Iterable[int]:
-    from secretariat.documents.models import Document, Secrecy
-
-    return (
-        Document.objects.filter(pk__in=list(ids))
-        .exclude(secrecy=Secrecy.NONE)
-        .values_list("pk", flat=True)
-    )
+    found = rows.order_by("pk").iterator(chunk_size=BATCH)
+    while batch := list(islice(found, BATCH)):
+        holders = selectors.holder_keys([document.pk for document in batch])
+        newest: dict[int, dict[int, DraftVersion]] = {}
+        for version in DraftVersion.objects.filter(
+            draft__document_id__in=[document.pk for document in batch]
+        ).select_related("draft"):
+            drafts = newest.setdefault(version.draft.document_id, {})
+            if version.draft_id not in drafts or version.number > drafts[version.draft_id].number:
+                drafts[version.draft_id] = version
+        for document in batch:
+            texts = [
+                content.plain_text(storage.version_content(document, version))
+                for version in newest.get(document.pk, {}).values()
+            ]
+            yield Indexed(
+                object_id=document.pk,
+                kind=document.doc_type,
+                title=f"{document.reference} {document.subject}",
+                body="\n".join(texts),
+                date=document.received_on,
+                url=document.get_absolute_url(),
+                status=document.status,
+                agency_id=document.agency_id,
+                holders=tuple(sorted(holders[document.pk])),
+            )
 
 
 def visible(user):
     from secretariat.documents import selectors
 
     return selectors.visible_documents(user).values("pk")
+
+
+def scope(user) -> Scope | None:
+    """The same rule as ``visible`` in the engine's terms (confidential documents, seen only
+    by their chain, are never in the index)."""
+    from secretariat.documents import selectors
+
+    keys = selectors.scope_keys(user)
+    return None if keys is None else Scope(holders=frozenset(keys))
 
 
 def kinds() -> dict[str, str]:
@@ -73,7 +80,7 @@ def statuses() -> dict[str, str]:
 
 
 def register() -> None:
-    from secretariat.documents.models import Document, DraftVersion
+    from secretariat.documents.models import Document, DraftVersion, Point
     from secretariat.search import registry
 
     registry.register(
@@ -82,12 +89,14 @@ def register() -> None:
             label="公文",
             documents=documents,
             visible=visible,
+            scope=scope,
             kinds=kinds,
             statuses=statuses,
             watches=(
                 Watch(Document, lambda document: [document.pk]),
                 Watch(DraftVersion, lambda version: [version.draft.document_id]),
+                # Who is on the chain decides who finds it (Scope.holders).
+                Watch(Point, lambda point: [point.document_id]),
             ),
-            excluded=excluded,
         )
     )

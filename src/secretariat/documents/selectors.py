@@ -90,6 +90,44 @@ def visible_documents(user) -> QuerySet[Document]:
     return Document.objects.filter(on_chain | ordinary)
 
 
+def holder_keys(document_ids: list[int]) -> dict[int, set[str]]:
+    """The same rule as :func:`visible_documents` for ordinary documents, as keys a search
+    engine can index (``search.registry.Scope``): the agency's staff (``a:``), each person
+    on the chain (``p:``) and the unit holding a pending 會辦 point (``u:``). Desk points
+    (收發, 監印) are the document's own agency's, which ``a:`` already covers."""
+    keys: dict[int, set[str]] = {pk: set() for pk in document_ids}
+    for pk, agency_id, officer_id, registered_by_id in Document.objects.filter(
+        pk__in=document_ids
+    ).values_list("pk", "agency_id", "officer_id", "registered_by_id"):
+        keys[pk].add(f"a:{agency_id}")
+        keys[pk].update(f"p:{person}" for person in (officer_id, registered_by_id) if person)
+    for document_id, acted_by_id, holder_id, holder_unit_id, status in Point.objects.filter(
+        document_id__in=document_ids
+    ).values_list("document_id", "acted_by_id", "holder_id", "holder_unit_id", "status"):
+        if acted_by_id is not None:
+            keys[document_id].add(f"p:{acted_by_id}")
+        if status == PointStatus.PENDING:
+            if holder_id is not None:
+                keys[document_id].add(f"p:{holder_id}")
+            elif holder_unit_id is not None:
+                keys[document_id].add(f"u:{holder_unit_id}")
+    return keys
+
+
+def scope_keys(user) -> set[str] | None:
+    """The keys of :func:`holder_keys` the person holds (None: every document)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if sees_all_agencies(user):
+        return None
+    keys = {f"p:{user.pk}"}
+    if user.agency_id is not None:
+        keys.add(f"a:{user.agency_id}")
+    if user.unit_id is not None:
+        keys.add(f"u:{user.unit_id}")
+    return keys
+
+
 def document_for(user, agency_code: str, number: str) -> Document:
     """One document the person may open; NotFound (404) otherwise — another agency's
     document and a confidential one off the person's chain alike."""

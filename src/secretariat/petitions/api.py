@@ -103,6 +103,9 @@ class PetitionOut(Schema):
     received_on: dt.date
     agencies: list[str] = Field(description="受分辦機關（主辦在前）")
     replies: list[ReplyOut] = Field(description="各機關回復；全部機關回復後才列出")
+    merged_into: str | None = Field(
+        None, description="併案：本案併入的案件編號（該案的回復即為本案的回復）"
+    )
 
 
 def _file_name(name: str) -> str:
@@ -188,4 +191,5 @@ def get_petition(
             }
             for r in view.replies
         ],
+        "merged_into": view.merged_into,
     }

@@ -14,6 +14,7 @@ from secretariat.cases import services as case_services
 from secretariat.cases.selectors import Channel
 from secretariat.core import registry
 from secretariat.core.models import RoleCode, User
+from secretariat.core.roc import Period
 from secretariat.petitions import selectors, services
 
 DEMO_PASSWORD = "ABCD2345"
@@ -42,6 +43,7 @@ class Sample:
     survey: int | None = None
     filed_reason: str = ""
     address_string: str = ""
+    publish: bool = False  # 公開同意: the subject and the place in the Open311 feed
 
 
 SAMPLES = [
@@ -53,6 +55,7 @@ SAMPLES = [
         1,
         "林美華",
         address_string="臺北市信義區松仁路100號",
+        publish=True,
     ),
     Sample(
         "垃圾車收運時間調整建議",
@@ -113,6 +116,7 @@ SAMPLES = [
         replied_by=("警察局",),
         close=True,
         address_string="臺北市大安區和平東路二段",
+        publish=True,
     ),
     Sample(
         "老舊公寓增設電梯補助",
@@ -160,7 +164,9 @@ def _reply_text(agency: str, sample: Sample) -> str:
 
 
 def _create(sample: Sample, people: dict, today: dt.date):
-    received_on = today - dt.timedelta(days=sample.days_ago)
+    # Within the current half-year, whatever the day: the work report shows the demo there.
+    earliest = Period.half_containing(today).start
+    received_on = max(today - dt.timedelta(days=sample.days_ago), earliest)
     router = people["秘書處", RoleCode.REGISTRY_CLERK]
     receipt = services.submit_petition(
         channel=sample.channel,
@@ -171,6 +177,7 @@ def _create(sample: Sample, people: dict, today: dt.date):
         consent=True,
         received_on=received_on,
         address_string=sample.address_string,
+        publish=sample.publish,
         by=router,
         password=DEMO_PASSWORD,
     )

@@ -11,7 +11,12 @@ from secretariat.cases.selectors import BODY_MAX_LENGTH, Channel
 from secretariat.core import uploads
 from secretariat.core.errors import DomainError
 from secretariat.core.forms import MultipleFileField, RocDateField, TextForm
-from secretariat.petitions.catalogue import CATEGORIES, CONSENT_LABEL, DEFAULT_CATEGORY
+from secretariat.petitions.catalogue import (
+    CATEGORIES,
+    CONSENT_LABEL,
+    DEFAULT_CATEGORY,
+    PUBLICATION_LABEL,
+)
 from secretariat.petitions.services import MAX_ATTACHMENTS, STAFF_CHANNELS
 
 
@@ -105,6 +110,7 @@ class PublicPetitionForm(PetitionFields):
     """The citizen's web form (no sign-in)."""
 
     consent = forms.BooleanField(label=CONSENT_LABEL, required=False)
+    publish = forms.BooleanField(label=PUBLICATION_LABEL, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,7 +120,8 @@ class PublicPetitionForm(PetitionFields):
         self.fields["consent"].widget.attrs["aria-required"] = "true"
 
     def petition_fields(self) -> dict:
-        return {**super().petition_fields(), "consent": self.cleaned_data["consent"]}
+        data = self.cleaned_data
+        return {**super().petition_fields(), "consent": data["consent"], "publish": data["publish"]}
 
 
 class StaffIntakeForm(PetitionFields):

@@ -22,6 +22,9 @@ class Petition(Audited):
     category = models.CharField("陳情類別", max_length=40, default=DEFAULT_CATEGORY, db_index=True)
     password_hash = models.CharField("查詢密碼（雜湊）", max_length=200)
     consented_at = models.DateTimeField("同意個資告知時間", null=True, blank=True)
+    # 公開同意: a consent of its own, apart from the 個資 one. Without it the Open311 feed
+    # publishes neither the subject nor the place (catalogue.PUBLICATION_NOTICE).
+    publication_consented_at = models.DateTimeField("同意公開時間", null=True, blank=True)
     address_string = models.CharField("陳情地點", max_length=200, blank=True)
     lat = models.DecimalField("緯度", max_digits=9, decimal_places=6, null=True, blank=True)
     long = models.DecimalField("經度", max_digits=9, decimal_places=6, null=True, blank=True)
@@ -39,6 +42,11 @@ class Petition(Audited):
 
     def audit_agency_id(self) -> int | None:
         return self.case.audit_agency_id()
+
+    @property
+    def publishable(self) -> bool:
+        """Whether the citizen agreed to publish the subject and the place (公開同意)."""
+        return self.publication_consented_at is not None
 
     @property
     def category_name(self) -> str:

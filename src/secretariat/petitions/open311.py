@@ -2,8 +2,10 @@
 service requests (JSON and XML), and anonymous or keyed POST of a new petition.
 
 Only GeoReport v2 field names are used. ``service_request_id`` is the case number;
-``description`` is the subject (主旨), never the petition text; requester identity is never
-output. Confidential cases (密件) are not published. Errors follow the spec:
+``description`` is the subject (主旨), never the petition text, and it and the place
+(``address``, ``lat``, ``long``) are published only when the citizen agreed to publication
+(公開同意, the ``publish`` attribute); requester identity is never output. Confidential cases
+(密件) are not published. Errors follow the spec:
 ``[{"code": 400, "description": "..."}]`` (``<errors><error>`` in XML)."""
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from secretariat.cases import kinds
-from secretariat.cases.selectors import OPEN_STATUSES, Channel
+from secretariat.cases import selectors as case_selectors
+from secretariat.cases.selectors import OPEN_STATUSES, AssignmentRole, Channel
 from secretariat.core import audit
 from secretariat.core.errors import DomainError
 from secretariat.core.middleware import client_ip
@@ -32,6 +34,8 @@ from secretariat.petitions.catalogue import (
     CATEGORY_BY_CODE,
     CONSENT_LABEL,
     PRIVACY_NOTICE,
+    PUBLICATION_LABEL,
+    PUBLICATION_NOTICE,
     Category,
 )
 from secretariat.petitions.selectors import ANSWERED_STATUSES
@@ -49,6 +53,10 @@ API_KEY_LENGTH = 100
 SUBJECT_LENGTH = 40
 CONSENT_ATTRIBUTE = "consent"
 CONSENT_AGREE = "agree"
+# 公開同意: optional, apart from the 個資 consent; absent or "decline" publishes neither the
+# subject nor the place.
+PUBLISH_ATTRIBUTE = "publish"
+PUBLISH_VALUES = {"agree": True, "decline": False}
 # The element of each member of an XML list, by the list's tag.
 XML_MEMBERS = {
     "services": "service",
@@ -70,6 +78,7 @@ FIELD_NAMES = {
     "long": "long",
     "category": "service_code",
     "consent": f"attribute[{CONSENT_ATTRIBUTE}]",
+    "publish": f"attribute[{PUBLISH_ATTRIBUTE}]",
 }
 
 
@@ -156,7 +165,20 @@ def _definition(category: Category) -> dict:
                 "order": 1,
                 "description": PRIVACY_NOTICE,
                 "values": [{"key": CONSENT_AGREE, "name": "同意"}],
-            }
+            },
+            {
+                "variable": True,
+                "code": PUBLISH_ATTRIBUTE,
+                "datatype": "singlevaluelist",
+                "required": False,
+                "datatype_description": PUBLICATION_LABEL,
+                "order": 2,
+                "description": PUBLICATION_NOTICE,
+                "values": [
+                    {"key": "agree", "name": "同意公開"},
+                    {"key": "decline", "name": "不同意公開"},
+                ],
+            },
         ],
     }
 
@@ -183,39 +205,51 @@ def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(TAIPEI).isoformat(timespec="seconds")
 
 
-def _end_of_day(day: dt.date) -> str:
-    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=TAIPEI).isoformat()
+def _expected(deadline: case_selectors.Deadline | None) -> str | None:
+    """The engine's expected reply as a moment: a deadline in hours as it is, a day at its
+    last second in Taipei."""
+    if deadline is None:
+        return None
+    if deadline.due_at is not None:
+        return _iso(deadline.due_at)
+    return dt.datetime.combine(deadline.due_on, dt.time(23, 59, 59), tzinfo=TAIPEI).isoformat()
 
 
 def _reply_notice() -> str:
-    return f"依規定於分辦後 {kinds.rules_for(services.KIND).reply_days} 個工作天內回復。"
+    return f"依規定於{selectors.reply_rule()}回復。"
 
 
 def _status_notes(case) -> str:
     notes = f"目前狀態：{case.get_status_display()}。"
-    if case.status in ANSWERED_STATUSES:
+    answering = case_selectors.answering_case(case)
+    if answering.pk != case.pk:
+        notes += f"已併入 {answering.number} 辦理。"
+    if answering.status in ANSWERED_STATUSES:
         notes += "回復內容請以案件編號及查詢密碼至陳情案件查詢網頁查看。"
     return notes
 
 
 def _request(petition, notice: str) -> dict:
     case = petition.case
-    lead = case.leads[0] if case.leads else None
+    parts = case.parts_in_force
+    lead = next((part for part in parts if part.role == AssignmentRole.LEAD), None)
+    # The subject and the place only with the citizen's consent to publish them (公開同意).
+    public = petition.publishable
     return {
         "service_request_id": case.number,
         "status": "open" if case.status in OPEN_STATUSES else "closed",
         "status_notes": _status_notes(case),
         "service_name": petition.category_name,
         "service_code": petition.category,
-        "description": case.subject,
+        "description": case.subject if public else None,
         "agency_responsible": lead.agency.name if lead else None,
         "service_notice": notice,
         "requested_datetime": _iso(case.created_at),
         "updated_datetime": _iso(petition.case.updated_at),
-        "expected_datetime": _end_of_day(lead.due_on) if lead else None,
-        "address": petition.address_string or None,
-        "lat": float(petition.lat) if petition.lat is not None else None,
-        "long": float(petition.long) if petition.long is not None else None,
+        "expected_datetime": _expected(case_selectors.latest_deadline(parts)),
+        "address": (petition.address_string or None) if public else None,
+        "lat": float(petition.lat) if public and petition.lat is not None else None,
+        "long": float(petition.long) if public and petition.long is not None else None,
         "media_url": None,
     }
 
@@ -320,6 +354,10 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         return _errors(
             fmt, 400, [f"service_code：查無服務代碼「{_echo(code)}」，請查閱 services.{fmt}。"]
         )
+    answer = data.get(f"attribute[{PUBLISH_ATTRIBUTE}]", "").strip() or "decline"
+    publish = PUBLISH_VALUES.get(answer)
+    if publish is None:
+        return _errors(fmt, 400, [f"attribute[{PUBLISH_ATTRIBUTE}]：只能是 agree 或 decline。"])
     description = data.get("description", "")
     fields = {
         "channel": Channel.OPEN311,
@@ -332,6 +370,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             "phone": data.get("phone", ""),
         },
         "consent": data.get(f"attribute[{CONSENT_ATTRIBUTE}]", "").strip() == CONSENT_AGREE,
+        "publish": publish,
         "address_string": data.get("address_string", ""),
         "lat": data.get("lat") or None,
         "long": data.get("long") or None,

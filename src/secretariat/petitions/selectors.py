@@ -8,9 +8,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from secretariat.cases import selectors as case_selectors
-from secretariat.cases.selectors import OPEN_STATUSES, AssignmentRole, AssignmentStatus, CaseStatus
+from secretariat.cases.selectors import (
+    OPEN_STATUSES,
+    AssignmentStatus,
+    CaseStatus,
+    Deadline,
+    Step,
+)
+from secretariat.core import roc
 from secretariat.core.text import text_problem
 from secretariat.petitions.models import Petition
 
@@ -32,7 +40,9 @@ class Reply:
 
 @dataclass(frozen=True)
 class PublicStatus:
-    """What the citizen sees with number + password."""
+    """What the citizen sees with number + password: the case's steps and, while agencies
+    work on it, when to expect the reply (``expected_reply``, the engine's rule; before
+    routing ``reply_rule`` says it in words)."""
 
     number: str
     subject: str
@@ -43,6 +53,12 @@ class PublicStatus:
     replies: list[Reply]
     survey_open: bool
     survey_rating: int | None
+    steps: list[Step]
+    reply_rule: str
+    expected_reply: Deadline | None
+    past_expected: bool
+    # 併案: the number of the petition this one was merged into (its replies answer this one).
+    merged_into: str | None = None
 
 
 def _current_assignments() -> QuerySet:
@@ -55,6 +71,11 @@ def _current_assignments() -> QuerySet:
 
 def petitions() -> QuerySet[Petition]:
     return Petition.objects.filter(case__kind=KIND).select_related("case")
+
+
+def reply_rule() -> str:
+    """The petition kind's reply rule in words (「分辦後6個工作天內」), the engine's."""
+    return case_selectors.reply_rule(KIND)
 
 
 def could_be_number(text: str) -> bool:
@@ -79,10 +100,24 @@ def replies(case: Case) -> list[Reply]:
     ]
 
 
+def _past(deadline: Deadline) -> bool:
+    if deadline.due_at is not None:
+        return timezone.now() > deadline.due_at
+    return timezone.localdate() > deadline.due_on
+
+
 def public_status(petition: Petition) -> PublicStatus:
+    """What the citizen sees. A petition merged into another (併案) shows that one's number,
+    agencies and — once it is answered — its replies."""
     case = petition.case
-    agencies = [a.agency.name for a in _current_assignments().filter(case=case)]
-    answered = case.status in ANSWERED_STATUSES
+    # A petition merged into another (併案) is answered by that one: its agencies, its
+    # expected reply and its replies.
+    answering = case_selectors.answering_case(case)
+    agencies = [a.agency.name for a in _current_assignments().filter(case=answering)]
+    answered = answering.status in ANSWERED_STATUSES
+    # Agencies are at work: routed, not yet answered by all of them.
+    at_work = answering.status in OPEN_STATUSES and answering.status != CaseStatus.PENDING
+    expected = case_selectors.expected_reply(answering) if at_work else None
     return PublicStatus(
         number=case.number,
         subject=case.subject,
@@ -90,10 +125,39 @@ def public_status(petition: Petition) -> PublicStatus:
         status=case.status,
         status_label=case.get_status_display(),
         agencies=agencies,
-        replies=replies(case) if answered else [],
+        replies=replies(answering) if answered else [],
         survey_open=case.status == CaseStatus.CLOSED and petition.surveyed_at is None,
         survey_rating=petition.survey_rating,
+        steps=case_selectors.case_steps(case),
+        reply_rule=reply_rule(),
+        expected_reply=expected,
+        past_expected=expected is not None and _past(expected),
+        merged_into=answering.number if answering.pk != case.pk else None,
     )
+
+
+# --- The staff case page -------------------------------------------------------------------------
+
+
+def case_facts(case: Case) -> list[tuple[str, str, str | None]]:
+    """The petition's facts on the staff case page (the kind's ``facts`` hook), for staff who
+    see the case: the category, the place the citizen gave and whether they agreed to publish
+    it (公開同意) — the public feed shows the place only then."""
+    petition = petitions().filter(case=case).first()
+    if petition is None:
+        return []
+    facts: list[tuple[str, str, str | None]] = [("陳情類別", petition.category_name, None)]
+    if petition.address_string:
+        facts.append(("問題發生地點", petition.address_string, None))
+    if petition.lat is not None and petition.long is not None:
+        facts.append(("座標", f"緯度 {petition.lat}、經度 {petition.long}", None))
+    if petition.publishable:
+        when = roc.format_datetime(petition.publication_consented_at)
+        consent = f"同意公開主旨及地點（{when}）"
+    else:
+        consent = "未同意：開放資料不公開主旨及地點"
+    facts.append(("公開同意", consent, None))
+    return facts
 
 
 # --- Open311 ------------------------------------------------------------------------------------
@@ -101,13 +165,15 @@ def public_status(petition: Petition) -> PublicStatus:
 
 def open311_requests() -> QuerySet[Petition]:
     """Petitions published through Open311: confidential (密件) cases never are. Each
-    petition carries ``case.leads`` (the current lead assignment, if routed)."""
-    leads = Prefetch(
-        "case__assignments",
-        queryset=_current_assignments().filter(role=AssignmentRole.LEAD),
-        to_attr="leads",
+    petition carries ``case.parts_in_force`` (lead first; none before routing), from which
+    the feed takes the lead agency and the engine's expected reply."""
+    parts = Prefetch("case__assignments", queryset=_current_assignments(), to_attr="parts_in_force")
+    return (
+        petitions()
+        .filter(case__confidential=False)
+        .select_related("case__merged_into")
+        .prefetch_related(parts)
     )
-    return petitions().filter(case__confidential=False).prefetch_related(leads)
 
 
 def filter_open311(

@@ -148,6 +148,9 @@ def validate_petition(fields: Mapping[str, Any], context: OpenContext) -> dict[s
         errors["category"] = ["請選擇陳情類別。"]
     if context.channel in PUBLIC_CHANNELS and not fields.get("consent"):
         errors["consent"] = [CONSENT_REQUIRED]
+    if fields.get("publish") and context.channel not in PUBLIC_CHANNELS:
+        # 公開同意 is the citizen's own choice, asked on the web form and by Open311 only.
+        errors["publish"] = ["公開同意只能由陳情人於網路表單或 Open311 表示。"]
     if problem := ADDRESS_RULE.problem((fields.get("address_string") or "").strip()):
         errors["address_string"] = [problem]
     _location(fields, errors)
@@ -167,6 +170,7 @@ def create_petition(case: Case, fields: Mapping[str, Any], context: OpenContext)
         category=fields.get("category", DEFAULT_CATEGORY),
         password_hash=make_password(fields.get("password")),
         consented_at=timezone.now() if fields.get("consent") and public else None,
+        publication_consented_at=timezone.now() if fields.get("publish") and public else None,
         address_string=(fields.get("address_string") or "").strip(),
         lat=lat,
         long=long,
@@ -192,6 +196,7 @@ def submit_petition(
     category: str = DEFAULT_CATEGORY,
     attachments: Sequence = (),
     consent: bool = False,
+    publish: bool = False,
     received_on: dt.date | None = None,
     address_string: str = "",
     lat=None,
@@ -204,7 +209,8 @@ def submit_petition(
     """Register a petition (收件) from any channel and return its number and password.
 
     Staff channels (letter, e-mail, phone, counter) need a router; the API needs a system
-    account; the web form and Open311 are open to anyone and need consent to the 個資 notice.
+    account; the web form and Open311 are open to anyone and need consent to the 個資 notice;
+    there the citizen may also agree to publish the subject and the place (``publish``, 公開同意).
     Anonymous submissions count against the per-address limit. Every bad field is reported
     at once and nothing is kept. ``password`` is for demo data only; otherwise a random one
     is generated. The receipt e-mail (number + password) is queued on commit."""
@@ -230,6 +236,7 @@ def submit_petition(
         by=by,
         category=category,
         consent=consent,
+        publish=publish,
         address_string=address_string,
         lat=lat,
         long=long,
@@ -334,15 +341,43 @@ def submit_survey(petition: Petition, rating, comment: str = "") -> Petition:
 
 def mail_replies(case: Case) -> bool:
     """E-mail every agency's approved reply to the requester (queued on the mail queue).
-    Called when the engine reports that all agencies replied; False when there is no
-    address on file. The kind's ``on_replied`` hook."""
+    Called when the engine reports that all agencies replied — for a petition merged into
+    another (併案), when that one is answered: its replies answer this requester too. False
+    when there is no address on file. The kind's ``on_replied`` hook."""
     email = case_selectors.requester_email(case)
     if not email:
         return False
-    replies = selectors.replies(case)
-    context = {"case": case, "replies": replies, "status_url": status_url()}
+    answering = case_selectors.answering_case(case)
+    replies = selectors.replies(answering)
+    merged_into = answering if answering.pk != case.pk else None
+    context = {
+        "case": case,
+        "merged_into": merged_into,
+        "replies": replies,
+        "status_url": status_url(),
+    }
     body = render_to_string("petitions/email/replied.txt", context)
+    detail = {"replies": len(replies)}
+    if merged_into is not None:
+        detail["merged_into"] = merged_into.number
     with transaction.atomic():
-        audit.record(case, "petition:mail_replies", {"replies": len(replies)})
+        audit.record(case, "petition:mail_replies", detail)
         queue_mail(f"陳情案件回復通知（{case.number}）", body, [email], purpose="petition:replies")
+    return True
+
+
+def mail_merged(case: Case, into: Case) -> bool:
+    """The kind's ``on_merged`` hook: tell the requester of a petition merged into another
+    (併案) — with the replies at once when that one is already answered, otherwise that they
+    will come with its replies. False when there is no address on file."""
+    if into.status in selectors.ANSWERED_STATUSES:
+        return mail_replies(case)
+    email = case_selectors.requester_email(case)
+    if not email:
+        return False
+    context = {"case": case, "into": into, "status_url": status_url()}
+    body = render_to_string("petitions/email/merged.txt", context)
+    with transaction.atomic():
+        audit.record(case, "petition:mail_merged", {"merged_into": into.number})
+        queue_mail(f"陳情案件併案通知（{case.number}）", body, [email], purpose="petition:merged")
     return True

@@ -21,7 +21,7 @@ from secretariat.cases.selectors import Channel
 from secretariat.core.errors import DomainError
 from secretariat.core.middleware import client_ip
 from secretariat.petitions import selectors, services
-from secretariat.petitions.catalogue import PRIVACY_NOTICE
+from secretariat.petitions.catalogue import PRIVACY_NOTICE, PUBLICATION_NOTICE
 from secretariat.petitions.forms import LookupForm, PublicPetitionForm, StaffIntakeForm, SurveyForm
 from secretariat.petitions.throttle import RateLimited
 
@@ -85,7 +85,12 @@ def _submit(
 def submit(request: HttpRequest) -> HttpResponse:
     """The public web form (網路陳情), open to everyone."""
     form = PublicPetitionForm(request.POST or None, request.FILES or None)
-    return _submit(request, form, Channel.WEB, "petitions/submit.html", {"notice": PRIVACY_NOTICE})
+    context = {
+        "notice": PRIVACY_NOTICE,
+        "publication_notice": PUBLICATION_NOTICE,
+        "reply_rule": selectors.reply_rule(),
+    }
+    return _submit(request, form, Channel.WEB, "petitions/submit.html", context)
 
 
 @login_required

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from decimal import Decimal
 from html import escape
 
@@ -26,6 +27,10 @@ _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
 # matplotlib's one style sheet: ``*{stroke-linejoin: round; stroke-linecap: butt}``.
 _STYLE_SHEET = re.compile(r"\s*<defs>\s*<style[^>]*>.*?</style>\s*</defs>", re.S)
 _STYLE_ATTRIBUTE = re.compile(r'style="([^"]*)"')
+# matplotlib's rcParams are global: two threads of a web process (`secretariat serve`) drawing
+# at once would read each other's settings, and the first to finish would restore them under the
+# other. Charts are drawn one at a time.
+_DRAWING = threading.Lock()
 
 
 def _label_column(table: Table) -> Column | None:
@@ -94,7 +99,7 @@ def bar_chart(table: Table, prefix: str) -> str | None:
     settings = {"font.family": FONT, "font.size": 10, "svg.fonttype": "none"}
     # A fixed salt keeps the SVG of the same data the same from one run to the next.
     settings["svg.hashsalt"] = prefix
-    with matplotlib.rc_context(settings):
+    with _DRAWING, matplotlib.rc_context(settings):
         bars = len(names) * (1 + 0.5 * (len(series) - 1))
         height = min(0.8 + INCHES_PER_BAR * bars, MAX_HEIGHT_INCHES)
         figure = Figure(figsize=(WIDTH_INCHES, height))

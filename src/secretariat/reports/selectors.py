@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from secretariat.core.models import IndicatorTarget
 from secretariat.core.roc import Period, roc_year
 from secretariat.reports import registry
-from secretariat.reports.structure import Chapter, IndicatorResult, Report
+from secretariat.reports.structure import Chapter, IndicatorResult, Report, Section
 
 TITLE = "臺北市政府秘書處工作報告"
 
@@ -16,8 +18,7 @@ def build_report(period: Period, progress=None) -> Report:
     """Every registered section computed for ``period``, in its chapter and order, and the
     indicators with the targets of the period's (last) 民國 year. ``progress(done, total)`` is
     called after each section (the report page's progress bar)."""
-    place = {code: index for index, (code, _) in enumerate(registry.CHAPTERS)}
-    sections = sorted(registry.SECTIONS.values(), key=lambda s: (place[s.chapter], s.order, s.key))
+    sections = _sections()
     total = len(sections) + 1
     computed: dict[str, list] = {code: [] for code, _ in registry.CHAPTERS}
     for done, section in enumerate(sections, start=1):
@@ -37,6 +38,29 @@ def build_report(period: Period, progress=None) -> Report:
     if progress:
         progress(total, total)
     return report
+
+
+def _sections() -> list[Section]:
+    """The registered sections in the report's order: by chapter, then order within it."""
+    place = {code: index for index, (code, _) in enumerate(registry.CHAPTERS)}
+    return sorted(registry.SECTIONS.values(), key=lambda s: (place[s.chapter], s.order, s.key))
+
+
+def has_records(period: Period) -> bool:
+    """Whether any section has records in the period (computed in the report's order, up to the
+    first that has: on a running installation, the first section)."""
+    return any(section.compute(period).has_records for section in _sections())
+
+
+def default_period(today: dt.date) -> Period:
+    """The period the report page offers first: the last half-year that has ended, as the
+    report to the council is made — unless nothing at all was recorded in it and the current
+    half-year has records (a new installation, the demo data), then the current half-year."""
+    current = Period.half_containing(today)
+    ended = Period.half_containing(current.start - dt.timedelta(days=1))
+    if has_records(ended) or not has_records(current):
+        return ended
+    return current
 
 
 def indicator_results(period: Period) -> list[IndicatorResult]:

@@ -4,7 +4,6 @@ administrators."""
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -16,11 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from secretariat.core.permissions import is_administrator, is_secretariat_staff
-from secretariat.core.roc import roc_year
 from secretariat.reports import render as renderers
 from secretariat.reports.forms import ReportForm
 from secretariat.reports.models import ReportRun, RunStatus
-from secretariat.reports.selectors import TITLE, build_report
+from secretariat.reports.selectors import TITLE, build_report, default_period
 from secretariat.reports.tasks import render_report_task
 
 RECENT_RUNS = 10
@@ -36,12 +34,6 @@ def may_use_reports(user) -> bool:
 def _require(request: HttpRequest) -> None:
     if not may_use_reports(request.user):
         raise PermissionDenied("只有秘書處人員及系統管理者可以產製工作報告。")
-
-
-def default_period(today: dt.date) -> str:
-    """The last half-year that has ended: 114H2 in the first half of 115, else 115H1."""
-    year = roc_year(today)
-    return f"{year - 1}H2" if today.month <= 6 else f"{year}H1"
 
 
 def _page(request: HttpRequest, form: ReportForm, status: int = 200, **context) -> HttpResponse:
@@ -65,7 +57,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('reports:page')}?{query}")
         return redirect("reports:run", _queue(request, form).pk)
     if "period" not in request.GET:
-        form = ReportForm(initial={"period": default_period(timezone.localdate())})
+        period = default_period(timezone.localdate())
+        form = ReportForm(initial={"period": renderers.period_code(period)})
         return _page(request, form)
     form = ReportForm({"period": request.GET["period"], "format": "html"})
     if not form.is_valid():

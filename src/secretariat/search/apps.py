@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_migrate
 
 
 def _forget_tokens_of_an_emptied_index(sender, using, **kwargs) -> None:
-    """`flush` empties the index table but not an engine's separate token index (SQLite's
-    FTS5 table): with no document left, no token may be left either."""
+    """`flush` empties the index table but not an engine's separate token index (tantivy's
+    directory, SQLite's FTS5 table): with no document left, no token may be left either."""
     from django.db import connections
 
     from secretariat.search import backends
@@ -15,6 +16,8 @@ def _forget_tokens_of_an_emptied_index(sender, using, **kwargs) -> None:
         return
     if not SearchDocument.objects.using(using).exists():
         backends.backend_for(connection.vendor).clear(using)
+        if backends.backend().name == "tantivy":
+            backends.backend().clear(using)
 
 
 class SearchConfig(AppConfig):
@@ -23,4 +26,7 @@ class SearchConfig(AppConfig):
     verbose_name = "全文檢索"
 
     def ready(self) -> None:
+        from secretariat.search.checks import index_in_step
+
         post_migrate.connect(_forget_tokens_of_an_emptied_index, sender=self)
+        checks.register(index_in_step, checks.Tags.database)

@@ -1,8 +1,18 @@
-"""The two engines behind one interface: SQLite FTS5 (the embedded default) and PostgreSQL
-(a ``tsvector`` of the same bigrams with a GIN index).
+"""The search engines behind one interface.
 
-Both index the tokens of ``text.tokens`` over a document's match title and body, written in the
-same transaction as the document row. What differs is how a term is looked up:
+* ``TantivyBackend`` (``SEARCH_BACKEND=tantivy``, the default): tantivy's index in its own
+  directory, kept in step through an outbox (``tantivy_index``).
+* ``SqliteBackend`` and ``PostgresBackend`` (``SEARCH_BACKEND=database``): the token index inside
+  the database — SQLite FTS5, or a ``tsvector`` of the same bigrams with a GIN index — written in
+  the same transaction as the document row.
+
+The interface: ``changed`` (inside the record's transaction: rows removed and added, records
+touched), ``forget`` / ``restore`` / ``rebuilt`` (``search reindex``: in its transaction, and
+after it), ``clear`` (the index table was emptied), ``matches`` (the hits of a query for a
+person, counted and paged).
+
+Both database engines index the tokens of ``text.tokens`` over a document's match title and
+body. What differs is how a term is looked up:
 
 * FTS5 keeps positions, so a term is a phrase of its consecutive tokens: exact, nothing to
   check afterwards.
@@ -17,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import BooleanField, Q, Value
 from django.db.models.expressions import Expression, RawSQL
@@ -36,7 +47,39 @@ def _token_text(row: Row) -> str:
     return " ".join(tokens(row[1]) + tokens(row[2]))
 
 
-class SqliteBackend:
+class DatabaseBackend:
+    """The token index in the database, written in the record's transaction."""
+
+    name = "database"
+
+    def changed(
+        self, source_key: str, removed: Sequence[Row], added: Sequence[Row], touched: set[int]
+    ) -> None:
+        self.remove(removed)
+        self.add(added)
+
+    def forget(self, stored, every_source: bool) -> None:
+        """Reindex, before the stored rows are deleted."""
+        if every_source:
+            self.clear()
+        else:
+            self.remove([(r.id, r.match_title, r.match_body) for r in stored])
+
+    def restore(self, rows: Sequence[Row]) -> None:
+        """Reindex: the new rows, in its transaction."""
+        self.add(rows)
+
+    def rebuilt(self, source_keys: list[str], every_source: bool) -> None:
+        """Reindex, after its transaction."""
+        self.optimize()
+
+    def matches(self, user, terms: list[Term], filters, first: int = 0):
+        from secretariat.search.selectors import DatabaseMatches
+
+        return DatabaseMatches(self, user, terms, filters)
+
+
+class SqliteBackend(DatabaseBackend):
     vendor = "sqlite"
 
     def install(self, cursor) -> None:
@@ -111,7 +154,7 @@ class TokensMatch(Expression):
         return f"{table}.tokens @@ %s::tsquery", [self.tsquery]
 
 
-class PostgresBackend:
+class PostgresBackend(DatabaseBackend):
     vendor = "postgresql"
 
     def install(self, cursor) -> None:
@@ -186,9 +229,47 @@ def holds(match_title: str, match_body: str, terms: list[Term]) -> bool:
     return all(t.text in match_title or t.text in match_body for t in terms)
 
 
+class TantivyBackend:
+    """tantivy's index, in step through the outbox (``tantivy_index``)."""
+
+    name = "tantivy"
+
+    def changed(
+        self, source_key: str, removed: Sequence[Row], added: Sequence[Row], touched: set[int]
+    ) -> None:
+        from secretariat.search import tantivy_index
+
+        tantivy_index.changed(source_key, touched)
+
+    def forget(self, stored, every_source: bool) -> None:
+        """The old entries answer until the rebuild commits."""
+
+    def restore(self, rows: Sequence[Row]) -> None:
+        """Read back from the rows by ``rebuilt``."""
+
+    def rebuilt(self, source_keys: list[str], every_source: bool) -> None:
+        from secretariat.search import tantivy_index
+
+        tantivy_index.rebuild(source_keys, every_source)
+
+    def clear(self, using: str = DEFAULT_DB_ALIAS) -> None:
+        from secretariat.search import tantivy_index
+
+        tantivy_index.clear()
+
+    def matches(self, user, terms: list[Term], filters, first: int = 0):
+        from secretariat.search import tantivy_index
+
+        return tantivy_index.Matches(user, terms, filters, first)
+
+
 def backend_for(vendor: str) -> SqliteBackend | PostgresBackend:
+    """The database's own engine (installed by the migrations whatever the setting)."""
     return PostgresBackend() if vendor == "postgresql" else SqliteBackend()
 
 
-def backend() -> SqliteBackend | PostgresBackend:
+def backend() -> TantivyBackend | SqliteBackend | PostgresBackend:
+    """The engine in use (``SEARCH_BACKEND``)."""
+    if settings.SEARCH_BACKEND == "tantivy":
+        return TantivyBackend()
     return backend_for(connection.vendor)

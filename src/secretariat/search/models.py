@@ -2,9 +2,10 @@
 
 The row is derived state — the record is the business record and carries the audit trail; the
 index is rebuilt from the records by ``secretariat search reindex`` at any time. Beside the
-row each engine keeps its token index (``backends``): an FTS5 table on SQLite, a ``tsvector``
-column with a GIN index on PostgreSQL, both over the bigrams of ``match_title`` and
-``match_body``.
+row the engine keeps its token index over the bigrams of ``match_title`` and ``match_body``:
+tantivy's index directory (``tantivy_index``), fed from :class:`IndexOutbox`; or, with
+``SEARCH_BACKEND=database``, an FTS5 table on SQLite or a ``tsvector`` column with a GIN index
+on PostgreSQL, written in the same transaction (``backends``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ class SearchDocument(models.Model):
     match_title = models.TextField()
     match_body = models.TextField()
     length = models.PositiveIntegerField("長度")
+    # Who holds the record (registry.Scope, e.g. "a:12", "u:34"): the engine's own scoping.
+    holders = models.JSONField("可見者", default=list)
 
     class Meta:
         verbose_name = "檢索索引"
@@ -49,3 +52,24 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.object_id} {self.title}"
+
+
+class IndexOutbox(models.Model):
+    """檢索索引待辦: a record whose index entry must be brought in step, written in the same
+    transaction as the record's change. The indexer (one process at a time) applies the rows to
+    tantivy's index, commits it, and only then deletes them: after a crash it starts again from
+    what is left. A row says which record, not what changed: the indexer reads the record's
+    current ``SearchDocument`` (none: it is removed), so rows may be applied in any order and
+    more than once."""
+
+    id = models.BigAutoField(primary_key=True)
+    source = models.CharField("來源", max_length=30)
+    object_id = models.BigIntegerField("紀錄編號")
+    queued_at = models.DateTimeField("登記時間", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "檢索索引待辦"
+        verbose_name_plural = "檢索索引待辦"
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.object_id}"

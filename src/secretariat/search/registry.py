@@ -1,9 +1,10 @@
 """Searchable sources: how a module puts its records into the one search.
 
 A module registers a :class:`Source` in its ``AppConfig.ready()``: how to turn its records into
-:class:`Document` s, which of them a person may see, and which models' changes re-index which
-records. The search app keeps the index in step with those models in the same transaction
-(signals), and ``secretariat search reindex`` rebuilds it from ``documents(None)``.
+:class:`Document` s, which of them a person may see (as a queryset for the database, and as a
+:class:`Scope` the search engine applies itself), and which models' changes re-index which
+records. The search app keeps the index in step with those models (signals, in the record's
+transaction), and ``secretariat search reindex`` rebuilds it from ``documents(None)``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ from django.db.models import Model, QuerySet
 
 @dataclass(frozen=True)
 class Document:
-    """What the index holds of one record: its text, and what the filters read."""
+    """What the index holds of one record: its text, and what the filters read.
+
+    ``holders`` are the keys of who holds the record (with :class:`Scope`; the cases use
+    ``cases.permissions.holder_keys``: an agency, a unit, a contractor);
+    ``agency_id`` is the one the agency filter reads (主辦機關). A ``confidential`` record
+    (密件, 密等) never enters the index: it is dropped as if the source no longer yielded it."""
 
     object_id: int
     kind: str
@@ -27,6 +33,19 @@ class Document:
     url: str
     status: str = ""
     agency_id: int | None = None
+    holders: tuple[str, ...] = ()
+    confidential: bool = False
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a person sees of a source, in terms the search engine applies inside its query: a
+    record whose kind is one of ``kinds`` or that one of ``holders`` holds (Document.holders).
+    It says the same as the source's ``visible`` queryset, which the page checks its rows
+    against as well."""
+
+    kinds: frozenset[str] = frozenset()
+    holders: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -41,38 +60,19 @@ class Watch:
 @dataclass(frozen=True)
 class Source:
     """``documents(ids)`` yields the documents of those records (all records for None, in
-    batches, for a rebuild); a record it does not yield is removed from the index.
-    ``visible(user)`` is a queryset of the pks the person may see, or None for all of them.
-    ``kinds`` and ``statuses`` name the values of the kind and status filters.
-    ``excluded(ids)`` names the records among ``ids`` that must never be in the index (a
-    confidential 公文): the search drops them whatever ``documents`` yields, so one rule
-    keeps their text out of the index, its tokens and its snippets."""
+    batches, for a rebuild); a record it does not yield, or marks confidential, is removed from
+    the index. ``visible(user)`` is a queryset of the pks the person may see, and
+    ``scope(user)`` the same rule as a :class:`Scope`; both None for all of them.
+    ``kinds`` and ``statuses`` name the values of the kind and status filters."""
 
     key: str
     label: str
     documents: Callable[[Iterable[int] | None], Iterator[Document]]
     visible: Callable[[object], QuerySet | None]
+    scope: Callable[[object], Scope | None]
     kinds: Callable[[], dict[str, str]]
     statuses: Callable[[], dict[str, str]] = field(default=lambda: {})
     watches: tuple[Watch, ...] = ()
-    excluded: Callable[[Iterable[int]], Iterable[int]] = field(default=lambda ids: ())
-
-    def indexable(self, ids: Iterable[int] | None) -> Iterator[Document]:
-        """The documents of ``ids`` (all for None) that may be indexed."""
-        for batch in _batched(self.documents(ids)):
-            barred = set(self.excluded([document.object_id for document in batch]))
-            yield from (document for document in batch if document.object_id not in barred)
-
-
-def _batched(documents: Iterable[Document], size: int = 1000) -> Iterator[list[Document]]:
-    batch: list[Document] = []
-    for document in documents:
-        batch.append(document)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 SOURCES: dict[str, Source] = {}

@@ -1,9 +1,10 @@
 """Reads of the search: every searchable kind at once, limited to what the person may see.
 
-Ordering: newest first (record date, then newest record), or by relevance (相關程度) — the
-number of terms found in the title first, then the shorter text (a term weighs more in a short
-record), then newest first. The relevance order is defined on stored columns, so both engines
-give the same order.
+Ordering: newest first (record date, then newest record), or by relevance (相關程度). On the
+database engines relevance is the number of terms found in the title first, then the shorter
+text (a term weighs more in a short record), then newest first — defined on stored columns, so
+SQLite and PostgreSQL give the same order; on tantivy it is BM25 with the title boosted
+(``tantivy_index``).
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ class Results:
         return self.total >= COUNT_LIMIT
 
 
-def _visible(user) -> Q:
+def visible(user) -> Q:
     """What the person may see of every source; ``None`` is the command line (the server's
     operator), who sees everything."""
     if user is None:
@@ -109,10 +110,10 @@ def _title_hits(terms: list[Term]):
     return functools.reduce(operator.add, found)
 
 
-def _candidates(user, terms: list[Term], filters: Filters) -> QuerySet:
+def _candidates(engine, user, terms: list[Term], filters: Filters) -> QuerySet:
     """What the engine's index finds, scoped and filtered, in the filters' order."""
-    queryset = SearchDocument.objects.filter(backends.backend().candidates(terms))
-    queryset = queryset.filter(_visible(user))
+    queryset = SearchDocument.objects.filter(engine.candidates(terms))
+    queryset = queryset.filter(visible(user))
     if filters.kinds:
         queryset = queryset.filter(kind__in=filters.kinds)
     if filters.statuses:
@@ -132,29 +133,40 @@ def _ordering(terms: list[Term], filters: Filters) -> tuple:
     return ("-date", "-id")
 
 
-def documents_for(user, terms: list[Term], filters: Filters = Filters()) -> QuerySet:
+def documents_for(engine, user, terms: list[Term], filters: Filters = Filters()) -> QuerySet:
     """The documents holding every term that the person may see (``user`` None: all of them,
-    for the command line), in the filters' order."""
-    unchecked = backends.backend().unchecked(terms)
-    queryset = _candidates(user, terms, filters)
+    for the command line), in the filters' order, on a database engine."""
+    unchecked = engine.unchecked(terms)
+    queryset = _candidates(engine, user, terms, filters)
     return queryset.filter(backends.check(unchecked)) if unchecked else queryset
 
 
-class Matches:
-    """The hits as the paginator sees them: counted up to COUNT_LIMIT; a page is one query
-    whose ordered part selects ids only (the sort over every match carries narrow rows), the
-    page's rows read by those ids. Where the index is not exact, each candidate is checked on
-    its match text; false candidates are rare, so a page reads a few rows more than it shows
-    and only seldom a second time."""
+def matches(user, terms: list[Term], filters: Filters = Filters(), first: int = 0):
+    """The hits on the engine in use, as the paginator sees them: ``count()`` (up to
+    COUNT_LIMIT), a slice is a list of ``SearchDocument`` rows, and ``every()`` the set of
+    (source, record) of every hit. ``first``: the size of the first page, which an engine may
+    find in the same pass as the count."""
+    return backends.backend().matches(user, terms, filters, first)
 
-    def __init__(self, user, terms: list[Term], filters: Filters = Filters()):
-        self.exact = documents_for(user, terms, filters)
-        self.unchecked = backends.backend().unchecked(terms)
-        self.candidates = _candidates(user, terms, filters)
+
+class DatabaseMatches:
+    """The hits on a database engine: counted up to COUNT_LIMIT; a page is one query whose
+    ordered part selects ids only (the sort over every match carries narrow rows), the page's
+    rows read by those ids. Where the index is not exact, each candidate is checked on its
+    match text; false candidates are rare, so a page reads a few rows more than it shows and
+    only seldom a second time."""
+
+    def __init__(self, engine, user, terms: list[Term], filters: Filters = Filters()):
+        self.exact = documents_for(engine, user, terms, filters)
+        self.unchecked = engine.unchecked(terms)
+        self.candidates = _candidates(engine, user, terms, filters)
         self.ordering = _ordering(terms, filters)
 
     def count(self) -> int:
         return self.exact.order_by()[:COUNT_LIMIT].count()
+
+    def every(self) -> set[tuple[str, int]]:
+        return set(self.exact.values_list("source", "object_id"))
 
     def __getitem__(self, window: slice) -> list[SearchDocument]:
         start, stop = window.start or 0, window.stop
@@ -194,7 +206,7 @@ def search(
     paged). DomainError for a bad query or filter, naming the field."""
     terms = parse(query)
     filters.check()
-    current = Paginator(Matches(user, terms, filters), per_page).get_page(page)
+    current = Paginator(matches(user, terms, filters, per_page), per_page).get_page(page)
     return Results(terms, current, hits_of(current.object_list, terms), filters)
 
 

@@ -16,7 +16,7 @@ from secretariat.search.registry import Document
 from secretariat.search.text import match_form
 
 BATCH = 1000
-_META_FIELDS = ("kind", "status", "agency_id", "date", "url", "title", "body")
+_META_FIELDS = ("kind", "status", "agency_id", "holders", "date", "url", "title", "body")
 
 
 def _row(source_key: str, document: Document) -> SearchDocument:
@@ -34,6 +34,7 @@ def _row(source_key: str, document: Document) -> SearchDocument:
         match_title=match_title,
         match_body=match_body,
         length=len(match_title) + len(match_body),
+        holders=list(document.holders),
     )
 
 
@@ -44,7 +45,7 @@ def _tokens_of(rows: Iterable[SearchDocument]) -> list[backends.Row]:
 @transaction.atomic
 def index_records(source_key: str, ids: Iterable[int]) -> None:
     """Index these records of the source as they now stand; drop those it no longer yields
-    (deleted, or no longer searchable)."""
+    (deleted, or no longer searchable) or marks confidential."""
     ordered = sorted(set(ids))
     for start in range(0, len(ordered), BATCH):
         _index_batch(source_key, ordered[start : start + BATCH])
@@ -52,7 +53,7 @@ def index_records(source_key: str, ids: Iterable[int]) -> None:
 
 def _index_batch(source_key: str, ids: list[int]) -> None:
     source, engine = registry.get(source_key), backends.backend()
-    fresh = {d.object_id: _row(source_key, d) for d in source.indexable(ids)}
+    fresh = {d.object_id: _row(source_key, d) for d in source.documents(ids) if not d.confidential}
     stored = {
         row.object_id: row
         for row in SearchDocument.objects.filter(source=source_key, object_id__in=ids)
@@ -69,14 +70,15 @@ def _index_batch(source_key: str, ids: list[int]) -> None:
             retokenize.append((old, row))
         elif any(getattr(old, f) != getattr(row, f) for f in _META_FIELDS):
             relabel.append(row)
-    engine.remove(_tokens_of(gone) + _tokens_of(old for old, _ in retokenize))
     SearchDocument.objects.filter(pk__in=[row.id for row in gone]).delete()
     changed = [row for _, row in retokenize] + relabel
     if changed:
         fields = [*_META_FIELDS, "match_title", "match_body", "length"]
         SearchDocument.objects.bulk_update(changed, fields, batch_size=BATCH)
     SearchDocument.objects.bulk_create(new, batch_size=BATCH)
-    engine.add(_tokens_of([row for _, row in retokenize] + new))
+    touched = {row.object_id for row in gone + changed + new}
+    removed = _tokens_of(gone) + _tokens_of(old for old, _ in retokenize)
+    engine.changed(source_key, removed, _tokens_of([row for _, row in retokenize] + new), touched)
 
 
 @dataclass(frozen=True)
@@ -102,20 +104,23 @@ def reindex(source_keys: Iterable[str] | None = None) -> list[Rebuilt]:
             "unknown_source", f"未知的檢索來源：{'、'.join(unknown)}（可用：{names}）"
         )
     engine, done = backends.backend(), []
+    every_source = set(keys) == set(registry.SOURCES)
     with transaction.atomic():
-        if set(keys) == set(registry.SOURCES):
-            engine.clear()
-            SearchDocument.objects.all().delete()
-        else:
-            stored = SearchDocument.objects.filter(source__in=keys)
-            engine.remove(_tokens_of(stored.only("id", "match_title", "match_body")))
-            stored.delete()
+        stored = (
+            SearchDocument.objects.all()
+            if every_source
+            else SearchDocument.objects.filter(source__in=keys)
+        )
+        engine.forget(stored.only("id", "match_title", "match_body"), every_source)
+        stored.delete()
         for key in keys:
             count = 0
-            for batch in _batches(iter(registry.get(key).indexable(None))):
-                rows = SearchDocument.objects.bulk_create([_row(key, d) for d in batch])
-                engine.add(_tokens_of(rows))
+            for batch in _batches(iter(registry.get(key).documents(None))):
+                rows = SearchDocument.objects.bulk_create(
+                    [_row(key, d) for d in batch if not d.confidential]
+                )
+                engine.restore(_tokens_of(rows))
                 count += len(rows)
             done.append(Rebuilt(key, registry.get(key).label, count))
-    engine.optimize()
+    engine.rebuilt(keys, every_source)
     return done

@@ -1,6 +1,7 @@
 """Reads of the case engine. ``scoped``: cases and parts limited to what the person may see;
 ``statistics``: the figures reports use; ``pages``: lists, queues, the overview and the steps
-a page offers. The engine's states and roles are re-exported here for the modules that read
+a page offers; ``casework``: internal notes, reply templates, merged cases, the requester
+search. The engine's states and roles are re-exported here for the modules that read
 cases (a domain uses another only through its services and selectors)."""
 
 from secretariat.cases.models import (
@@ -20,10 +21,24 @@ from secretariat.cases.permissions import (
     acts_for,
     acts_for_agency,
     holds,
+    is_involved,
     is_router,
+    keeps_reply_templates,
     may_see_requester,
+    requester_kinds,
     routed_kinds,
     sees_all_cases,
+)
+from secretariat.cases.selectors.casework import (
+    RequesterQuery,
+    answering_case,
+    merged_cases,
+    note_agencies,
+    notes_for,
+    own_reply_templates,
+    reply_template_for,
+    reply_templates_for,
+    requester_matches,
 )
 from secretariat.cases.selectors.pages import (
     AgencyLoad,
@@ -37,6 +52,14 @@ from secretariat.cases.selectors.pages import (
     part_list_for,
     parts_due_by,
     routing_keywords,
+)
+from secretariat.cases.selectors.progress import (
+    Deadline,
+    Step,
+    case_steps,
+    expected_reply,
+    latest_deadline,
+    reply_rule,
 )
 from secretariat.cases.selectors.scoped import (
     assignable_officers,
@@ -77,6 +100,18 @@ FIELD_LIMITS = {
 }
 
 __all__ = [
+    "RequesterQuery",
+    "answering_case",
+    "is_involved",
+    "keeps_reply_templates",
+    "merged_cases",
+    "note_agencies",
+    "notes_for",
+    "own_reply_templates",
+    "reply_template_for",
+    "reply_templates_for",
+    "requester_kinds",
+    "requester_matches",
     "BODY_MAX_LENGTH",
     "FIELD_LIMITS",
     "REPLY_ROLES",
@@ -126,4 +161,11 @@ __all__ = [
     "related_cases",
     "routing_keywords",
     "texts",
+    # a case's progress for its requester (progress.py)
+    "Deadline",
+    "Step",
+    "case_steps",
+    "expected_reply",
+    "latest_deadline",
+    "reply_rule",
 ]

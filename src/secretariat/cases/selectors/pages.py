@@ -23,6 +23,7 @@ from secretariat.cases.permissions import (
     REPLY_ROLES,
     acts_for,
     holder_scope,
+    is_involved,
     is_router,
     routed_kinds,
     sees_all_cases,
@@ -230,6 +231,8 @@ class CaseActions:
     close: bool = False
     file: bool = False
     withdraw: bool = False
+    merge: bool = False
+    note: bool = False
     decide: bool = False
     parts: dict[int, PartActions] | None = None
 
@@ -270,6 +273,8 @@ def actions_for(user, case: Case, today: dt.date) -> CaseActions:
         close=router and case.status == CaseStatus.REPLIED,
         file=router and unanswered,
         withdraw=router and unanswered,
+        merge=router and unanswered,
+        note=is_involved(user, case),
         decide=router,
         parts=parts,
     )

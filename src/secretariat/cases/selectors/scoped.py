@@ -120,11 +120,13 @@ def assignable_officers(assignment: Assignment):
 
 
 def audit_trail_for(user, case: Case):
-    """Audit entries of the case and of the parts (and their requests and progress reports)
-    the person may see, newest first. Whoever sees every case of the kind reads the whole
-    trail of those records; others read them under the core agency scope."""
+    """Audit entries of the case, of the parts (and their requests and progress reports) and
+    of the internal notes the person may see, newest first. Whoever sees every case of the
+    kind reads the whole trail of those records; others read them under the core agency
+    scope."""
     from secretariat.cases.models import ProgressReport
     from secretariat.cases.permissions import is_router
+    from secretariat.cases.selectors.casework import notes_for
     from secretariat.core.models import AuditEntry
     from secretariat.core.selectors import audit_entries_for
 
@@ -132,11 +134,14 @@ def audit_trail_for(user, case: Case):
         entries = AuditEntry.objects.select_related("actor").order_by("-seq")
     else:
         entries = audit_entries_for(user)
-    parts = [part.pk for part in case.visible_assignments]
+    # Every part of the case the person may see, those withdrawn by 改分 or 併案 too: their
+    # steps are part of the story.
+    parts = list(assignments_for(user, case).values_list("pk", flat=True))
     related = {
         "cases.reassignment": Reassignment.objects.filter(assignment__in=parts),
         "cases.extension": Extension.objects.filter(assignment__in=parts),
         "cases.progressreport": ProgressReport.objects.filter(assignment__in=parts),
+        "cases.casenote": notes_for(user, case),
     }
     wanted = Q(object_type="cases.case", object_id=str(case.pk)) | Q(
         object_type="cases.assignment", object_id__in=[str(pk) for pk in parts]

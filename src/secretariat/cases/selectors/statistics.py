@@ -72,12 +72,13 @@ class LeadCounts:
         return self.total + sum(self.without_lead.values())
 
     def without_lead_phrases(self) -> list[str]:
-        """「存查2件」, 「撤回1件」, 「尚未分辦1件」 for the report's sentence."""
+        """「存查2件」, 「撤回1件」, 「併案1件」, 「尚未分辦1件」 for the report's sentence."""
         from secretariat.core import roc
 
         labels = {
             CaseStatus.FILED: "存查",
             CaseStatus.WITHDRAWN: "撤回",
+            CaseStatus.MERGED: "併案",
             CaseStatus.PENDING: "尚未分辦",
         }
         return [

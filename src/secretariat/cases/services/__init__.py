@@ -5,8 +5,10 @@ through their ``CaseKind`` hooks; they never change cases directly.
 
 By concern: ``intake`` (open a case, attachments, the requester), ``routing`` (分辦, officers,
 the Secretariat's 改分 and deadlines), ``requests`` (改分 and 展期 asked by a holder),
-``replies`` (replies, progress reports and 解除列管, 結案/存查/撤回), ``importing`` (history
-from old systems), ``keywords`` (the routing keyword table's seed)."""
+``replies`` (replies, progress reports and 解除列管, 結案/存查/撤回), ``merging`` (併案),
+``notes`` (internal notes and reply templates), ``importing`` (history from old systems),
+``keywords`` (the routing keyword table's seed). The requester search is in ``intake``, beside
+the requester's identity."""
 
 from secretariat.cases.services.importing import (
     ImportedCase,
@@ -16,19 +18,25 @@ from secretariat.cases.services.importing import (
     import_cases,
 )
 from secretariat.cases.services.intake import (
+    REQUESTER_RESULTS_MAX,
     attachment_errors,
     case_opened,
     check_attachment,
     check_case_text,
+    may_search_requesters,
     next_number,
     open_case,
+    requester_query_digest,
     reveal_requester,
+    search_requesters,
 )
 from secretariat.cases.services.keywords import (
     ROUTING_KEYWORDS_PATH,
     KeywordSeedResult,
     seed_routing_keywords,
 )
+from secretariat.cases.services.merging import merge_case
+from secretariat.cases.services.notes import add_note, delete_reply_template, save_reply_template
 from secretariat.cases.services.replies import (
     approve_reply,
     close_case,
@@ -57,12 +65,14 @@ from secretariat.cases.services.routing import (
 )
 
 __all__ = [
+    "REQUESTER_RESULTS_MAX",
     "ROUTING_KEYWORDS_PATH",
     "Assignee",
     "ImportedCase",
     "ImportedExtension",
     "ImportedPart",
     "KeywordSeedResult",
+    "add_note",
     "approve_reply",
     "as_assignee",
     "assign_officer",
@@ -74,10 +84,13 @@ __all__ = [
     "close_case",
     "decide_extension",
     "decide_reassignment",
+    "delete_reply_template",
     "draft_reply",
     "file_case",
     "import_cases",
     "may_release",
+    "may_search_requesters",
+    "merge_case",
     "next_number",
     "next_report_due",
     "open_case",
@@ -86,9 +99,12 @@ __all__ = [
     "report_progress",
     "request_extension",
     "request_reassignment",
+    "requester_query_digest",
     "reroute_part",
     "reveal_requester",
     "route_case",
+    "save_reply_template",
+    "search_requesters",
     "seed_routing_keywords",
     "set_due_date",
     "withdraw_case",

@@ -12,6 +12,7 @@ from django_fsm import TransitionNotAllowed
 from secretariat.cases import kinds
 from secretariat.cases.models import Assignment, Case
 from secretariat.cases.permissions import holds
+from secretariat.core import audit
 from secretariat.core import services as core_services
 from secretariat.core.errors import DomainError, PermissionDenied
 from secretariat.core.models import RoleCode, User
@@ -46,6 +47,14 @@ def transition(case: Case, step, label: str) -> None:
             "illegal_transition",
             f"案件 {case.number} 目前為「{case.get_status_display()}」，不能{label}。",
         ) from error
+
+
+def advance(case: Case, step: str, label: str, action: str) -> None:
+    """Take the case's state-machine ``step`` (e.g. "resume"), audited as
+    ``transition:<action>``, and save the case."""
+    with audit.action(f"transition:{action}"):
+        transition(case, getattr(case, step), label)
+        case.save()
 
 
 def guard(case: Case, step: str, fields, by) -> None:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.dispatch import Signal
+from django.utils.crypto import salted_hmac
 
 from secretariat.cases import kinds, related
 from secretariat.cases.models import (
@@ -20,12 +21,13 @@ from secretariat.cases.models import (
     CaseSequence,
     Channel,
     Requester,
+    mask_name,
 )
-from secretariat.cases.permissions import may_see_requester
+from secretariat.cases.permissions import may_see_requester, requester_kinds
 from secretariat.cases.services.common import today
 from secretariat.core import audit, roc, uploads
 from secretariat.core.errors import DomainError, PermissionDenied
-from secretariat.core.text import TextRule, check_fields, model_rule
+from secretariat.core.text import TextRule, check_fields, model_rule, text_problem
 
 # Sent with ``case`` inside open_case's transaction once the case and the kind's record exist:
 # modules that derive something from every new case (the routing assistant's embeddings)
@@ -132,7 +134,8 @@ def open_case(
     for name, messages in _engine_errors(rules, subject, body, channel, cleaned).items():
         errors.setdefault(name, messages)
     if received_on is not None and received_on > today():
-        errors["received_on"] = ["收件日期不可晚於今天。"]
+        # Named in 民國, the date as read: 2030-01-01 is 119年1月1日.
+        errors["received_on"] = [f"收件日期（{roc.format_date(received_on)}）不可晚於今天。"]
     elif received_on is not None:
         try:
             roc.roc_year(received_on)  # the case number carries the 民國 year
@@ -194,3 +197,86 @@ def reveal_requester(case: Case, *, by) -> Requester | None:
         return None
     audit.record(case, "view_requester", {"requester": requester.pk}, actor=audit.actor_of(by))
     return requester
+
+
+# --- The requester search -------------------------------------------------------------------
+
+REQUESTER_QUERY_MAX = Requester._meta.get_field("name").max_length
+# Short fragments would list everyone sharing a surname or an exchange: a name of at least two
+# characters, a phone number of at least eight digits (a local number without its area code).
+NAME_MIN, PHONE_MIN_DIGITS = 2, 8
+REQUESTER_RESULTS_MAX = 100
+_PHONE_CHARACTERS = set("0123456789-+() .#")
+_DIGEST_SALT = "secretariat.cases.requester_search"
+
+
+def may_search_requesters(user) -> bool:
+    """Whether the person may look cases up by their requester's name or phone: whoever may
+    see the requesters of some kind (``permissions.requester_kinds``)."""
+    kinds_seen = requester_kinds(user)
+    return kinds_seen is None or bool(kinds_seen)
+
+
+def requester_query_digest(text: str) -> str:
+    """The keyed digest the audit trail keeps of a requester search: an auditor asking
+    whether someone searched for 王小明 computes it for 王小明 and looks for it; the trail
+    itself holds no name or number in clear."""
+    return salted_hmac(_DIGEST_SALT, text).hexdigest()
+
+
+def _requester_query(text: str):
+    from secretariat.cases.selectors.casework import RequesterQuery
+
+    text = " ".join((text or "").split())
+    if not text:
+        raise DomainError.invalid({"requester": ["請填寫陳情人姓名或電話。"]})
+    problem = text_problem(text, "陳情人姓名或電話", max_length=REQUESTER_QUERY_MAX)
+    if problem:
+        raise DomainError.invalid({"requester": [problem]})
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if digits and set(text) <= _PHONE_CHARACTERS:
+        if len(digits) < PHONE_MIN_DIGITS:
+            message = f"電話請至少輸入 {PHONE_MIN_DIGITS} 位數字。"
+            raise DomainError.invalid({"requester": [message]})
+        return RequesterQuery(phone_digits=digits)
+    if len(text) < NAME_MIN:
+        raise DomainError.invalid({"requester": [f"姓名請至少輸入 {NAME_MIN} 個字。"]})
+    return RequesterQuery(name=text)
+
+
+def _masked(query) -> str:
+    if query.phone_digits:
+        digits = query.phone_digits
+        return digits[:4] + "*" * (len(digits) - 7) + digits[-3:]
+    return mask_name(query.name)
+
+
+@transaction.atomic
+def search_requesters(text: str, *, by) -> list[Case]:
+    """Cases whose requester's name contains ``text`` or whose phone number contains its
+    digits (separators ignored), among those whose requesters the person may see; newest
+    first, at most ``REQUESTER_RESULTS_MAX``. Like every view of personal data the search is
+    audited (``search_requester``): who, the query masked (王○明, 0912***678) and as a keyed
+    digest (:func:`requester_query_digest`), and the cases found. Refused (PermissionDenied)
+    to roles that may not see requesters."""
+    from secretariat.cases.selectors.casework import requester_matches
+
+    if not may_search_requesters(by):
+        raise PermissionDenied("您的角色無權以陳情人姓名或電話查詢案件。")
+    query = _requester_query(text)
+    found = list(requester_matches(by, query, REQUESTER_RESULTS_MAX))
+    audit.record(
+        None,
+        "search_requester",
+        {
+            "by": "phone" if query.phone_digits else "name",
+            "query": _masked(query),
+            "digest": requester_query_digest(query.phone_digits or query.name),
+            "found": [case.number for case in found],
+        },
+        object_type="cases.requester",
+        object_repr="陳情人查詢",
+        agency_id=getattr(by, "agency_id", None),
+        actor=audit.actor_of(by),
+    )
+    return found

@@ -114,7 +114,9 @@ def _complete(assignment: Assignment, by, on: dt.date | None, label: str = "appr
             case.save()
         hook = kinds.get(case.kind).on_replied
         if hook is not None:
-            transaction.on_commit(lambda: hook(case))
+            # The replies answer the requesters of the cases merged into this one (併案) too.
+            for answered in (case, *case.merged_cases.all()):
+                transaction.on_commit(lambda answered=answered: hook(answered))
     return assignment
 
 
@@ -217,13 +219,17 @@ def _end_unanswered(case: Case, step: str, label: str, reason: str, by) -> Case:
     """存查 or 撤回: the case ends without replies; its unanswered parts are withdrawn."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     guard(case, step, {"reason": reason}, by)
+    merged = list(case.merged_cases.values_list("number", flat=True))
+    if merged:
+        message = f"{'、'.join(merged)} 已併入本案，本案仍須回復其陳情人，不能{label}。"
+        raise DomainError("has_merged_cases", message, {"filed_reason": [message]})
     with audit.action(f"transition:{step}"):
         transition(case, getattr(case, step), label)
         case.filed_reason, case.closed_on = reason, today()
         case.save()
-    for assignment in case.assignments.active():
-        assignment.status = AssignmentStatus.WITHDRAWN
-        assignment.save()
+        for assignment in case.assignments.active():
+            assignment.status = AssignmentStatus.WITHDRAWN
+            assignment.save()
     return case
 
 

@@ -10,11 +10,11 @@ from secretariat.cases import kinds
 from secretariat.cases.models import Case, Extension, Reassignment, RequestStatus
 from secretariat.cases.permissions import REPLY_ROLES, acts_for, is_router
 from secretariat.cases.services.common import (
+    advance,
     field_error,
     require,
     required_reason,
     today,
-    transition,
 )
 from secretariat.cases.services.routing import active_part, move_part
 from secretariat.core import audit, roc, workdays
@@ -67,9 +67,7 @@ def request_reassignment(
         requested_by=by,
         requested_on=on,
     )
-    with audit.action("transition:request_reassignment"):
-        transition(case, case.await_reassignment, "申請改分")
-        case.save()
+    advance(case, "await_reassignment", "申請改分", "request_reassignment")
     return request
 
 
@@ -94,17 +92,17 @@ def decide_reassignment(
         raise DomainError("already_decided", "此改分申請已核定。")
     on = on or today()
     case, old = request.assignment.case, request.assignment
-    if approve:
-        new_agency = new_agency or request.suggested_agency
-        if new_agency is None:
-            raise field_error("new_agency", "核准改分時請選擇改分後的機關。")
-        request.new_assignment = move_part(old, new_agency, on)
-    request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
-    request.decided_by, request.decided_on, request.decision_note = by, on, note.strip()
-    request.save()
+    new_agency = new_agency or request.suggested_agency
+    if approve and new_agency is None:
+        raise field_error("new_agency", "核准改分時請選擇改分後的機關。")
+    # One label for every record the decision changes: the history reads it as one step.
     with audit.action("transition:decide_reassignment"):
-        transition(case, case.resume, "核定改分")
-        case.save()
+        if approve:
+            request.new_assignment = move_part(old, new_agency, on)
+        request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
+        request.decided_by, request.decided_on, request.decision_note = by, on, note.strip()
+        request.save()
+        advance(case, "resume", "核定改分", "decide_reassignment")
     return request
 
 
@@ -131,9 +129,7 @@ def request_extension(
         requested_by=by,
         requested_on=on or today(),
     )
-    with audit.action("transition:request_extension"):
-        transition(case, case.await_extension, "申請展期")
-        case.save()
+    advance(case, "await_extension", "申請展期", "request_extension")
     return extension
 
 
@@ -152,14 +148,16 @@ def decide_extension(
     if extension.status != RequestStatus.PENDING:
         raise DomainError("already_decided", "此展期申請已核定。")
     assignment, case = extension.assignment, extension.assignment.case
-    if approve:
-        extension.previous_due_on = assignment.due_on
-        assignment.due_on, assignment.due_at = extension.requested_due_on, None
-        assignment.save()
-    extension.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
-    extension.decided_by, extension.decided_on = by, on or today()
-    extension.save()
+    # One label for every record the decision changes; the decision before the deadline it
+    # moves, so the history reads in that order.
     with audit.action("transition:decide_extension"):
-        transition(case, case.resume, "核定展期")
-        case.save()
+        if approve:
+            extension.previous_due_on = assignment.due_on
+        extension.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
+        extension.decided_by, extension.decided_on = by, on or today()
+        extension.save()
+        if approve:
+            assignment.due_on, assignment.due_at = extension.requested_due_on, None
+            assignment.save()
+        advance(case, "resume", "核定展期", "decide_extension")
     return extension

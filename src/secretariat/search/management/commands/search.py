@@ -1,4 +1,5 @@
-"""secretariat search reindex [--source cases] | secretariat search "查詢" [--order relevance]"""
+"""secretariat search reindex [--source cases] | secretariat search apply |
+secretariat search "查詢" [--order relevance]"""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from secretariat.core import roc
 from secretariat.core.errors import DomainError
-from secretariat.search import registry, selectors, services
+from secretariat.search import backends, registry, selectors, services, tantivy_index
 from secretariat.search.selectors import ORDERS, Filters
 
 USAGE_ERROR = 2
@@ -18,11 +19,12 @@ USAGE_ERROR = 2
 class Command(BaseCommand):
     help = (
         "全文檢索。secretariat search reindex：由紀錄重建索引；"
+        "secretariat search apply：立即套用索引待辦（tantivy）；"
         'secretariat search "查詢字詞"：搜尋（預設以系統身分檢視全部紀錄，--as 帳號 則依該人員權限）。'
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("words", nargs="+", help="reindex，或搜尋字詞")
+        parser.add_argument("words", nargs="+", help="reindex、apply，或搜尋字詞")
         parser.add_argument("--source", action="append", help="reindex 的來源（可重複；預設全部）")
         parser.add_argument("--kind", action="append", default=[], help="類別代碼（可重複）")
         parser.add_argument("--status", action="append", default=[], help="狀態代碼（可重複）")
@@ -36,6 +38,8 @@ class Command(BaseCommand):
         try:
             if words == ["reindex"]:
                 self._reindex(options["source"])
+            elif words == ["apply"]:
+                self._apply()
             else:
                 self._search(" ".join(words), options)
         except DomainError as error:
@@ -46,6 +50,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{rebuilt.label}（{rebuilt.source}）：{roc.format_count(rebuilt.documents, '筆')}"
             )
+
+    def _apply(self) -> None:
+        if backends.backend().name != "tantivy":
+            self.stdout.write(
+                "檢索引擎為資料庫（SEARCH_BACKEND=database），索引隨紀錄更新，無待辦。"
+            )
+            return
+        applied = tantivy_index.apply_outbox()
+        self.stdout.write(f"已套用索引待辦 {roc.format_count(applied, '筆')}")
 
     def _search(self, query: str, options: dict) -> None:
         user = None

