@@ -166,6 +166,14 @@ def test_decisions_at_the_level_of_the_table(office, matter, decider, mark, note
     assert document.decision_level == office.matters[matter].level
     point = document.points.get(decision=Decision.DECIDED)
     assert point.mark == mark and point.signature
+    # the mark prints in the 署名 of the outgoing draft
+    from secretariat.documents import rendering
+
+    signature = rendering.sheet_for(document, "outgoing").signature
+    assert signature[0].startswith("處長　陳處長")
+    assert signature[1:] == ([] if not note else [note] if note != "代行" else [
+        f"{document.decided_by.job_title}　{document.decided_by}　代行"
+    ])  # fmt: skip
 
 
 @pytest.mark.django_db
@@ -192,6 +200,15 @@ def test_a_lower_level_is_refused_and_a_deputy_decides_for_the_chief(office):
         DecisionMark.ACTING_DECISION,
         "代決",
     )
+    from secretariat.documents import rendering
+
+    signature = rendering.sheet_for(document, "outgoing").signature
+    assert signature == ["處長　陳處長", f"{office.chief.job_title}　{office.chief}　代決"]
+    from .test_outputs import odt_lines, pdf_text, squash
+
+    sheet = rendering.sheet_for(document, "outgoing")
+    assert f"{office.chief.job_title}　{office.chief}　代決" in odt_lines(rendering.odt(sheet))
+    assert squash(f"{office.chief}代決") in squash(pdf_text(rendering.pdf(sheet)))
 
 
 @pytest.mark.django_db
