@@ -6,18 +6,20 @@ electronic exchange of 機密 and above refused unless the agency allows it."""
 from __future__ import annotations
 
 import base64
+import io
 import json
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
 from secretariat.core.errors import DomainError, NotFound
 from secretariat.core.models import AuditEntry
 from secretariat.documents import secrecy, selectors, services
-from secretariat.documents.models import AgencyProfile, DraftVersion, Point
+from secretariat.documents.models import AgencyProfile, Document, DraftVersion, Point
 from secretariat.search import selectors as search
 from secretariat.search.models import SearchDocument
 from secretariat.search.selectors import Filters
@@ -281,6 +283,8 @@ def test_electronic_exchange_of_classified_documents_is_refused_unless_allowed(o
 
 
 def test_a_changed_ciphertext_is_reported_and_keys_rotate(office, settings):
+    old = secrecy.new_master_key()
+    settings.DOCUMENTS_MASTER_KEYS = [old]
     document = confidential(office)
     run = services.verify_document(document, by=office.chief)
     assert run.broken == 0 and run.checked == 1
@@ -293,10 +297,52 @@ def test_a_changed_ciphertext_is_reported_and_keys_rotate(office, settings):
     assert problem.code == "sealed_unreadable"
     assert problem.point_id == Point.objects.get(document=document, decision="submitted").pk
     # rotating the master key: new first, the old one kept until every data key is rewrapped
-    old = base64.b64encode(secrecy.master_keys()[next(iter(secrecy.master_keys()))]).decode()
     settings.DOCUMENTS_MASTER_KEYS = [secrecy.new_master_key(), old]
     assert services.rewrap_data_keys() >= 1
     settings.DOCUMENTS_MASTER_KEYS = settings.DOCUMENTS_MASTER_KEYS[:1]
     document.refresh_from_db()
     document.__dict__.pop("_secrecy_box", None)
     assert services.open_document(document, by=office.chief).subject == f"{SECRET}審查"
+
+
+def test_a_master_key_on_a_token_wraps_the_data_keys(office, pki, settings):
+    """DOCUMENTS_MASTER_TOKEN: the data key is wrapped by an AES key that never leaves the
+    token (SoftHSM2 here); documents wrapped before by a settings key still open; without
+    the token's key nothing opens; a wrong PIN is a clear error and saves nothing."""
+    before = confidential(office)
+    pki.hsm.init_token("主金鑰模組", pin="97531246", so_pin="13579111")
+    pki.hsm.generate_secret_key("主金鑰模組", "97531246", key_label="documents-master")
+    settings.DOCUMENTS_MASTER_TOKEN = "主金鑰模組/documents-master"
+    settings.DOCUMENTS_MASTER_TOKEN_PIN = "97531246"
+    document = confidential(office, subject=f"{SECRET}第二案")
+    token_id = next(iter(secrecy.master_keys()))
+    assert bytes(document.wrapped_key)[:8].decode() == token_id
+    assert bytes(before.wrapped_key)[:8].decode() != token_id
+    fresh = Document.objects.get(pk=document.pk)
+    assert services.open_document(fresh, by=office.officer).subject == f"{SECRET}第二案"
+    assert (
+        services.open_document(Document.objects.get(pk=before.pk), by=office.officer).subject
+        == f"{SECRET}審查"
+    )
+    # rewrap moves the older one under the token's key
+    call_command("documents", "rewrap", stdout=io.StringIO())
+    assert bytes(Document.objects.get(pk=before.pk).wrapped_key)[:8].decode() == token_id
+    # a changed byte in a wrapped key: the token's GCM tag refuses it
+    wrapped = bytearray(Document.objects.get(pk=document.pk).wrapped_key)
+    wrapped[-1] ^= 0x01
+    altered = Document.objects.get(pk=document.pk)
+    altered.wrapped_key = bytes(wrapped)
+    assert services.open_document(altered, by=office.officer).subject == "（無法解密）"
+    # the settings' keys alone open neither any more
+    settings.DOCUMENTS_MASTER_TOKEN = ""
+    for pk in (before.pk, document.pk):
+        opened = services.open_document(Document.objects.get(pk=pk), by=office.officer)
+        assert opened.subject == "（無法解密）"
+    # a wrong PIN for the token: a clear error, no document half made
+    settings.DOCUMENTS_MASTER_TOKEN = "主金鑰模組/documents-master"
+    settings.DOCUMENTS_MASTER_TOKEN_PIN = "00000000"
+    count = Document.objects.count()
+    with pytest.raises(DomainError) as refused:
+        confidential(office, subject="不應留存")
+    assert refused.value.message == "憑證卡 PIN 碼錯誤。"
+    assert Document.objects.count() == count

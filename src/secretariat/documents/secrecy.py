@@ -2,9 +2,10 @@
 
 Each confidential document has its own data key (256-bit AES), made when it becomes
 confidential and stored only wrapped (encrypted) by a master key that is not in the database
-— the ``DOCUMENTS_MASTER_KEYS`` setting (base64 keys, newest first; older ones still unwrap
-what they wrapped), or a key derived from ``SECRET_KEY`` when the setting is empty. A copy of
-the database alone therefore reveals nothing.
+— an AES key on a PKCS#11 token (``DOCUMENTS_MASTER_TOKEN``: the token encrypts and decrypts,
+the key never leaves it), or the ``DOCUMENTS_MASTER_KEYS`` setting (base64 keys, newest
+first; older ones still unwrap what they wrapped), or a key derived from ``SECRET_KEY`` when
+neither is set. A copy of the database alone therefore reveals nothing.
 
 Everything is AES-256-GCM from ``cryptography`` (``AESGCM``): a fresh 96-bit nonce per
 encryption, and the document's uid and the field's name as associated data, so a ciphertext
@@ -18,6 +19,7 @@ import base64
 import hashlib
 import os
 from functools import lru_cache
+from typing import Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -26,6 +28,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
 from secretariat.core.errors import DomainError
+from secretariat.documents.signing.credentials import TokenSecretKey
 
 NONCE_BYTES = 12
 KEY_ID_BYTES = 8
@@ -41,8 +44,26 @@ class SecrecyError(DomainError):
         )
 
 
+class _Master(Protocol):
+    """What wraps a data key: ``AESGCM`` over a key from settings, or ``TokenSecretKey``."""
+
+    def encrypt(self, nonce: bytes, data: bytes, aad: bytes) -> bytes: ...
+
+    def decrypt(self, nonce: bytes, data: bytes, aad: bytes) -> bytes: ...
+
+
 @lru_cache(maxsize=8)
-def _keyring(configured: tuple[str, ...], secret: str) -> dict[str, bytes]:
+def _keyring(
+    configured: tuple[str, ...], secret: str, token: str, token_pin: str
+) -> dict[str, _Master]:
+    ring: dict[str, _Master] = {}
+    if token:
+        token_label, _, key_label = token.partition("/")
+        if not token_label or not key_label:
+            raise ValueError("DOCUMENTS_MASTER_TOKEN: 'token label/key label'")
+        ring[_key_id(b"token:" + token.encode())] = TokenSecretKey(
+            token_label, key_label, token_pin
+        )
     keys = [base64.b64decode(key) for key in configured]
     if not keys:
         hkdf = HKDF(
@@ -52,16 +73,23 @@ def _keyring(configured: tuple[str, ...], secret: str) -> dict[str, bytes]:
     for key in keys:
         if len(key) != 32:
             raise ValueError("DOCUMENTS_MASTER_KEYS: each key must be 32 bytes (base64)")
-    return {_key_id(key): key for key in keys}
+        ring[_key_id(key)] = AESGCM(key)
+    return ring
 
 
 def _key_id(key: bytes) -> str:
     return hashlib.sha256(b"key-id:" + key).hexdigest()[:KEY_ID_BYTES]
 
 
-def master_keys() -> dict[str, bytes]:
-    """The master keys by id, newest first."""
-    return _keyring(tuple(settings.DOCUMENTS_MASTER_KEYS), settings.SECRET_KEY)
+def master_keys() -> dict[str, _Master]:
+    """The master keys by id, newest first: the token's (DOCUMENTS_MASTER_TOKEN), then those
+    of DOCUMENTS_MASTER_KEYS (or the one derived from SECRET_KEY)."""
+    return _keyring(
+        tuple(settings.DOCUMENTS_MASTER_KEYS),
+        settings.SECRET_KEY,
+        settings.DOCUMENTS_MASTER_TOKEN,
+        settings.DOCUMENTS_MASTER_TOKEN_PIN,
+    )
 
 
 def new_master_key() -> str:
@@ -73,13 +101,16 @@ def _aad(uid, purpose: str) -> bytes:
     return f"{uid}:{purpose}".encode()
 
 
+def _wrap(uid, key: bytes) -> bytes:
+    key_id, master = next(iter(master_keys().items()))
+    nonce = os.urandom(NONCE_BYTES)
+    return key_id.encode() + nonce + master.encrypt(nonce, key, _aad(uid, "data-key"))
+
+
 def new_data_key(uid) -> tuple[bytes, bytes]:
     """A new data key for the document ``uid``: (the key, the key wrapped for storage)."""
     key = AESGCM.generate_key(bit_length=256)
-    key_id, master = next(iter(master_keys().items()))
-    nonce = os.urandom(NONCE_BYTES)
-    wrapped = AESGCM(master).encrypt(nonce, key, _aad(uid, "data-key"))
-    return key, key_id.encode() + nonce + wrapped
+    return key, _wrap(uid, key)
 
 
 def unwrap(uid, wrapped: bytes) -> bytes:
@@ -90,19 +121,14 @@ def unwrap(uid, wrapped: bytes) -> bytes:
         raise SecrecyError("資料金鑰")
     nonce = wrapped[KEY_ID_BYTES : KEY_ID_BYTES + NONCE_BYTES]
     try:
-        return AESGCM(master).decrypt(
-            nonce, wrapped[KEY_ID_BYTES + NONCE_BYTES :], _aad(uid, "data-key")
-        )
-    except InvalidTag as error:
+        return master.decrypt(nonce, wrapped[KEY_ID_BYTES + NONCE_BYTES :], _aad(uid, "data-key"))
+    except (InvalidTag, ValueError) as error:
         raise SecrecyError("資料金鑰") from error
 
 
 def rewrap(uid, wrapped: bytes) -> bytes:
     """The data key wrapped again under the newest master key (after a key rotation)."""
-    key = unwrap(uid, wrapped)
-    key_id, master = next(iter(master_keys().items()))
-    nonce = os.urandom(NONCE_BYTES)
-    return key_id.encode() + nonce + AESGCM(master).encrypt(nonce, key, _aad(uid, "data-key"))
+    return _wrap(uid, unwrap(uid, wrapped))
 
 
 class Box:
