@@ -338,9 +338,15 @@ def test_a_master_key_on_a_token_wraps_the_data_keys(office, pki, settings):
     for pk in (before.pk, document.pk):
         opened = services.open_document(Document.objects.get(pk=pk), by=office.officer)
         assert opened.subject == "（無法解密）"
-    # a wrong PIN for the token: a clear error, no document half made
+    # `secretariat check` tries the token; a wrong PIN: a clear error, no document half made
+    from secretariat.documents.checks import master_token_reachable
+
+    assert master_token_reachable() == []
     settings.DOCUMENTS_MASTER_TOKEN = "主金鑰模組/documents-master"
+    assert master_token_reachable() == []
     settings.DOCUMENTS_MASTER_TOKEN_PIN = "00000000"
+    (error,) = master_token_reachable()
+    assert error.id == "documents.E001" and error.msg.endswith("憑證卡 PIN 碼錯誤。")
     count = Document.objects.count()
     with pytest.raises(DomainError) as refused:
         confidential(office, subject="不應留存")

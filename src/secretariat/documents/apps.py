@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class DocumentsConfig(AppConfig):
@@ -12,6 +13,7 @@ class DocumentsConfig(AppConfig):
         from secretariat.core import importing
         from secretariat.core.modules import NavItem, register_demo, register_nav, register_pending
         from secretariat.documents import demo, importers, reports, searchable, selectors, tasks
+        from secretariat.documents.checks import master_token_reachable
         from secretariat.reports.registry import register_indicator, register_section
 
         register_nav(NavItem("documents", "公文", "documents:home", order=15, section="documents:"))
@@ -25,3 +27,4 @@ class DocumentsConfig(AppConfig):
         importing.register(importers.HistoryImporter)
         register_demo("documents", "公文示範資料", demo.load_demo)
         demo.activate_demo_tokens()
+        checks.register(master_token_reachable)

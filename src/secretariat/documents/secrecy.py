@@ -126,6 +126,14 @@ def unwrap(uid, wrapped: bytes) -> bytes:
         raise SecrecyError("資料金鑰") from error
 
 
+def check_master_key() -> None:
+    """Wrap and unwrap a throw-away key with the newest master key (``secretariat check``);
+    raises what a real wrap would."""
+    key = AESGCM.generate_key(bit_length=256)
+    if unwrap("check", _wrap("check", key)) != key:
+        raise SecrecyError("資料金鑰")
+
+
 def rewrap(uid, wrapped: bytes) -> bytes:
     """The data key wrapped again under the newest master key (after a key rotation)."""
     return _wrap(uid, unwrap(uid, wrapped))
