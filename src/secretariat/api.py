@@ -126,6 +126,7 @@ api.add_router("/cases", "secretariat.cases.api.router")
 api.add_router("/documents", "secretariat.documents.api.router")
 api.add_router("/petitions", "secretariat.petitions.api.router")
 api.add_router("/search", "secretariat.search.api.router")
+api.add_router("/meetings", "secretariat.meetings.api.router")
 
 
 @login_required

@@ -68,7 +68,16 @@ def serve(args: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _run(list(sys.argv[1:] if argv is None else argv))
+    except KeyboardInterrupt:
+        # Ctrl-C before a command has set up its own stop (e.g. the worker still starting
+        # Django when the terminal's signal reaches the whole group): stop without a traceback,
+        # with the shell's status for an interrupt.
+        return 130
+
+
+def _run(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secretariat.settings")
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__)

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "secretariat.search",
     "secretariat.assist",
     "secretariat.documents",
+    "secretariat.meetings",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,15 @@ OFFICE_BREAK = None
 # --- Cases and petitions (docs/cases.md, docs/petitions.md) -------------------------------------
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")  # absolute links in e-mails to citizens
 CASE_ATTACHMENT_MAX_BYTES = int(os.environ.get("CASE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# 府級會議 (docs/meetings.md): an agenda item's files (slides are larger than letters); the
+# domain in iCalendar UIDs and the mailbox invitations come from; and the documents app's seam
+# for sending the 開會通知單 as a 公文 (a dotted path to a callable, unset: download only).
+MEETING_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("MEETING_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
+)
+MEETINGS_ICAL_DOMAIN = os.environ.get("MEETINGS_ICAL_DOMAIN", "secretariat.gov.taipei")
+MEETINGS_ORGANIZER_EMAIL = os.environ.get("MEETINGS_ORGANIZER_EMAIL", "")
+MEETINGS_NOTICE_SENDER = os.environ.get("MEETINGS_NOTICE_SENDER", "")
 # (attempts, seconds): anonymous submissions per client address; wrong passwords per case number
 PETITION_SUBMIT_LIMIT = (int(os.environ.get("PETITION_SUBMIT_LIMIT", "5")), 3600)
 PETITION_LOOKUP_LIMIT = (int(os.environ.get("PETITION_LOOKUP_LIMIT", "5")), 900)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("council/", include("secretariat.council.urls")),
     path("documents/", include("secretariat.documents.urls")),
     path("media/", include("secretariat.media.urls")),
+    path("meetings/", include("secretariat.meetings.urls")),
     path("reports/", include("secretariat.reports.urls")),
     path("search/", include("secretariat.search.urls")),
     path("", include("secretariat.petitions.urls")),

@@ -242,6 +242,9 @@ def test_a_tracked_part_reports_progress_monthly_until_released(directives, staf
     assert part.status == AssignmentStatus.ASSIGNED
     # A missed report shows like a missed reply.
     assert list(selectors.overdue_assignments(staff["router"], dt.date(2025, 4, 18))) == [part]
+    march = (directives, dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+    (row,) = selectors.tracked_by_lead_agency(*march, dt.date(2025, 4, 18))
+    assert (row.agency, row.issued, row.released, row.open, row.overdue) == ("都發局", 1, 0, 1, 1)
     report = services.report_progress(
         part, "全部完成。", by=staff["udd"], asks_release=True, on=dt.date(2025, 4, 21)
     )
@@ -256,6 +259,9 @@ def test_a_tracked_part_reports_progress_monthly_until_released(directives, staf
     case.refresh_from_db()
     assert part.status == AssignmentStatus.REPLIED and part.release_reason == "各處均已完工。"
     assert case.status == CaseStatus.REPLIED
+    (row,) = selectors.tracked_by_lead_agency(*march, dt.date(2025, 4, 22))
+    assert (row.issued, row.released, row.open, row.overdue) == (1, 1, 0, 0)
+    assert selectors.tracked_by_lead_agency(*march, dt.date(2025, 4, 21))[0].released == 0
     reports = list(selectors.progress_reports(part))
     assert [r.reported_on for r in reports] == [dt.date(2025, 3, 10), dt.date(2025, 4, 21)]
 

@@ -10,6 +10,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 HEAVY = (
     "sklearn",
     "scipy",
@@ -50,3 +52,20 @@ def test_django_start_up_and_every_page_and_api_module_import_no_heavy_library(t
         "import secretariat.api, secretariat.wsgi"
     )
     assert _heavy_loaded_by(code, tmp_path) == []
+
+
+def test_ctrl_c_while_a_command_starts_stops_it_without_a_traceback(monkeypatch, capsys):
+    """The terminal's Ctrl-C reaches every process of `secretariat serve`, the job worker too,
+    which may still be starting Django and has no stop of its own yet."""
+    from secretariat import cli
+
+    def starting(argv):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_django", starting)
+    try:
+        status = cli.main(["worker"])
+    except KeyboardInterrupt:
+        pytest.fail("Ctrl-C escaped the command: Python prints its traceback")
+    assert status == 130
+    assert "Traceback" not in capsys.readouterr().err

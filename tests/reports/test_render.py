@@ -204,10 +204,9 @@ def test_json_has_stable_keys_and_raw_values(report):
     row = attendance["tables"][0]["rows"][0]
     assert row["held_on"] == "2025-03-31" and row["invited"] == 2 and row["rate"] == "50.00"
 
-    # other modules' indicators (公文's) are listed too, without targets here
-    (indicator,) = [
+    indicator = next(
         i for i in data["indicators"] if i["key"] == council_selectors.SERVICE_GRADE_A_INDICATOR
-    ]
+    )
     assert indicator == {
         "key": council_selectors.SERVICE_GRADE_A_INDICATOR,
         "label": "已結案議員服務案件 A 級（辦理完成）比率",
@@ -333,7 +332,9 @@ def test_odt_follows_the_seed_layout(report):
     assert _rows(tables[-1])[:2] == [
         ["指標", "目標值", "實際值", "達成率", "是否達成"],
         ["已結案議員服務案件 A 級（辦理完成）比率", "98%", "—", "—", "—"],
-    ]  # then 公文's, without targets or records here
+        ["電子化會議場次", "—", "—", "—", "—"],
+        ["電子化會議比率", "—", "—", "—", "—"],
+    ]
     styles = document.stylesxml()
     assert 'style:font-name-asian="Noto Sans CJK TC"' in styles
     assert 'fo:page-width="21cm"' in styles

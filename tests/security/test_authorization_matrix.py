@@ -169,6 +169,23 @@ ROUTES: dict[str, Route] = {
     ),
     "documents/<slug:agency>/<str:number>/trail.xml": Route(SCOPED, DOCUMENT),
     "documents/<slug:agency>/<str:number>/verify/": Route(SCOPED, DOCUMENT, post_only=True),
+    # meetings: a meeting's pages for its members, the chair's office, the presenting agencies
+    # and the meeting staff; directives in the engine's scope; the public page of open series
+    "meetings/": Route(STAFF),
+    "meetings/series/<int:pk>/": Route(STAFF, {"pk": "meeting_series"}),
+    "meetings/<int:pk>/": Route(SCOPED, {"pk": "meeting"}),
+    "meetings/<int:pk>/present/": Route(SCOPED, {"pk": "meeting"}),
+    "meetings/<int:pk>/present/count/": Route(SCOPED, {"pk": "meeting"}),
+    "meetings/<int:pk>/notice.odt": Route(SCOPED, {"pk": "meeting"}),
+    "meetings/<int:pk>/invite.ics": Route(SCOPED, {"pk": "meeting"}),
+    "meetings/<int:pk>/minutes/": Route(SCOPED, {"pk": "held_meeting"}),
+    "meetings/<int:pk>/minutes.odt": Route(SCOPED, {"pk": "held_meeting"}),
+    "meetings/attachments/<int:pk>/": Route(SCOPED, {"pk": "meeting_attachment"}),
+    "meetings/directives/": Route(STAFF),
+    "meetings/directives/<str:number>/": Route(SCOPED, {"number": "directive"}),
+    "meetings/public/": Route(PUBLIC),
+    "meetings/public/<int:pk>/": Route(PUBLIC, {"pk": "public_meeting"}),
+    "meetings/public/attachments/<int:pk>/": Route(PUBLIC, {"pk": "public_attachment"}),
     # reports
     "reports/": Route(SECRETARIAT),
     "reports/runs/<int:pk>/": Route(SECRETARIAT, {"pk": "report_run"}),
@@ -206,6 +223,7 @@ SCOPED_API = {
     "/api/v1/petitions/{number}",
     "/api/v1/cases/{number}",
     "/api/v1/documents/{agency_code}/{document_number}",
+    "/api/v1/meetings/{meeting_id}",
 }
 API_PATH_VALUES = {
     "person_id": "person",
@@ -213,6 +231,7 @@ API_PATH_VALUES = {
     "code": "agency_code",
     "agency_code": "agency_code",
     "document_number": "document_number",
+    "meeting_id": "meeting",
 }
 API_QUERY_VALUES = {
     "start": "2026-01-05",
@@ -464,7 +483,9 @@ def records(make_person, agency, settings, tmp_path) -> dict[str, object]:
         by=None, date=today + dt.timedelta(days=7), kind="closure", reason="颱風"
     )
     document, seal_use = _police_document(make_person, police)
+    meetings = _meeting_records(make_person, desk, police, person, agency, today)
     return {
+        **meetings,
         "document_number": document.number,
         "document_attachment": document.attachments.get().pk,
         "seal_use": seal_use.pk,
@@ -525,6 +546,82 @@ def _police_document(make_person, police):
     )
     use.sealed_pdf.save("sealed.pdf", ContentFile(b"%PDF-1.7\n"))
     return document, use
+
+
+def _meeting_records(make_person, desk, police, officer, agency, today) -> dict[str, object]:
+    """A series whose only members are 警察局's heads; a meeting notified with 警察局's item
+    (marked, with a file); one held whose minutes are being drafted; one of an open series
+    with published minutes (public, unmarked); a directive routed to 警察局 (marked)."""
+    from secretariat.cases import services as case_services
+    from secretariat.meetings import services as meetings
+
+    def pdf(name: str) -> SimpleUploadedFile:
+        return SimpleUploadedFile(name, b"%PDF-1.7\n" + b"0" * 64, content_type="application/pdf")
+
+    make_person("police-head", OTHER, "head")
+    series = meetings.create_series(
+        code="police-only",
+        name="治安會報",
+        chair_title="市長",
+        chair_agency=agency("市長室"),
+        default_place="市政大樓",
+        is_open=True,
+        by=desk,
+    )
+    meetings.add_seat(series, label="警察局長", agency=police, role="head", by=desk)
+    meeting = meetings.schedule_meeting(series, held_on=today + dt.timedelta(days=3), by=desk)
+    item = meetings.propose_item(
+        meeting,
+        kind="report",
+        title=f"轄區治安報告{MARKER}",
+        agency=police,
+        attachments=[pdf("治安.pdf")],
+        by=desk,
+    )
+    meetings.approve_agenda(meeting, by=desk)
+    meetings.send_notice(meeting, by=desk)
+    held = meetings.schedule_meeting(series, held_on=today - dt.timedelta(days=1), by=desk)
+    meetings.propose_item(held, kind="report", title=f"專案報告{MARKER}", agency=police, by=desk)
+    meetings.approve_agenda(held, by=desk)
+    meetings.close_meeting(held, by=desk)
+    public = meetings.schedule_meeting(series, held_on=today - dt.timedelta(days=2), by=desk)
+    shown = meetings.propose_item(
+        public,
+        kind="report",
+        title="公開報告",
+        agency=police,
+        attachments=[pdf("公開.pdf")],
+        by=desk,
+    )
+    meetings.approve_agenda(public, by=desk)
+    minutes = meetings.close_meeting(public, by=desk)
+    (entry,) = minutes.entries.all()
+    meetings.update_entry(entry, resolution="洽悉。", by=desk)
+    meetings.send_for_review(minutes, by=desk)
+    meetings.review_entry(entry, confirmed=True, by=officer)
+    meetings.submit_minutes(minutes, by=desk)
+    chair = make_person("mayor-office", "市長室", "supervisor")
+    meetings.approve_minutes(minutes, by=chair)
+    meetings.publish_minutes(minutes, by=desk)
+    directive = case_services.open_case(
+        "meeting_directive",
+        subject=f"請警察局加強巡邏{MARKER}",
+        body=f"請警察局加強巡邏{MARKER}。",
+        channel="meeting",
+        received_on=held.held_on,
+        by=desk,
+        meeting=held,
+    )
+    case_services.route_case(directive, police, by=desk)
+    return {
+        "meeting_series": series.pk,
+        "meeting": meeting.pk,
+        "held_meeting": held.pk,
+        "meeting_attachment": item.attachments.get().pk,
+        "public_meeting": public.pk,
+        "public_attachment": shown.attachments.get().pk,
+        "directive": directive.number,
+    }
 
 
 def _kwargs(route: Route, records: dict) -> dict[str, object]:

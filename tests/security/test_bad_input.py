@@ -429,8 +429,39 @@ def problems_at(outcome, column: str) -> list[str]:
     return [zh(p.message) for p in outcome.problems if (p.row, p.column) == (2, column)]
 
 
+def prepare(type_code: str) -> None:
+    """What an example row refers to and no import creates: the meeting series (set up in
+    the app) and, for a directive, the meeting that gave it (imported first)."""
+    if type_code not in ("meetings", "meeting-directives"):
+        return
+    from secretariat.core import services as core_services
+    from secretariat.core.registry import agency_by_name
+    from secretariat.meetings import selectors as meeting_selectors
+    from secretariat.meetings import services as meetings
+
+    if not meeting_selectors.series_list().exists():
+        staff = core_services.create_person(
+            by=None,
+            username="sec-meetings",
+            password=None,
+            agency=agency_by_name("秘書處"),
+            roles=["council_liaison"],
+        )
+        for code, name in (("city-council", "市政會議"), ("chief-secretaries", "主秘會報")):
+            meetings.create_series(
+                code=code,
+                name=name,
+                chair_title="市長",
+                chair_agency=agency_by_name("市長室"),
+                by=staff,
+            )
+    if type_code == "meeting-directives":
+        assert importing.run_import("meetings", as_csv(*example("meetings"))).ok
+
+
 def test_the_example_rows_import_cleanly(registry):
     for type_code in importing.IMPORTERS:
+        prepare(type_code)
         header, row = example(type_code)
         assert importing.run_import(type_code, as_csv(header, row)).ok, type_code
 
@@ -473,8 +504,9 @@ def test_line_breaks_only_in_the_text_column(registry, type_code, column):
 @pytest.mark.parametrize("type_code", sorted(importing.IMPORTERS))
 def test_every_importer_refuses_xlsx_formula_cells(registry, type_code):
     header, row = example(type_code)
-    # the subject where a type has one (the document history has counts, and its agency)
-    column = "主旨" if "主旨" in header else header[1]
+    # a text column: the subject where a type has one, else the agency (the document history
+    # and the meeting tallies are counts), else the first
+    column = "主旨" if "主旨" in header else "機關" if "機關" in header else header[0]
     row[header.index(column)] = '=HYPERLINK("http://evil.example","點我")'
     workbook = Workbook()
     workbook.active.append(header)

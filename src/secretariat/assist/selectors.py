@@ -124,3 +124,29 @@ def known_names() -> tuple[str, ...]:
     for name, short in AgencyName.objects.values_list("name", "short_name"):
         names |= {name, short}
     return tuple(sorted(n for n in names if n))
+
+
+def agency_codes_by_name() -> dict[str, str]:
+    """Every name an agency is called by (全銜, 簡稱, former names) → its code: what a minutes
+    draft looks for in the chair's words. A district's name (北投區) is a place, not its
+    district office. A name two agencies share is left out (it names neither for sure)."""
+    seen: dict[str, set[str]] = {}
+
+    def add(name: str, code: str) -> None:
+        if name:
+            seen.setdefault(name, set()).add(code)
+
+    for code, name, short in Agency.objects.values_list("code", "name", "short_name"):
+        add(name, code)
+        add(short, code)
+    for code, name, short in AgencyName.objects.values_list("agency__code", "name", "short_name"):
+        add(name, code)
+        add(short, code)
+    return {name: codes.pop() for name, codes in seen.items() if len(codes) == 1}
+
+
+def rouge(reference: str, candidate: str):
+    """ROUGE-1, -2 and -L of a draft against reference text (``minutes.rouge``)."""
+    from secretariat.assist.minutes import rouge as measure
+
+    return measure(reference, candidate)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from secretariat.assist import embeddings, selectors
+from secretariat.assist.minutes import AgendaEntry, MinutesDraft
 from secretariat.assist.models import RoutingFeedback, TrainedModel, Trigger
 from secretariat.core import audit
 from secretariat.core.errors import DomainError, PermissionDenied
@@ -150,3 +151,21 @@ def record_feedback(
                 "routed_by": by if getattr(by, "is_authenticated", False) else None,
             },
         )[0]
+
+
+def draft_minutes(
+    items: list[AgendaEntry], transcript: str, *, chair_titles=("主席", "市長", "秘書長")
+) -> MinutesDraft:
+    """會議紀錄草稿 of an agenda (``minutes.AgendaEntry`` each) from a transcript's text:
+    offline, with jieba and the registry's agency names (docs/assist.md). Writes nothing:
+    the caller keeps what a person accepts."""
+    from secretariat.assist import keywords, minutes
+
+    extractor = keywords.extractor(selectors.known_names() + keywords.DISTRICTS)
+    return minutes.draft(
+        items,
+        transcript,
+        extractor=extractor,
+        agency_names=selectors.agency_codes_by_name(),
+        chair_titles=chair_titles,
+    )

@@ -49,11 +49,14 @@ class OpenContext:
 @dataclass(frozen=True)
 class Tracking:
     """列管: a part is not answered once but reports progress every ``every_months`` months
-    until the tracking office releases it (解除列管) with a reason. The kind's routers and
-    the Secretariat's or the part's agency's people with ``releaser_roles`` release."""
+    until the tracking office releases it (解除列管) with a reason. Without an ``office`` the
+    kind's routers and the part's agency's people with ``releaser_roles`` release. With
+    ``office`` (an agency code, e.g. ``rdec`` for 研考會) the tracking office is that agency:
+    its people with ``releaser_roles`` see every case of the kind and they alone release."""
 
     every_months: int = 1
     releaser_roles: frozenset[str] = frozenset({RoleCode.RDEC_OFFICER})
+    office: str | None = None
 
 
 @dataclass(frozen=True)

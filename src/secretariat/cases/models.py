@@ -49,6 +49,7 @@ class Channel(models.TextChoices):
     API = "api", "系統介接"
     OPEN311 = "open311", "Open311"
     COUNCIL = "council", "議會"
+    MEETING = "meeting", "府級會議"
 
 
 # The longest case text (內容) accepted from any channel: about seven A4 pages of Chinese

@@ -4,7 +4,8 @@ A part (分辦) is held by an agency, a unit of an agency, or a contractor the a
 Visibility follows the holder, and :func:`part_scope` is the one rule every read applies:
 
 * administrators (系統管理者, 秘書處管理者) see every part;
-* the Secretariat's routers see every part of the kinds they route;
+* the Secretariat's routers see every part of the kinds they route, and a tracking office's
+  people (``Tracking.office``) every part of the kinds it tracks;
 * an agency's people see its parts — but a person placed in a unit sees, of the parts held by
   units, only their own unit's, unless their role oversees the whole agency (首長, 研考);
 * a contractor's people see only the parts held by their contractor."""
@@ -51,6 +52,31 @@ def is_router(user, kind: str | None = None) -> bool:
     return kind in routed if kind else bool(routed)
 
 
+def tracked_kinds(user) -> frozenset[str]:
+    """The kinds whose tracking office (``Tracking.office``, 列管單位) the person works in
+    with one of its ``releaser_roles``: they see every case of those kinds and release their
+    parts (研考會's 研考人員 for meeting directives)."""
+    from secretariat.cases import kinds
+
+    if not _signed_in(user) or user.agency_id is None:
+        return frozenset()
+    code = user.agency.code
+    return frozenset(
+        kind.code
+        for kind in kinds.KINDS.values()
+        if kind.tracking is not None
+        and kind.tracking.office == code
+        and user.has_role(*kind.tracking.releaser_roles)
+    )
+
+
+def watched_kinds(user) -> frozenset[str] | None:
+    """The kinds of which the person sees every case (None: every kind): those they route
+    and those their office tracks."""
+    routed = routed_kinds(user)
+    return None if routed is None else routed | tracked_kinds(user)
+
+
 def sees_all_cases(user) -> bool:
     """Sees every case of every kind."""
     return routed_kinds(user) is None or sees_all_agencies(user)
@@ -95,16 +121,16 @@ def scope_keys(user) -> set[str]:
 
 
 def part_scope(user, prefix: str = "") -> Q | None:
-    """Which parts the person sees (None: all): every part of the kinds they route, and the
-    parts they hold. ``prefix`` points from another model to the assignment."""
+    """Which parts the person sees (None: all): every part of the kinds they route or track,
+    and the parts they hold. ``prefix`` points from another model to the assignment."""
     if sees_all_cases(user):
         return None
     if not _signed_in(user):
         return Q(pk__in=[])
     scope = holder_scope(user, prefix)
-    routed = routed_kinds(user)
-    if routed:
-        scope |= Q(**{f"{prefix}case__kind__in": routed})
+    watched = watched_kinds(user)
+    if watched:
+        scope |= Q(**{f"{prefix}case__kind__in": watched})
     return scope
 
 

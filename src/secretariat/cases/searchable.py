@@ -59,12 +59,12 @@ def visible(user):
 
 def scope(user) -> Scope | None:
     """The same rule as ``visible`` (``cases_for``), in the engine's terms: the kinds the
-    person routes, and the holder keys of the parts they hold."""
-    from secretariat.cases.permissions import routed_kinds, scope_keys, sees_all_cases
+    person routes or tracks, and the holder keys of the parts they hold."""
+    from secretariat.cases.permissions import scope_keys, sees_all_cases, watched_kinds
 
     if sees_all_cases(user):
         return None
-    return Scope(frozenset(routed_kinds(user)), frozenset(scope_keys(user)))
+    return Scope(frozenset(watched_kinds(user)), frozenset(scope_keys(user)))
 
 
 def kinds() -> dict[str, str]:

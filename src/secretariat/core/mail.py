@@ -7,11 +7,12 @@ ever holds a recipient, a body or a password."""
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django_tasks import task
 
@@ -19,11 +20,24 @@ from secretariat.core import sealing
 from secretariat.core.models import OutgoingMail
 
 
-def queue_mail(subject: str, body: str, recipients: Sequence[str], *, purpose: str) -> OutgoingMail:
+def queue_mail(
+    subject: str,
+    body: str,
+    recipients: Sequence[str],
+    *,
+    purpose: str,
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+) -> OutgoingMail:
     """Queue one mail to ``recipients``; it is sent by a worker once the caller's transaction
     has committed (and not at all if it rolls back). ``purpose`` (e.g. ``petition:receipt``)
-    is all that stays readable while it waits."""
+    is all that stays readable while it waits. ``attachments`` are (file name, content,
+    content type), sealed with the rest (a meeting's iCalendar invitation)."""
     message = {"subject": subject, "body": body, "recipients": list(recipients)}
+    if attachments:
+        message["attachments"] = [
+            [name, base64.b64encode(content).decode("ascii"), content_type]
+            for name, content, content_type in attachments
+        ]
     mail = OutgoingMail.objects.create(
         purpose=purpose, sealed=sealing.seal(json.dumps(message, ensure_ascii=False).encode())
     )
@@ -39,8 +53,16 @@ def send_mail_task(mail_id: int) -> dict:
     if mail is None:  # sent already, or pruned after its job failed
         return {"mail": mail_id, "sent": 0}
     message = json.loads(sealing.unseal(mail.sealed))
-    sent = send_mail(
-        message["subject"], message["body"], settings.DEFAULT_FROM_EMAIL, message["recipients"]
-    )
+    if message.get("attachments"):
+        email = EmailMessage(
+            message["subject"], message["body"], settings.DEFAULT_FROM_EMAIL, message["recipients"]
+        )
+        for name, content, content_type in message["attachments"]:
+            email.attach(name, base64.b64decode(content), content_type)
+        sent = email.send()
+    else:
+        sent = send_mail(
+            message["subject"], message["body"], settings.DEFAULT_FROM_EMAIL, message["recipients"]
+        )
     mail.delete()
     return {"mail": mail_id, "purpose": mail.purpose, "sent": sent}

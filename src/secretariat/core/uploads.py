@@ -108,6 +108,22 @@ FILE_TYPES: dict[str, FileType] = {
 }
 
 
+# Slides shown at meetings (簡報) besides the documents every module takes.
+PRESENTATION_TYPES: dict[str, FileType] = {
+    **FILE_TYPES,
+    ".pptx": FileType(
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "PowerPoint 簡報（PPTX）",
+        _ooxml("ppt/presentation.xml"),
+    ),
+    ".odp": FileType(
+        "application/vnd.oasis.opendocument.presentation",
+        "ODP 簡報",
+        _odf("application/vnd.oasis.opendocument.presentation"),
+    ),
+}
+
+
 def _read(upload, size: int) -> bytes:
     upload.seek(0)
     try:
@@ -150,11 +166,15 @@ def _refuse(field: str, message: str, code: str) -> DomainError:
 
 
 def check_upload(
-    upload, *, field: str = "attachments", types: dict[str, FileType] = FILE_TYPES
+    upload,
+    *,
+    field: str = "attachments",
+    types: dict[str, FileType] = FILE_TYPES,
+    max_bytes: int | None = None,
 ) -> str:
     """The content type of an acceptable upload, or a DomainError on ``field`` naming the file
-    and the reason: an extension not accepted, a file over the size limit, or content that is
-    not what the extension says."""
+    and the reason: an extension not accepted, a file over the size limit (``max_bytes``, by
+    default ``CASE_ATTACHMENT_MAX_BYTES``), or content that is not what the extension says."""
     name = upload.name or ""
     suffix = name[name.rfind(".") :].lower() if "." in name else ""
     file_type = types.get(suffix)
@@ -164,8 +184,9 @@ def check_upload(
             f"附件「{name}」的檔案類型不被接受（僅限 {accepted_extensions(types)}）。",
             "attachment_type",
         )
-    if upload.size > max_upload_bytes():
-        limit = max_upload_bytes() // (1024 * 1024)
+    limit_bytes = max_upload_bytes() if max_bytes is None else max_bytes
+    if upload.size > limit_bytes:
+        limit = limit_bytes // (1024 * 1024)
         raise _refuse(field, f"附件「{name}」超過 {limit} MB 的大小上限。", "attachment_size")
     try:
         matches = file_type.matches(upload)

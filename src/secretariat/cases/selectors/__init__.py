@@ -28,6 +28,8 @@ from secretariat.cases.permissions import (
     requester_kinds,
     routed_kinds,
     sees_all_cases,
+    tracked_kinds,
+    watched_kinds,
 )
 from secretariat.cases.selectors.casework import (
     RequesterQuery,
@@ -77,6 +79,7 @@ from secretariat.cases.selectors.scoped import (
 from secretariat.cases.selectors.statistics import (
     LeadCounts,
     OnTime,
+    TrackedCounts,
     count_by_lead_agency,
     count_by_month,
     count_by_status,
@@ -86,6 +89,7 @@ from secretariat.cases.selectors.statistics import (
     on_time_replies,
     received,
     texts,
+    tracked_by_lead_agency,
 )
 from secretariat.cases.services.intake import REQUESTER_FIELDS
 
@@ -123,6 +127,8 @@ __all__ = [
     "requester_email",
     "routed_kinds",
     "sees_all_cases",
+    "tracked_kinds",
+    "watched_kinds",
     "ACTIVE_ASSIGNMENT",
     "OPEN_STATUSES",
     "AgencyLoad",
@@ -132,6 +138,7 @@ __all__ = [
     "CaseStatus",
     "Channel",
     "LeadCounts",
+    "TrackedCounts",
     "OnTime",
     "PartActions",
     "actions_for",
@@ -161,6 +168,7 @@ __all__ = [
     "related_cases",
     "routing_keywords",
     "texts",
+    "tracked_by_lead_agency",
     # a case's progress for its requester (progress.py)
     "Deadline",
     "Step",

@@ -25,8 +25,8 @@ from secretariat.cases.permissions import (
     holder_scope,
     is_involved,
     is_router,
-    routed_kinds,
     sees_all_cases,
+    watched_kinds,
 )
 from secretariat.cases.selectors.scoped import assignments_for, cases_for, open_assignments_for
 from secretariat.core.models import Agency, RoleCode
@@ -75,15 +75,15 @@ def _common_filters(
 
 def _parts_of_listed_case(user) -> QuerySet[Assignment]:
     """The parts in force of the outer case (``OuterRef("pk")``) the person may see: all of
-    them when they route the case's kind, else those they hold. Decided on the outer case's
-    kind, so the subquery needs no join back to the case."""
+    them when they route or track the case's kind, else those they hold. Decided on the outer
+    case's kind, so the subquery needs no join back to the case."""
     parts = Assignment.objects.current().filter(case=OuterRef("pk"))
     if sees_all_cases(user):
         return parts
     visible = holder_scope(user)
-    routed = routed_kinds(user)
-    if routed:
-        visible |= Q(In(OuterRef("kind"), sorted(routed)))
+    watched = watched_kinds(user)
+    if watched:
+        visible |= Q(In(OuterRef("kind"), sorted(watched)))
     return parts.filter(visible)
 
 
@@ -199,8 +199,12 @@ def open_by_agency(user, at: dt.date | dt.datetime, kind: str | None = None) -> 
 
 def overdue_assignments(user, at: dt.date | dt.datetime) -> QuerySet[Assignment]:
     """The escalation list: overdue parts the person may see, most overdue first."""
+    # overdue_q says the part is unanswered: not said twice, or PostgreSQL counts the condition
+    # twice, expects 30 times fewer rows and sorts every overdue part instead of reading the
+    # partial index in order.
     return (
-        _open_parts(user)
+        assignments_for(user)
+        .filter(case__status__in=OPEN_STATUSES)
         .filter(overdue_q(at))
         .select_related("case", "agency", "unit", "contractor", "officer")
         .order_by("due_on", "due_at", "case__number")

@@ -23,14 +23,14 @@ from secretariat.cases.permissions import (
     REPLY_ROLES,
     holder_scope,
     part_scope,
-    routed_kinds,
     sees_all_cases,
+    watched_kinds,
 )
 
 
 def cases_for(user, kind: str | None = None) -> QuerySet[Case]:
-    """Cases the person may see: all of the kinds they route; otherwise the cases they hold
-    a part of (one that was not withdrawn by 改分)."""
+    """Cases the person may see: all of the kinds they route or track; otherwise the cases
+    they hold a part of (one that was not withdrawn by 改分)."""
     queryset = Case.objects.all()
     if kind:
         queryset = queryset.filter(kind=kind)
@@ -38,8 +38,8 @@ def cases_for(user, kind: str | None = None) -> QuerySet[Case]:
         return queryset
     held = Assignment.objects.current().filter(holder_scope(user), case=OuterRef("pk"))
     scope = Q(Exists(held))
-    if routed := routed_kinds(user):
-        scope |= Q(kind__in=routed)
+    if watched := watched_kinds(user):
+        scope |= Q(kind__in=watched)
     return queryset.filter(scope)
 
 
@@ -122,15 +122,15 @@ def assignable_officers(assignment: Assignment):
 def audit_trail_for(user, case: Case):
     """Audit entries of the case, of the parts (and their requests and progress reports) and
     of the internal notes the person may see, newest first. Whoever sees every case of the
-    kind reads the whole trail of those records; others read them under the core agency
-    scope."""
+    kind (its routers, its tracking office) reads the whole trail of those records; others
+    read them under the core agency scope."""
     from secretariat.cases.models import ProgressReport
-    from secretariat.cases.permissions import is_router
     from secretariat.cases.selectors.casework import notes_for
     from secretariat.core.models import AuditEntry
     from secretariat.core.selectors import audit_entries_for
 
-    if sees_all_cases(user) or is_router(user, case.kind):
+    watched = watched_kinds(user)
+    if watched is None or case.kind in watched:
         entries = AuditEntry.objects.select_related("actor").order_by("-seq")
     else:
         entries = audit_entries_for(user)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncMonth
 
-from secretariat.cases.models import Assignment, Case, CaseStatus, late_reply_q
+from secretariat.cases.models import Assignment, Case, CaseStatus, late_reply_q, overdue_q
 from secretariat.core.models import Agency
 from secretariat.core.registry import (
     REPORT_PREFETCH,
@@ -178,3 +178,47 @@ def late_parts(
     return Assignment.objects.filter(case__kind=kind, case__received_on__range=(start, end)).late(
         as_of
     )
+
+
+@dataclass(frozen=True)
+class TrackedCounts:
+    """列管 items of one lead agency (its report label): received in the period (``issued``),
+    released (解除列管: every part, so the case is answered) by the day asked, still tracked
+    (``open``), and of those the ones with a progress report overdue that day."""
+
+    agency: str
+    issued: int
+    released: int
+    open: int
+    overdue: int
+
+
+def tracked_by_lead_agency(
+    kind: str, start: dt.date, end: dt.date, as_of: dt.date
+) -> list[TrackedCounts]:
+    """A tracked kind's (``CaseKind.tracking``) cases received in the period by lead agency in
+    force, under the report label of each case's received date, most first; released and
+    overdue as of ``as_of`` (the period's end, or today while it runs)."""
+    leads = _lead_parts(kind, start, end).select_related("case", "agency")
+    overdue = set(
+        Assignment.objects.current()
+        .filter(case__kind=kind, case__received_on__range=(start, end))
+        .filter(overdue_q(as_of))
+        .values_list("case_id", flat=True)
+    )
+    figures: dict[str, list[int]] = {}
+    order: dict[str, int] = {}
+    for part in leads:
+        day = part.case.received_on
+        label = report_label(part.agency, day)
+        order[label] = report_order(part.agency, day)
+        released = part.case.replied_on is not None and part.case.replied_on <= as_of
+        row = figures.setdefault(label, [0, 0, 0])
+        row[0] += 1
+        row[1] += released
+        row[2] += not released and part.case_id in overdue
+    rows = [
+        TrackedCounts(label, n, released, n - released, late)
+        for label, (n, released, late) in figures.items()
+    ]
+    return sorted(rows, key=lambda r: (-r.issued, order[r.agency]))

@@ -51,7 +51,8 @@ class ImportedPart:
     """One agency's part of an imported case as the old system recorded it. Without
     ``due_on`` the deadline is the kind's working days from ``assigned_on`` (before any
     extension). ``withdrawn_on``: the part was moved to another agency (改分) that day.
-    ``extensions``: its 展期, in order; the last one's deadline is the part's."""
+    ``extensions``: its 展期, in order; the last one's deadline is the part's.
+    ``release_reason``: a tracked part (列管) released (解除列管) on ``replied_on``."""
 
     agency: Agency
     role: str
@@ -60,6 +61,7 @@ class ImportedPart:
     replied_on: dt.date | None = None
     withdrawn_on: dt.date | None = None
     extensions: tuple[ImportedExtension, ...] = ()
+    release_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,7 @@ def import_cases(
             due_on=part.extensions[-1].due_on if part.extensions else first_due(part),
             status=_part_status(part, ended),
             replied_on=part.replied_on,
+            release_reason=part.release_reason,
         )
         for case, part, ended in pairs
     )

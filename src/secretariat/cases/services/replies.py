@@ -18,7 +18,7 @@ from secretariat.cases.models import (
     CaseStatus,
     ProgressReport,
 )
-from secretariat.cases.permissions import REPLY_ROLES, acts_for, holds, is_router
+from secretariat.cases.permissions import REPLY_ROLES, acts_for, holds, is_router, tracked_kinds
 from secretariat.cases.services.common import (
     guard,
     moment,
@@ -139,10 +139,14 @@ def next_report_due(assignment: Assignment, on: dt.date) -> dt.date:
 
 
 def may_release(user, assignment: Assignment) -> bool:
-    """解除列管: the kind's routers, or its tracking roles of the part's agency."""
+    """解除列管: the tracking office's people with its roles when the kind names an office
+    (``Tracking.office``); otherwise the kind's routers, or its tracking roles of the part's
+    agency."""
     kind = kinds.get(assignment.case.kind)
     if kind.tracking is None:
         return False
+    if kind.tracking.office is not None:
+        return kind.code in tracked_kinds(user)
     if is_router(user, kind.code):
         return True
     return holds(user, assignment) and user.has_role(*kind.tracking.releaser_roles)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0006_notes_templates_merge"),
+        ("cases", "0007_meeting_channel"),
         ("documents", "0001_documents"),
     ]
 
