@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 
+# The documents tests' test CA, SoftHSM2 cards and office, for the browser test of the signed
+# path (tests/e2e/test_documents.py).
+from tests.documents.conftest import cards, office, pki, signing_trust  # noqa: F401
+
 # Playwright's sync API runs an event loop in this thread; the tests still use the ORM directly.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -318,6 +318,9 @@ class ReplyForm(DomainErrorForm):
 
 class DraftReplyForm(ReplyForm):
     attachments = MultipleFileField(label="回復附件（選填）", required=False)
+    document_number = forms.CharField(
+        label="回復公文文號（選填，已發文之公文）", max_length=10, required=False
+    )
 
 
 class ReassignmentRequestForm(DomainErrorForm):

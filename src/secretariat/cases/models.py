@@ -384,6 +384,15 @@ class Assignment(Audited):
         related_name="+",
     )
     release_reason = models.CharField("解除列管理由", max_length=200, blank=True)
+    # A reply may point to the 公文 that answered (the documents workflow, not the engine).
+    reply_document = models.ForeignKey(
+        "documents.Document",
+        verbose_name="回復公文",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = AssignmentQuerySet.as_manager()
 

@@ -227,7 +227,11 @@ def _assign_officer(user, _, part, form):
 def _draft(user, _, part, form):
     data = form.cleaned_data
     return services.draft_reply(
-        part, data["reply_text"], by=user, attachments=data.get("attachments") or ()
+        part,
+        data["reply_text"],
+        by=user,
+        attachments=data.get("attachments") or (),
+        document_number=(data.get("document_number") or "").strip(),
     )
 
 

@@ -9,6 +9,7 @@ from typing import ClassVar
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -25,6 +26,10 @@ class AgencyKind(models.TextChoices):
     DISTRICT_OFFICE = "district_office", "區公所"
     ENTERPRISE = "enterprise", "市營事業"
     COMMITTEE = "committee", "委員會"
+
+
+# 機關代碼: nine digits or capital letters and a capital letter (379000000A, A09000000E).
+OFFICIAL_CODE_PATTERN = r"^[0-9A-Z]{9}[A-Z]$"
 
 
 class AgencyQuerySet(models.QuerySet):
@@ -69,6 +74,22 @@ class Agency(Audited):
     )
     email = models.EmailField("聯絡信箱", blank=True)
     phone = models.CharField("聯絡電話", max_length=40, blank=True)
+    # The official 10-character code of the national agency code table (機關代碼, e.g.
+    # 臺北市政府 379000000A) that documents and their electronic exchange address agencies by.
+    # Empty: not yet recorded (「未登錄」); administrators enter it (docs/agencies.md).
+    official_code = models.CharField(
+        "機關代碼",
+        max_length=10,
+        blank=True,
+        validators=[
+            RegexValidator(
+                OFFICIAL_CODE_PATTERN,
+                "機關代碼須為 10 碼：9 碼數字或大寫英文字母，最後 1 碼為大寫英文字母"
+                "（例如臺北市政府 379000000A）。",
+            )
+        ],
+        help_text="行政院機關代碼表的 10 碼代碼（例如臺北市政府 379000000A）；空白表示尚未登錄。",
+    )
     sort_order = models.PositiveIntegerField("排序", default=0)
 
     objects = AgencyQuerySet.as_manager()

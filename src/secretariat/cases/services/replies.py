@@ -33,6 +33,7 @@ from secretariat.cases.services.intake import check_attachment, store_attachment
 from secretariat.cases.services.routing import active_part
 from secretariat.core import audit, workdays
 from secretariat.core.errors import DomainError
+from secretariat.documents import selectors as documents
 
 
 def _in_progress(assignment: Assignment) -> None:
@@ -51,10 +52,12 @@ def draft_reply(
     by,
     on: dt.date | None = None,
     attachments: Sequence = (),
+    document_number: str = "",
 ) -> Assignment:
     """擬復: the holder's officer writes the reply, with any files that belong to it (e.g.
-    the data a councillor asked for). Kinds without approval reply at once; a tracked kind
-    (列管) is answered by progress reports instead."""
+    the data a councillor asked for) and optionally the 公文 that answered (its 文號: a
+    dispatched document of the part's agency the officer may see). Kinds without approval
+    reply at once; a tracked kind (列管) is answered by progress reports instead."""
     assignment = active_part(assignment)
     require(acts_for(by, assignment, REPLY_ROLES), "只有受分辦機關的承辦人可以擬復。")
     _in_progress(assignment)
@@ -64,6 +67,8 @@ def draft_reply(
     text = required_reason(text, "reply_text", "請填寫回復內容。")
     guard(assignment.case, "reply", {"text": text}, by)
     content_types = [check_attachment(upload) for upload in attachments]
+    if document_number:
+        assignment.reply_document = documents.reply_document(by, assignment.agency, document_number)
     assignment.reply_text, assignment.drafted_by = text, by
     assignment.status = AssignmentStatus.DRAFTED
     with audit.action("transition:draft_reply"):

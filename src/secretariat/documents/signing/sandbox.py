@@ -280,6 +280,19 @@ class SoftHsm:
                 int.from_bytes(public[Attribute.MODULUS], "big"),
             ).public_key()
 
+    def generate_secret_key(self, token_label: str, pin: str, *, key_label: str) -> None:
+        """An AES-256 key made on the token that only encrypts and decrypts there (sensitive,
+        not extractable): 機密文書's master key (``DOCUMENTS_MASTER_TOKEN``)."""
+        with self._session(token_label, pin) as session:
+            session.generate_key(
+                KeyType.AES,
+                256,
+                label=key_label,
+                store=True,
+                capabilities=MechanismFlag.ENCRYPT | MechanismFlag.DECRYPT,
+                template={Attribute.SENSITIVE: True, Attribute.EXTRACTABLE: False},
+            )
+
     def store_certificate(
         self,
         token_label: str,
