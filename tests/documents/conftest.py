@@ -50,6 +50,7 @@ class Pki:
         return TokenSpec(token_label=TOKEN, key_label=label)
 
     def credential(self, label: str = "good"):
+        self.hsm.activate()  # a demo run by an earlier test may have pointed SoftHSM2 elsewhere
         return load_credential(self.token(label), PIN)
 
     def file_credential(self):
@@ -144,6 +145,7 @@ CARDS = {
 def cards(pki) -> dict[str, str]:
     """One SoftHSM2 token (憑證卡) per person of the office, label ``card-<who>``, PIN
     ``CARD_PIN``: a signing key made on the token and its certificate."""
+    pki.hsm.activate()
     now = datetime.now(UTC)
     labels = {}
     for who, plan in CARDS.items():
@@ -167,6 +169,7 @@ def signing_trust(pki, settings, tmp_path):
     """The settings' trust anchors and CRLs: the tests' root (TrustStore.from_settings)."""
     from secretariat.documents.signing.sandbox import pem
 
+    pki.hsm.activate()  # the cards are on its tokens, whatever an earlier test activated
     trust, crls = tmp_path / "trust", tmp_path / "crl"
     trust.mkdir()
     crls.mkdir()

@@ -28,7 +28,6 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
 from secretariat.core.errors import DomainError
-from secretariat.documents.signing.credentials import TokenSecretKey
 
 NONCE_BYTES = 12
 KEY_ID_BYTES = 8
@@ -58,6 +57,8 @@ def _keyring(
 ) -> dict[str, _Master]:
     ring: dict[str, _Master] = {}
     if token:
+        from secretariat.documents.signing.credentials import TokenSecretKey  # python-pkcs11
+
         token_label, _, key_label = token.partition("/")
         if not token_label or not key_label:
             raise ValueError("DOCUMENTS_MASTER_TOKEN: 'token label/key label'")

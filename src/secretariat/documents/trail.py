@@ -15,6 +15,7 @@ import base64
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch
 from lxml import etree
@@ -22,9 +23,12 @@ from lxml import etree
 from secretariat.core import roc
 from secretariat.core.errors import DomainError
 from secretariat.documents import content as contents
+from secretariat.documents import signing as sig  # pyHanko, pkcs11: loaded on first use
 from secretariat.documents import storage
 from secretariat.documents.models import Document, DraftVersion, Point, PointStatus
-from secretariat.documents.signing import TrustStore, Verification, verify_detached
+
+if TYPE_CHECKING:
+    from secretariat.documents.signing import TrustStore, Verification
 
 PAYLOAD_VERSION = 1
 
@@ -105,7 +109,7 @@ def verify_point(
         return PointVerdict(point, False, broken.code, broken.problem)
     except DomainError as error:  # a sealed text that no longer opens
         return PointVerdict(point, False, error.code, error.message)
-    verdict = verify_detached(data, bytes(point.signature), trust=trust)
+    verdict = sig.verify_detached(data, bytes(point.signature), trust=trust)
     return PointVerdict(point, verdict.ok, verdict.code or "", verdict.problem, verdict)
 
 
@@ -127,7 +131,7 @@ def signed_points(documents) -> Iterator[tuple[Document, list[Point], dict[int, 
 
 
 def verify_documents(documents, trust: TrustStore | None = None) -> Iterator[PointVerdict]:
-    trust = trust or TrustStore.from_settings()
+    trust = trust or sig.TrustStore.from_settings()
     for document, points, stored in signed_points(documents):
         for point in points:
             yield verify_point(document, point, stored, trust)

@@ -9,6 +9,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from django.utils import timezone
@@ -20,6 +21,7 @@ from secretariat.core.models import RoleCode
 from secretariat.core.text import check_text
 from secretariat.core.uploads import check_upload
 from secretariat.documents import secrecy, selectors, storage, trail
+from secretariat.documents import signing as sig  # pyHanko, pkcs11: loaded on first use
 from secretariat.documents.models import (
     OPINION_MAX,
     Document,
@@ -32,7 +34,9 @@ from secretariat.documents.models import (
     SigningMode,
     Step,
 )
-from secretariat.documents.signing import Credential, TokenSpec, load_credential, sign_detached
+
+if TYPE_CHECKING:
+    from secretariat.documents.signing import Credential
 
 
 def now() -> dt.datetime:
@@ -196,8 +200,8 @@ def signing(mode: str, by, pin: str | None) -> Iterator[Credential | None]:
         raise DomainError(
             "card_missing", "您尚未登錄憑證卡，無法線上簽核；請先至「我的憑證卡」登錄。"
         )
-    spec = TokenSpec(token_label=signer.token_label, key_label=signer.key_label or None)
-    with load_credential(spec, pin or "") as credential:
+    spec = sig.TokenSpec(token_label=signer.token_label, key_label=signer.key_label or None)
+    with sig.load_credential(spec, pin or "") as credential:
         if signer.certificate is not None and fingerprint(credential.certificate) != (
             signer.certificate.fingerprint
         ):
@@ -262,7 +266,7 @@ def act(
             signer=by.username,
             versions=[tuple(v) for v in point.versions],
         )
-        record = sign_detached(data, credential, purpose=point.get_step_display())
+        record = sig.sign_detached(data, credential, purpose=point.get_step_display())
         point.signature = record.signature
         point.certificate = certificate_record(record.certificate)
         point.signing_time = record.signing_time

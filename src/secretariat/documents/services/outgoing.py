@@ -16,6 +16,7 @@ from secretariat.core.models import Agency
 from secretariat.core.text import check_text
 from secretariat.documents import content as contents
 from secretariat.documents import rendering, storage
+from secretariat.documents import signing as sig  # pyHanko, pkcs11: loaded on first use
 from secretariat.documents.models import (
     AgencyProfile,
     Decision,
@@ -38,7 +39,6 @@ from secretariat.documents.services.common import (
     today,
 )
 from secretariat.documents.services.drafting import check_exchange
-from secretariat.documents.signing import TokenSpec, load_credential, seal_pdf
 
 # Sent after 發文 (the exchange of issue 19 sends the electronic copies) and after 歸檔
 # (the archives module files the record: 檔號, 保存年限).
@@ -98,8 +98,10 @@ def _agency_seal(document: Document, pin: str | None, needed: bool):
         raise DomainError.invalid(
             {"seal_pin": ["電子發文須加蓋電子印信，請輸入機關憑證卡 PIN 碼。"]}
         )
-    spec = TokenSpec(token_label=profile.seal_token_label, key_label=profile.seal_key_label or None)
-    with load_credential(spec, pin) as credential:
+    spec = sig.TokenSpec(
+        token_label=profile.seal_token_label, key_label=profile.seal_key_label or None
+    )
+    with sig.load_credential(spec, pin) as credential:
         yield credential
 
 
@@ -145,7 +147,7 @@ def seal(
         )
         if agency_seal is not None:
             sheet = rendering.sheet(document, DraftRole.OUTGOING, outgoing, dated=today())
-            sealed = seal_pdf(
+            sealed = sig.seal_pdf(
                 rendering.pdf(sheet),
                 agency_seal,
                 reason=f"發文 {document.reference}",

@@ -10,6 +10,7 @@ from secretariat.core.errors import DomainError
 from secretariat.core.models import Agency, RoleCode, Unit, User
 from secretariat.core.permissions import is_administrator
 from secretariat.core.text import check_fields, model_rule
+from secretariat.documents import signing as sig  # pyHanko, pkcs11: loaded on first use
 from secretariat.documents.models import (
     AgencyProfile,
     IssuingCode,
@@ -18,7 +19,6 @@ from secretariat.documents.models import (
     Signer,
 )
 from secretariat.documents.services.common import certificate_record, require
-from secretariat.documents.signing import TokenSpec, load_credential, validate_certificate
 
 MATTER_RULES = {
     "code": model_rule(MatterCategory, "code"),
@@ -144,12 +144,12 @@ def register_card(user: User, *, token_label: str, pin: str, key_label: str = ""
         errors.setdefault("token_label", []).append("請填寫憑證卡標籤。")
     if errors:
         raise DomainError.invalid(errors)
-    spec = TokenSpec(
+    spec = sig.TokenSpec(
         token_label=cleaned["token_label"].strip(),
         key_label=(cleaned.get("key_label") or "").strip() or None,
     )
-    with load_credential(spec, pin) as credential:
-        validate_certificate(credential.certificate, chain=credential.chain)
+    with sig.load_credential(spec, pin) as credential:
+        sig.validate_certificate(credential.certificate, chain=credential.chain)
         der = credential.certificate
     with transaction.atomic(), audit.action("documents:register_card"):
         signer, _ = Signer.objects.get_or_create(user=user)

@@ -8,10 +8,10 @@ from django.db import transaction
 from secretariat.core import audit
 from secretariat.core import services as core_services
 from secretariat.core.models import RoleCode, User
+from secretariat.documents import signing as sig  # pyHanko, pkcs11: loaded on first use
 from secretariat.documents import trail
 from secretariat.documents.models import Document, VerificationProblem, VerificationRun
 from secretariat.documents.services.common import may_open, now, require
-from secretariat.documents.signing import TrustStore
 
 BATCH = 500
 
@@ -33,7 +33,7 @@ def verify_all(*, by=None) -> VerificationRun:
 
 def _run(documents, *, by, document: Document | None) -> VerificationRun:
     run = VerificationRun.objects.create(started_at=now(), requested_by=by, document=document)
-    trust = TrustStore.from_settings()
+    trust = sig.TrustStore.from_settings()
     checked = broken = 0
     problems: list[VerificationProblem] = []
     last = 0

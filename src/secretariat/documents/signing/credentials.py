@@ -310,6 +310,15 @@ def _library(path: str) -> pkcs11.lib:
         return _libraries[path]
 
 
+def reinitialize_module(path: str) -> None:
+    """Initialise a module this process has loaded again (C_Finalize, C_Initialize), so it
+    reads its configuration anew; open sessions end. A module not loaded yet: nothing to do."""
+    with _libraries_lock:
+        library = _libraries.get(path)
+        if library is not None:
+            library.reinitialize()
+
+
 def _load_pkcs12(spec: Pkcs12Spec, password: str) -> _FileCredential:
     path = Path(spec.path)
     if not path.is_file():

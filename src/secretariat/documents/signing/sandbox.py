@@ -237,7 +237,13 @@ class SoftHsm:
         return shutil.which(SOFTHSM_UTIL) is not None and Path(module).exists()
 
     def activate(self) -> None:
+        """Point SoftHSM2 at this folder's tokens, in this process too: SoftHSM2 reads its
+        configuration when the module is initialised, so a module the process has already
+        loaded (for another folder's tokens: the demo's, another test run's) starts again."""
+        if os.environ.get("SOFTHSM2_CONF") == str(self.conf):
+            return
         os.environ["SOFTHSM2_CONF"] = str(self.conf)
+        credentials.reinitialize_module(self.module)
 
     def init_token(self, label: str, *, pin: str, so_pin: str) -> None:
         """A new, empty token (``softhsm2-util --init-token --free``)."""
