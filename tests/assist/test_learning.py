@@ -35,9 +35,12 @@ def test_the_model_ranks_labels_with_probabilities(model):
     assert [model.labels[i] for i in p.argmax(axis=1)] == ["環保局", "警察局"]
 
 
-def test_the_model_names_its_grounds(model):
-    grounds = model.explain("南京東路口的號誌故障", "交通局")
-    assert grounds and all(word in "南京東路口的號誌故障" for word in grounds)
+def test_the_model_names_its_grounds_among_whole_words(model):
+    text = "南京東路口的號誌故障"
+    grounds = model.explain(text, "交通局", ["南京東路", "號誌", "故障", "天氣"])
+    assert grounds and set(grounds) <= {"南京東路", "號誌", "故障"}
+    # A word the text's grams do not support for the label is never a ground.
+    assert "天氣" not in model.explain(text, "交通局", ["天氣"], limit=5)
 
 
 def test_the_stored_model_ranks_the_same(model):

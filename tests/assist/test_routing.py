@@ -48,18 +48,23 @@ def test_a_new_petition_gets_the_models_suggestion_on_its_routing_page(
     assert "依歷史分辦紀錄學習的建議模型（第 1 版）" in html
     assert rows(html)[0] == "交通局"
     assert "學習模型第 1 版；依據：" in html
-    # The top suggestion is the routing form's preselected lead.
-    assert re.search(rf'<option value="{agency("交通局").pk}" selected>', html)
+    # The top suggestion, above the threshold, is the routing form's preselected lead.
+    assert f'<input type="hidden" name="lead" value="{agency("交通局").pk}"' in html
+    assert "已預選交通局為主辦機關" in html
 
 
-def test_below_the_threshold_the_page_offers_no_suggestion(client, history, petition, people):
+def test_below_the_threshold_the_ranking_is_shown_but_not_preselected(
+    client, history, petition, people, settings
+):
+    settings.ASSIST_EMBEDDINGS = False  # the text model's threshold, on text it cannot read
     record = assist_services.train_model()
     case = petition("ＸＹＺ", body="ＸＹＺ ＱＱＱ")
     model = learning.Model.from_bytes(selectors.model_weights(record.pk))
     assert model.rank("ＸＹＺ\nＸＹＺ ＱＱＱ")[0].confidence < model.threshold
     html = page(client, people["router"], case)
-    assert "信心不足，未提供建議" in html
-    assert rows(html) == []
+    assert "信心不足：最高的信心程度未達預選門檻" in html
+    assert len(rows(html)) == 3  # shown with their confidence, for the router to judge
+    assert '<input type="hidden" name="lead" value=""' in html
 
 
 def test_without_a_model_the_keyword_table_suggests(client, petition, people, agency):

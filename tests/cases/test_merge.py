@@ -45,8 +45,13 @@ def test_a_merged_case_ends_and_its_parts_are_withdrawn(staff, pair):
     (part,) = merged.assignments.all()
     assert part.status == AssignmentStatus.WITHDRAWN
     assert list(selectors.merged_cases(kept)) == [merged]
-    told = Notification.objects.filter(recipient=staff["police"]).values_list("title", flat=True)
-    assert f"{duplicate.number} 已併入 {kept.number} 辦理，本分辦已撤銷" in told
+    notices = Notification.objects.filter(recipient=staff["police"])
+    # The new-part notice asked for a reply no longer wanted: it is done; the merge notice
+    # (nothing to do, but unread) stays open until read.
+    asked = notices.get(title__startswith="新分辦案件")
+    assert asked.resolved_at is not None
+    told = notices.get(title=f"{duplicate.number} 已併入 {kept.number} 辦理，本分辦已撤銷")
+    assert told.resolved_at is None and "無須回復" in told.body
     # The police no longer hold a part of it: the case is gone from their view.
     assert not selectors.cases_for(staff["police"]).filter(pk=duplicate.pk).exists()
 

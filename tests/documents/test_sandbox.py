@@ -11,7 +11,7 @@ from secretariat.documents.signing.sandbox import SoftHsm
 from . import conftest
 
 
-def test_tokens_live_in_the_sandbox_folder(pki):
+def test_tokens_live_in_the_sandbox_folder(credential, pki):
     conf = pki.hsm.conf.read_text()
     assert os.environ["SOFTHSM2_CONF"] == str(pki.hsm.conf)
     assert f"directories.tokendir = {pki.hsm.directory / 'tokens'}" in conf

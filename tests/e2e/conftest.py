@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 
+# The documents tests' test CA, SoftHSM2 cards and office, for the browser test of the signed
+# path (tests/e2e/test_documents.py).
+from tests.documents.conftest import cards, office, pki, signing_trust  # noqa: F401
+
 # Playwright's sync API runs an event loop in this thread; the tests still use the ORM directly.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -112,3 +116,12 @@ def assert_accessible(page, *, best_practice: bool = False) -> None:
         for v in violations
     ]
     assert not violations, f"{page.url}: " + "; ".join(summary)
+
+
+def pick(page, label: str, name: str) -> None:
+    """Choose ``name`` in the type-ahead picker labelled ``label`` (the routing form's 主辦機關,
+    協辦機關): type part of it, click the match. The page must have loaded: htmx starts
+    listening once it has."""
+    page.wait_for_load_state("load")
+    page.get_by_role("combobox", name=label).fill(name[:2])
+    page.get_by_role("listbox").get_by_role("option", name=name).first.click()

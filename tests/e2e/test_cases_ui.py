@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from secretariat.cases import services
-from tests.e2e.conftest import assert_accessible, login, logout
+from tests.e2e.conftest import assert_accessible, login, logout, pick
 
 
 @pytest.fixture
@@ -50,8 +50,9 @@ def test_route_draft_and_approve_in_the_browser(page, people):
     assert lead.get_attribute("aria-invalid") == "true"
     assert_accessible(page)
 
-    lead.select_option(label="都發局")
-    page.get_by_label("協辦機關（可複選）").select_option(label=["警察局"])
+    pick(page, "主辦機關", "都發局")
+    pick(page, "協辦機關（可複選）", "警察局")
+    assert page.get_by_role("button", name="移除 警察局").is_visible()
     page.get_by_role("button", name="分辦", exact=True).click()
     page.get_by_text("已分辦並通知受分辦機關").wait_for()
     assert page.get_by_role("heading", name="都發局（主辦）").is_visible()
@@ -97,7 +98,7 @@ def test_escalation_list_and_phone_width(page, people, agency):
     services.route_case(late, agency("都發局"), by=people["router"], on=dt.date(2025, 3, 3))
     login(page, "sec-clerk")
     page.goto("/cases/overdue/")
-    assert page.get_by_role("heading", name="逾期案件列管").is_visible()
+    assert page.get_by_role("heading", name="逾期分辦清單").is_visible()
     assert page.get_by_role("link", name=late.number).is_visible()
     assert_accessible(page)
 

@@ -14,7 +14,7 @@ from odf.opendocument import load
 from odf.text import H, P
 
 from secretariat.council.models import Councillor, Session, SessionKind, Term
-from tests.e2e.conftest import assert_accessible, login, logout
+from tests.e2e.conftest import assert_accessible, login, logout, pick
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def test_question_to_compiled_written_reply(page, council):
     questions = page.get_by_role("table", name="市政總質詢質詢題目（依題序）")
     number = questions.get_by_role("link").first.inner_text()
     questions.get_by_role("link", name=number).click()
-    page.get_by_label("主辦機關").select_option(label="都發局")
+    pick(page, "主辦機關", "都發局")
     page.get_by_role("button", name="分辦", exact=True).click()
     page.get_by_text("已分辦並通知受分辦機關").wait_for()
     logout(page)

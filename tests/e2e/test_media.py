@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 
 from secretariat.media.models import Journalist, OpinionItem, PressRelease
-from tests.e2e.conftest import assert_accessible, login, logout
+from tests.e2e.conftest import assert_accessible, login, logout, pick
 
 DEMO_PASSWORD = "taipei-demo-115"
 
@@ -83,7 +83,7 @@ def test_an_opinion_item_is_routed_answered_and_counted(page, people, make_perso
     assert_accessible(page)
     number = OpinionItem.objects.get().case.number
     page.get_by_role("link", name="到案件頁分辦、回應、核定或結案").click()
-    page.get_by_label("主辦機關").select_option(label="都發局")
+    pick(page, "主辦機關", "都發局")
     page.get_by_role("button", name="分辦", exact=True).click()
     page.get_by_text("已分辦並通知受分辦機關").wait_for()
     logout(page)

@@ -11,7 +11,7 @@ from django.core import mail
 from secretariat.cases.models import Case
 from secretariat.petitions.catalogue import CONSENT_LABEL
 from tests.core.test_jobs import run_worker
-from tests.e2e.conftest import assert_accessible, login, logout
+from tests.e2e.conftest import assert_accessible, login, logout, pick
 
 
 @pytest.fixture(autouse=True)
@@ -78,8 +78,8 @@ def test_citizen_to_two_agencies_and_back(page, people):
     page.goto("/cases/")
     page.get_by_role("link", name=number).click()
     assert page.get_by_text("王○明").is_visible()  # masked until revealed
-    page.get_by_label("主辦機關").select_option(label="都發局")
-    page.get_by_label("協辦機關（可複選）").select_option(label=["警察局"])
+    pick(page, "主辦機關", "都發局")
+    pick(page, "協辦機關（可複選）", "警察局")
     page.get_by_role("button", name="分辦", exact=True).click()
     page.get_by_text("已分辦並通知受分辦機關").wait_for()
     assert page.get_by_role("heading", name="都發局（主辦）").is_visible()

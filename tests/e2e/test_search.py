@@ -56,7 +56,8 @@ def test_the_search_box_finds_what_the_officer_may_see(page, cases):
     assert page.get_by_text("沒有符合的紀錄").is_visible()
     page.get_by_label("類別").select_option(label="人民陳情")
     page.get_by_label("排序").select_option(label="相關程度")
-    page.get_by_role("button", name="搜尋", exact=True).last.click()
+    with page.expect_navigation():  # the results page, not the one it replaces
+        page.get_by_role("button", name="搜尋", exact=True).last.click()
     page.set_viewport_size({"width": 360, "height": 740})
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the search page scrolls sideways at phone width by {overflow}px"

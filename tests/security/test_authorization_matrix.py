@@ -56,6 +56,8 @@ class Route:
     signs_out: bool = False
 
 
+DOCUMENT = {"agency": "agency_code", "number": "document_number"}
+
 ROUTES: dict[str, Route] = {
     # core
     "": Route(PUBLIC),  # the public home page; signed-in staff get their dashboard there
@@ -90,6 +92,10 @@ ROUTES: dict[str, Route] = {
     "cases/": Route(STAFF),
     "cases/export.<slug:fmt>": Route(STAFF, {"fmt": "=csv"}),
     "cases/overdue/": Route(STAFF),
+    "cases/assignees/": Route(SECRETARIAT),  # the routing form's picker: routers only
+    "cases/route/": Route(SECRETARIAT, post_only=True),  # bulk routing
+    "cases/filters/": Route(STAFF, post_only=True),
+    "cases/filters/<int:pk>/delete/": Route(SCOPED, {"pk": "saved_filter"}, post_only=True),
     # the requester search refuses roles that may not see requesters (403), answers others
     # with their own cases only
     "cases/requesters/": Route(STAFF),
@@ -134,6 +140,39 @@ ROUTES: dict[str, Route] = {
     "media/schedule/items/<int:pk>/remove/": Route(
         SECRETARIAT, {"pk": "schedule_item"}, post_only=True
     ),
+    # documents (公文): registers and pages are scoped to the person's agency; a document of
+    # another agency is a 404
+    "documents/": Route(STAFF),
+    "documents/receive/": Route(STAFF),
+    "documents/new/": Route(STAFF),
+    "documents/card/": Route(STAFF),
+    "documents/delegation/": Route(STAFF),
+    "documents/verification/": Route(ADMIN),
+    "documents/registers/<slug:kind>/": Route(STAFF, {"kind": "=received"}),
+    "documents/registers/<slug:kind>.<slug:fmt>": Route(STAFF, {"kind": "=seals", "fmt": "=csv"}),
+    "documents/<slug:agency>/<str:number>/": Route(SCOPED, DOCUMENT),
+    "documents/<slug:agency>/<str:number>/steps/<slug:step>/": Route(
+        SCOPED, {**DOCUMENT, "step": "=decide"}, post_only=True
+    ),
+    "documents/<slug:agency>/<str:number>/attachments/": Route(SCOPED, DOCUMENT, post_only=True),
+    "documents/<slug:agency>/<str:number>/attachments/<int:pk>/": Route(
+        SCOPED, {**DOCUMENT, "pk": "document_attachment"}
+    ),
+    "documents/<slug:agency>/<str:number>/control/": Route(SCOPED, DOCUMENT, post_only=True),
+    "documents/<slug:agency>/<str:number>/drafts/<slug:role>/": Route(
+        SCOPED, {**DOCUMENT, "role": "=outgoing"}
+    ),
+    "documents/<slug:agency>/<str:number>/drafts/<slug:role>/changes/": Route(
+        SCOPED, {**DOCUMENT, "role": "=outgoing"}
+    ),
+    "documents/<slug:agency>/<str:number>/drafts/<slug:role>.<slug:fmt>": Route(
+        SCOPED, {**DOCUMENT, "role": "=outgoing", "fmt": "=odt"}
+    ),
+    "documents/<slug:agency>/<str:number>/sealed/<int:pk>.pdf": Route(
+        SCOPED, {**DOCUMENT, "pk": "seal_use"}
+    ),
+    "documents/<slug:agency>/<str:number>/trail.xml": Route(SCOPED, DOCUMENT),
+    "documents/<slug:agency>/<str:number>/verify/": Route(SCOPED, DOCUMENT, post_only=True),
     # meetings: a meeting's pages for its members, the chair's office, the presenting agencies
     # and the meeting staff; directives in the engine's scope; the public page of open series
     "meetings/": Route(STAFF),
@@ -244,6 +283,7 @@ SCOPED_API = {
     "/api/v1/people/{person_id}",
     "/api/v1/petitions/{number}",
     "/api/v1/cases/{number}",
+    "/api/v1/documents/{agency_code}/{document_number}",
     "/api/v1/meetings/{meeting_id}",
     "/api/v1/media/releases/{release_id}",
     "/api/v1/media/opinion-items/{item_number}",
@@ -252,6 +292,8 @@ API_PATH_VALUES = {
     "person_id": "person",
     "number": "case_number",
     "code": "agency_code",
+    "agency_code": "agency_code",
+    "document_number": "document_number",
     "meeting_id": "meeting",
     "release_id": "press_release",
     "item_number": "opinion_number",
@@ -567,12 +609,17 @@ def records(make_person, agency, settings, tmp_path) -> dict[str, object]:
     import_run = ImportRun.objects.create(
         type="petitions", file_name="historical.csv", requested_by=admin
     )
+    saved_filter = case_services.save_filter(f"警察局常用{MARKER}", "status=open", by=person)
     adjustment = core_services.set_calendar_day(
         by=None, date=today + dt.timedelta(days=7), kind="closure", reason="颱風"
     )
+    document, seal_use = _police_document(make_person, police)
     meetings = _meeting_records(make_person, desk, police, person, agency, today)
     return {
         **meetings,
+        "document_number": document.number,
+        "document_attachment": document.attachments.get().pk,
+        "seal_use": seal_use.pk,
         "person": person.pk,
         "agency_code": police.code,
         "case_number": case.number,
@@ -599,8 +646,50 @@ def records(make_person, agency, settings, tmp_path) -> dict[str, object]:
         "report_run": report_run.pk,
         "import_run": import_run.pk,
         "calendar_adjustment": adjustment.pk,
+        "saved_filter": saved_filter.pk,
         "reply_template": template.pk,
     }
+
+
+def _police_document(make_person, police):
+    """A 警察局 公文 (paper-signed: no card needed) with a 稿, an attachment and a sealed PDF."""
+    from secretariat.documents import services as documents
+    from secretariat.documents.models import SealKind, SealUse
+
+    clerk = make_person("police-clerk", OTHER, "registry_clerk")
+    officer = make_person("police-drafter", OTHER, "case_officer")
+    officer.unit = police.units.create(name="行政科甲")
+    officer.save()
+    document = documents.receive_document(
+        origin="electronic",
+        doc_type="letter",
+        subject=f"治安會報資料{MARKER}",
+        sender_name="內政部警政署",
+        signing_mode="paper",
+        by=clerk,
+    )
+    documents.distribute(document, officer=officer, by=clerk)
+    documents.save_draft(
+        document,
+        "outgoing",
+        doc_type="letter",
+        subject=f"函復治安會報資料{MARKER}",
+        sections={"說明": f"檢送資料{MARKER}。"},
+        recipients=[{"copy": "original", "name": "臺北市政府", "method": "post"}],
+        by=officer,
+    )
+    documents.add_attachments(
+        document, [SimpleUploadedFile("資料.pdf", b"%PDF-1.7\n", "application/pdf")], by=officer
+    )
+    use = SealUse.objects.create(
+        document=document,
+        agency=police,
+        used_on=dt.date.today(),
+        seal=SealKind.ELECTRONIC,
+        impressions=1,
+    )
+    use.sealed_pdf.save("sealed.pdf", ContentFile(b"%PDF-1.7\n"))
+    return document, use
 
 
 def _meeting_records(make_person, desk, police, officer, agency, today) -> dict[str, object]:
@@ -833,8 +922,9 @@ def test_the_authorization_matrix(callers, records, matrix, record_property):
             if (url, "get") not in matrix.allowed:
                 matrix.problems.append(f"positive control: no one opened {url}")
     for path in SCOPED_API:
-        name = path.rsplit("{", 1)[1].rstrip("}")
-        url = path.replace("{" + name + "}", str(records[API_PATH_VALUES[name]]))
+        url = path
+        for name, key in API_PATH_VALUES.items():
+            url = url.replace("{" + name + "}", str(records[key]))
         response = matrix.send(admin, "get", url)
         if response.status_code != 200:
             matrix.problems.append(f"positive control: {url} → {response.status_code}")

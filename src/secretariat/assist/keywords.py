@@ -50,13 +50,17 @@ STOP_WORDS = frozenset(
     ).split()
 )
 _NUMBERISH = re.compile(r"^[\d\W_]+$")
+# Pieces of an address (五段, 3巷, 十二樓): numbers with a unit of an address say nothing about
+# a subject (of 信義路五段, 信義路 may, 五段 never).
+_ADDRESS_PART = re.compile(r"^[\d一二三四五六七八九十百千零〇两兩]+[段路街巷弄號号樓楼之鄰邻里]$")
 _lock = threading.Lock()
 
 
 class Extractor:
-    """A jieba tokenizer with the given names as words, and jieba's idf table."""
+    """A jieba tokenizer with the given names (and ``terms``: the routing keyword table's, kept
+    whole as words but not weighed as names) as words, and jieba's idf table."""
 
-    def __init__(self, names: Iterable[str]):
+    def __init__(self, names: Iterable[str], terms: Iterable[str] = ()):
         import jieba
         from jieba.analyse.tfidf import DEFAULT_IDF, IDFLoader
 
@@ -70,6 +74,10 @@ class Extractor:
             if len(folded) >= 2:
                 self.names.add(folded)
                 # High frequency: a known name wins over the dictionary's own split.
+                self.tokenizer.add_word(folded, freq=100_000)
+        for term in terms:
+            folded = project(term.strip())
+            if len(folded) >= 2:
                 self.tokenizer.add_word(folded, freq=100_000)
 
     def keywords(self, text: str, limit: int = 8) -> list[str]:
@@ -92,22 +100,44 @@ class Extractor:
         ranked = sorted(counts, key=lambda w: (-weight(w), first[w][0]))
         return [text[first[w][0] : first[w][1]] for w in ranked[:limit]]
 
+    def words(self, text: str) -> list[str]:
+        """The distinct words of ``text`` worth naming (no stop words, single characters,
+        numbers or address pieces), as written in it, in order of appearance."""
+        projected = project(text or "")
+        found: dict[str, None] = {}
+        for word, start, end in self.tokenizer.tokenize(projected):
+            if self._wanted(word):
+                found.setdefault(text[start:end])
+        return list(found)
+
     def _wanted(self, word: str) -> bool:
         word = word.strip()
         if len(word) < 2 or word in STOP_WORDS or _NUMBERISH.match(word):
+            return False
+        if _ADDRESS_PART.match(word):
             return False
         return any(is_cjk(ch) or ch.isalpha() for ch in word)
 
 
 @functools.lru_cache(maxsize=2)
-def extractor(names: tuple[str, ...]) -> Extractor:
-    """One extractor per set of known names (built once per process: about a second)."""
+def extractor(names: tuple[str, ...], terms: tuple[str, ...] = ()) -> Extractor:
+    """One extractor per set of known names and terms (built once per process: about a
+    second, again when the registry or the keyword table changes)."""
     with _lock:
-        return Extractor(names)
+        return Extractor(names, terms)
+
+
+def _known() -> Extractor:
+    from secretariat.assist import selectors
+
+    return extractor(selectors.known_names() + DISTRICTS, tuple(selectors.keyword_terms()))
 
 
 def keywords(text: str, limit: int = 8) -> list[str]:
     """Subject keywords of ``text`` with the registry's agency names and Taipei's districts."""
-    from secretariat.assist import selectors
+    return _known().keywords(text, limit)
 
-    return extractor(selectors.known_names() + DISTRICTS).keywords(text, limit)
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` (``Extractor.words``), agency names and districts kept whole."""
+    return _known().words(text)

@@ -40,7 +40,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.svm import LinearSVC
 
-from secretariat.core.zh import is_cjk, project
+from secretariat.core.zh import project
 
 # Fixed once, not tuned per data set (docs/assist.md says how they were chosen).
 SVM_C = 1.0
@@ -308,22 +308,23 @@ class Model:
         top = np.argsort(-p, kind="stable")[:limit]
         return [Ranked(self.labels[i], float(p[i])) for i in top]
 
-    def explain(self, text: str, label: str, limit: int = 2) -> list[str]:
-        """The words (character bigrams) of ``text`` that count most for ``label``, as written
-        in the text: the grounds shown beside a suggestion."""
+    def explain(self, text: str, label: str, words: Sequence[str], limit: int = 2) -> list[str]:
+        """The grounds shown beside a suggestion: of ``words`` — whole terms of ``text`` (the
+        keyword table's terms found in it, its segmentation into words), never fragments of
+        them — the ``limit`` that count most for ``label``. A word counts what its grams
+        (characters and bigrams) add to the label's score in this text; words that count
+        nothing or against the label are left out."""
         columns, values = self.features.one(text)
-        contribution = values * self.coef[columns, self.labels.index(label)]
-        projected = project(text)
-        grounds: list[str] = []
-        for i in np.argsort(-contribution, kind="stable"):
-            term = str(self.features.terms[columns[i]])
-            if contribution[i] <= 0 or len(grounds) == limit:
-                break
-            if len(term) == 2 and all(is_cjk(ch) or ch.isalnum() for ch in term):
-                at = projected.find(term)
-                if at >= 0 and text[at : at + 2] not in grounds:
-                    grounds.append(text[at : at + 2])
-        return grounds
+        k = self.labels.index(label)
+        scores = (values * self.coef[columns, k]).tolist()
+        contribution = dict(zip(columns.tolist(), scores, strict=True))
+        scored = []
+        for word in dict.fromkeys(words):
+            seen = {self.features.index.get(gram) for gram in grams(word)} - {None}
+            score = sum(contribution.get(column, 0.0) for column in seen)
+            if score > 0:
+                scored.append((-score, word))
+        return [word for _, word in sorted(scored)[:limit]]
 
     def threshold_for(self, embed: Embed | None) -> float:
         if self.uses_embeddings and embed is not None:

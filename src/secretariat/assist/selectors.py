@@ -76,6 +76,11 @@ def keyword_priors() -> list[Prior]:
     return [Prior(k, code, w) for k, code, w in case_selectors.routing_keywords(today)]
 
 
+def keyword_terms() -> list[str]:
+    """The terms of the routing keyword table (of agencies in force)."""
+    return [term for term, _, _ in case_selectors.routing_keywords(timezone.localdate())]
+
+
 def case_texts(case_ids) -> list[str]:
     """What the suggester reads of each of these cases."""
     return [case_text(subject, body) for subject, body in case_selectors.texts(case_ids)]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from secretariat.assist import embeddings, selectors, services
-from secretariat.cases.suggest import KeywordSuggester, Suggestion, Wording
+from secretariat.cases.suggest import KeywordSuggester, Ranking, Suggestion, Wording
 
 if TYPE_CHECKING:  # scikit-learn: loaded with the first model read, not at start-up
     from secretariat.assist import learning
@@ -52,25 +52,51 @@ class LearnedSuggester:
     def _embed(model: learning.Model):
         return embeddings.configured() if model.uses_embeddings else None
 
-    def suggest(self, text: str, limit: int = 3) -> list[Suggestion]:
+    def ranking(self, text: str, limit: int = 3) -> Ranking:
+        """The model's ranking with its calibrated confidences even below the abstain
+        threshold (the page shows it and pre-selects only above it), and the keyword table's
+        matches beside it."""
         active = self._active()
         if active is None:
-            return self.fallback.suggest(text, limit)
+            return self.fallback.ranking(text, limit)
         record, model = active
-        ranked = model.suggest(text, limit + SPARE, self._embed(model))
+        embed = self._embed(model)
+        ranked = model.rank(text, limit + SPARE, embed)
         agencies = selectors.agencies_by_code(r.label for r in ranked)
         today = timezone.localdate()
+        words = None
         suggestions = []
         for r in ranked:
             agency = agencies.get(r.label)
             if agency is None or (agency.abolished_on is not None and agency.abolished_on <= today):
                 continue
+            if words is None:
+                words = self._words(text)
             reason = f"學習模型第 {record.version} 版"
-            grounds = model.explain(text, r.label, 2)
+            grounds = model.explain(text, r.label, words, 2)
             if grounds:
                 reason += "；依據：" + "、".join(grounds)
             suggestions.append(Suggestion(agency, round(r.confidence, 3), reason))
-        return suggestions[:limit]
+            if len(suggestions) == limit:
+                break
+        return Ranking(suggestions, model.threshold_for(embed), self.fallback.suggest(text, limit))
+
+    def suggest(self, text: str, limit: int = 3) -> list[Suggestion]:
+        """What the model stands behind: its ranking when the top agency is at or above the
+        abstain threshold, nothing below it (the keyword table while no model is trained)."""
+        if self._active() is None:
+            return self.fallback.suggest(text, limit)
+        ranking = self.ranking(text, limit)
+        return ranking.suggestions if ranking.preselected else []
+
+    @staticmethod
+    def _words(text: str) -> list[str]:
+        """Whole terms a suggestion's grounds are chosen from: the keyword table's terms the
+        text contains (longest first), then the words of its segmentation."""
+        from secretariat.assist.keywords import words
+
+        terms = sorted({term for term in selectors.keyword_terms() if term in text}, key=len)
+        return [*reversed(terms), *words(text)]
 
     def wording(self) -> Wording:
         active = self._active()
@@ -79,7 +105,8 @@ class LearnedSuggester:
         return Wording(
             f"依歷史分辦紀錄學習的建議模型（第 {active[0].version} 版）排序的建議主辦機關，"
             "信心程度為校準後的機率",
-            "信心不足，未提供建議，請自行判斷受分辦機關。",
+            # Only when every agency it ranks has been abolished since training.
+            "模型建議的機關皆已裁撤，請自行判斷受分辦機關。",
         )
 
     def record(self, case, lead, co_agencies, *, by) -> None:

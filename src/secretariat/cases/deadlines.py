@@ -77,3 +77,24 @@ def days_deadline(kind_code: str, on: dt.date, cache: dict | None = None) -> dt.
     if cache is not None:
         cache[on] = due
     return due
+
+
+DEFAULT_REMIND_DAYS = 1
+
+
+def reminder_horizon(kind_code: str, today: dt.date) -> dt.date:
+    """The last deadline that is 即將到期 today: within the kind's ``remind_days_before``
+    working days (a kind no longer registered keeps the default). The reminder job and the
+    即將到期 queue both read it."""
+    from secretariat.core.errors import DomainError
+
+    try:
+        days = kinds.rules_for(kind_code).remind_days_before
+    except DomainError:
+        days = DEFAULT_REMIND_DAYS
+    return workdays.add_working_days(today, days)
+
+
+def reminder_horizons(today: dt.date) -> dict[str, dt.date]:
+    """:func:`reminder_horizon` of every registered kind."""
+    return {code: reminder_horizon(code, today) for code in kinds.KINDS}

@@ -3,10 +3,17 @@ their DomainError messages are put next to the fields they name (``add_domain_er
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from django import forms
+from django.urls import reverse
 
 from secretariat.cases import kinds, selectors
+from secretariat.cases.deadlines import Deadline
 from secretariat.cases.models import CaseStatus
+from secretariat.cases.selectors import assignees
+from secretariat.core import roc, text
 from secretariat.core.forms import (
     AgencyChoiceField,
     DomainErrorForm,
@@ -49,14 +56,20 @@ class CaseFilterForm(TextForm):
     agency = AgencyChoiceField(
         label="受分辦機關", queryset=None, required=False, to_field_name="code", empty_label="全部"
     )
+    queue = forms.ChoiceField(label="工作佇列", required=False)
     overdue = forms.BooleanField(label="僅列已逾期", required=False)
     received_from = RocDateField(label="收件日期（起）", required=False)
     received_to = RocDateField(label="收件日期（迄）", required=False)
     order = forms.ChoiceField(label="排序", choices=ORDER_CHOICES, required=False)
 
-    def __init__(self, *args, sees_all: bool, **kwargs):
+    def __init__(self, *args, sees_all: bool, queues=(), **kwargs):
         kwargs.setdefault("auto_id", "filter-%s")
         super().__init__(*args, **kwargs)
+        if queues:
+            labels = selectors.QUEUE_LABELS
+            self.fields["queue"].choices = [("", "不限")] + [(key, labels[key]) for key in queues]
+        else:
+            del self.fields["queue"]
         if self.is_bound and "status" not in self.data:
             # A link with other parameters only (a page number) still means the open cases.
             self.data = self.data.copy()
@@ -95,30 +108,195 @@ class CaseFilterForm(TextForm):
         }
         if "agency" in self.fields:
             filters["agency"] = data.get("agency")
+        if "queue" in self.fields:
+            filters["queue"] = data.get("queue") or ""
         return filters
+
+    def described(self) -> list[str]:
+        """The filters in force, in words (「狀態「未結案件」」), for a list that found nothing."""
+        self.filters()  # cleans a bound form
+        data = self.cleaned_data if self.is_bound else {"status": "open"}
+        shown = []
+        for name, field in self.fields.items():
+            value = data.get(name)
+            if name == "order" or value in (None, "", False):
+                continue
+            if hasattr(value, "short_name"):
+                value = value.short_name
+            elif isinstance(field, forms.ChoiceField):
+                value = dict(field.choices).get(value, value)
+            elif isinstance(field, forms.BooleanField):
+                value = "是"
+            elif isinstance(value, dt.date):
+                value = roc.format_date(value, "slash")
+            shown.append(f"{field.label}「{value}」")
+        return shown
+
+
+# Names typed into a picker without choosing from its list (no JavaScript): several are
+# separated by 、 or commas.
+_NAME_SEPARATORS = re.compile(r"[、,，;；]+")
+TYPED_MAX = 200
+
+
+class AssigneePicker(forms.Widget):
+    """A type-ahead picker of 受分辦者 (the ARIA combobox pattern): a text box whose typing
+    asks the server for matches (htmx, ``cases:assignees``) shown in a listbox; arrow keys
+    move, Enter chooses (``cases/static/cases/picker.js``, no inline script). The chosen
+    assignees are hidden inputs named after the field; a name typed without choosing (no
+    JavaScript) is sent as ``<name>_name`` and resolved by the field."""
+
+    template_name = "cases/widgets/assignee_picker.html"
+
+    def __init__(self, *, multiple: bool = False, attrs=None):
+        super().__init__(attrs)
+        self.multiple = multiple
+
+    def value_from_datadict(self, data, files, name):
+        chosen = data.getlist(name) if hasattr(data, "getlist") else data.get(name) or []
+        if isinstance(chosen, str):
+            chosen = [chosen]
+        return [value for value in chosen if value], data.get(f"{name}_name", "")
+
+    def value_omitted_from_data(self, data, files, name) -> bool:
+        return name not in data and f"{name}_name" not in data
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        chosen, typed = _picked(value)
+        options = [assignees.option(assignee) for assignee in chosen]
+        context["widget"].update(
+            {
+                "multiple": self.multiple,
+                "chosen": options,
+                "typed": typed if self.multiple or not options else options[0].label,
+                "search_url": reverse("cases:assignees"),
+            }
+        )
+        return context
+
+    def id_for_label(self, id_):
+        return id_
+
+
+def _picked(value) -> tuple[list, str]:
+    """(the assignees chosen, the text typed) of a bound value, an initial assignee or a
+    list of them."""
+    if isinstance(value, tuple):
+        values, typed = value
+        found = [assignees.assignee_from_value(v) for v in values]
+        return [a for a in found if a is not None], typed
+    if value is None or value == "":
+        return [], ""
+    items = value if isinstance(value, list | tuple) else [value]
+    return [item for item in items if not isinstance(item, str)], ""
+
+
+class AssigneeField(forms.Field):
+    """受分辦者 from the picker: an agency in force, a unit or an active contractor (several
+    with ``multiple``). Chosen values are checked again; a typed name must be exact."""
+
+    def __init__(self, *, multiple: bool = False, **kwargs):
+        self.multiple = multiple
+        kwargs.setdefault("widget", AssigneePicker(multiple=multiple))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        chosen, typed = value if isinstance(value, tuple) else ([], "")
+        problem = text.text_problem(typed, str(self.label), max_length=TYPED_MAX)
+        if problem:
+            raise forms.ValidationError(problem, code="invalid")
+        found = []
+        for item in chosen:
+            assignee = assignees.assignee_from_value(item)
+            if assignee is None:
+                raise forms.ValidationError("所選的受分辦者已不存在或已停用，請重新選擇。")
+            found.append(assignee)
+        names = _NAME_SEPARATORS.split(typed) if self.multiple else [typed]
+        if not self.multiple and found:
+            names = []  # the text box shows the chosen one's name
+        for name in (n.strip() for n in names):
+            if not name:
+                continue
+            assignee = assignees.assignee_by_name(name)
+            if assignee is None:
+                raise forms.ValidationError(
+                    f"找不到名為「{name}」的機關、單位或承攬廠商，請從清單中選擇。"
+                )
+            found.append(assignee)
+        unique = list({assignees.value_of(a): a for a in found}.values())
+        if self.multiple:
+            return unique
+        if not unique:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return None
+        return unique[0]
 
 
 class RouteForm(DomainErrorForm):
-    """分辦: one lead agency and any co-agencies."""
+    """分辦: one lead and any co-assignees (agencies, units or contractors), and the deadline —
+    by default the kind's rule (``deadlines.part_deadline``), changeable with a reason."""
 
-    lead = AgencyChoiceField(
+    lead = AssigneeField(
         label="主辦機關",
-        queryset=None,
-        empty_label="請選擇",
         error_messages={"required": "請選擇主辦機關。"},
+        help_text="輸入機關名稱的部分文字，以方向鍵選擇、Enter 確定。",
     )
-    co_agencies = AgenciesChoiceField(
+    co_agencies = AssigneeField(
         label="協辦機關（可複選）",
-        queryset=None,
+        multiple=True,
         required=False,
-        help_text="按住 Ctrl（Mac 為 ⌘）可選擇多個機關。",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="可加入多個機關；已加入的機關可按「移除」。",
+    )
+    due_on = RocDateField(label="回復期限", required=False)
+    due_reason = forms.CharField(label="變更期限理由", required=False, max_length=200)
+
+    def __init__(self, *args, case=None, default_due: Deadline | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default_due = default_due
+        if default_due is not None:
+            self.fields["due_on"].initial = default_due.due_on
+            self.fields["due_on"].help_text = (
+                f"依規定為 {default_due}（{due_rule(case)}）；"
+                "如變更，請填寫變更期限理由，期限須為上班日。"
+            )
+
+    def deadline(self) -> tuple[dt.date | None, str]:
+        """The deadline asked for and its reason: None when it is the rule's default."""
+        due_on = self.cleaned_data.get("due_on")
+        if due_on is None or (self.default_due and due_on == self.default_due.due_on):
+            return None, ""
+        return due_on, self.cleaned_data.get("due_reason", "")
+
+
+def due_rule(case) -> str:
+    """How the kind's deadline is counted, in words (「6 個工作天，自分辦次日起算」)."""
+    kind = kinds.get(case.kind)
+    if kind.deadline is not None:
+        return f"依{kind.label}的規定計算"
+    rules = kinds.rules_for(case.kind)
+    if rules.reply_hours:
+        return f"{rules.reply_hours} 個上班小時，自分辦時起算"
+    return f"{rules.reply_days} 個工作天，自分辦次日起算"
+
+
+class BulkRouteForm(RouteForm):
+    """分辦 the cases checked on the list at once (their numbers are sent as ``cases``), with
+    the same assignees and deadline."""
+
+    due_on = RocDateField(
+        label="回復期限（選填）",
+        required=False,
+        help_text="留空時，各案依其類別規定計算期限；填寫時請一併填寫變更期限理由。",
     )
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = agencies_in_force()
-        self.fields["co_agencies"].queryset = agencies_in_force()
+        super().__init__(*args, auto_id="bulk-%s", **kwargs)
+
+
+class TakePartForm(DomainErrorForm):
+    """指定由我承辦: nothing to fill in."""
 
 
 class OfficerForm(DomainErrorForm):
@@ -140,6 +318,9 @@ class ReplyForm(DomainErrorForm):
 
 class DraftReplyForm(ReplyForm):
     attachments = MultipleFileField(label="回復附件（選填）", required=False)
+    document_number = forms.CharField(
+        label="回復公文文號（選填，已發文之公文）", max_length=10, required=False
+    )
 
 
 class ReassignmentRequestForm(DomainErrorForm):

@@ -37,6 +37,10 @@ from secretariat.core.models import RoleCode
 FieldErrors = dict[str, list[str]]
 
 
+# Who handles a part for its holder: told of it unless the kind names more (notify_roles).
+HANDLING_ROLES = frozenset({RoleCode.CASE_OFFICER, RoleCode.SUPERVISOR})
+
+
 @dataclass(frozen=True)
 class OpenContext:
     """What a kind's ``validate`` and ``create`` hooks know about the case being opened."""
@@ -92,7 +96,7 @@ class CaseKind:
     channels: frozenset[str] | None = None
     tracking: Tracking | None = None
     # The holder's roles told of a new or moved part (an opinion item: its 新聞聯絡人 too).
-    notify_roles: frozenset[str] = frozenset({RoleCode.CASE_OFFICER, RoleCode.SUPERVISOR})
+    notify_roles: frozenset[str] = HANDLING_ROLES
     detail_url: str = "cases:detail"
     validate: Callable[[Mapping[str, Any], OpenContext], FieldErrors] | None = None
     create: Callable[[Any, Mapping[str, Any], OpenContext], object] | None = None

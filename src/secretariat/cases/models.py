@@ -384,6 +384,15 @@ class Assignment(Audited):
         related_name="+",
     )
     release_reason = models.CharField("解除列管理由", max_length=200, blank=True)
+    # A reply may point to the 公文 that answered (the documents workflow, not the engine).
+    reply_document = models.ForeignKey(
+        "documents.Document",
+        verbose_name="回復公文",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -738,3 +747,32 @@ class RelatedTextKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.key}"
+
+
+class SavedFilter(Audited):
+    """常用篩選: a filter of the case list a person saved under a name (the list's query
+    string); only its owner sees and uses it."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="擁有者",
+        on_delete=models.CASCADE,
+        related_name="saved_case_filters",
+    )
+    name = models.CharField("名稱", max_length=40)
+    query = models.CharField("篩選條件", max_length=500, blank=True)
+    created_at = models.DateTimeField("建立時間", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "常用篩選"
+        verbose_name_plural = "常用篩選"
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="savedfilter_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_agency_id(self) -> int | None:
+        return self.owner.agency_id

@@ -12,12 +12,9 @@ PENDING_LIMIT = 50
 
 
 def pending_cases(user) -> list[PendingItem]:
-    """我的案件: unanswered parts of the person's agency (their own first, then by deadline);
-    for the Secretariat's routers also the cases waiting to be routed and the requests
-    waiting for a decision."""
+    """我的案件: unanswered parts of the person's agency (their own first, then by deadline).
+    What waits for a router (cases to route, requests to decide) is in their work queues."""
     from secretariat.cases import selectors
-    from secretariat.cases.models import CaseStatus
-    from secretariat.cases.permissions import is_router
 
     items = []
     for part in selectors.my_open_parts(user, timezone.localdate())[:PENDING_LIMIT]:
@@ -26,28 +23,24 @@ def pending_cases(user) -> list[PendingItem]:
         items.append(
             PendingItem("案件", title, part.case.get_absolute_url(), part.due_on, part.is_overdue)
         )
-    if is_router(user):
-        waiting = selectors.cases_for(user).filter(status=CaseStatus.PENDING)
-        for case in waiting.order_by("received_on", "number")[:PENDING_LIMIT]:
-            title = f"待分辦 {case.number} {case.subject}"
-            items.append(PendingItem("待分辦", title, case.get_absolute_url()))
-        reassignments, extensions = selectors.pending_requests(user)
-        for label, requests in (("改分申請", reassignments), ("展期申請", extensions)):
-            for request in requests[:PENDING_LIMIT]:
-                case = request.assignment.case
-                title = f"{label}待核定 {case.number}（{request.assignment.agency.short_name}）"
-                items.append(PendingItem(label, title, case.get_absolute_url()))
     return items
 
 
 def register() -> None:
     from secretariat.cases import related, searchable
     from secretariat.cases.tasks import send_reminders_task
-    from secretariat.core.modules import NavItem, register_nav, register_pending, register_setup
+    from secretariat.core.modules import (
+        NavItem,
+        register_nav,
+        register_pending,
+        register_queues,
+        register_setup,
+    )
     from secretariat.core.tasks import register_daily
 
     register_nav(NavItem("cases", "分辦列管", "cases:list", order=10, section="cases:"))
     register_pending("cases", "我的案件", pending_cases)
+    register_queues("cases", "分辦列管工作佇列", _queues)
     searchable.register()
     related.register()
     register_daily("cases.reminders", dt.time(8, 0), send_reminders_task.enqueue)
@@ -57,6 +50,12 @@ def register() -> None:
 
     history.register_sentences()
     register_demo("reply_templates", "回復範本示範資料", demo.load_demo)
+
+
+def _queues(user):
+    from secretariat.cases import selectors
+
+    return selectors.queue_counts(user)
 
 
 def _seed_keywords() -> str:

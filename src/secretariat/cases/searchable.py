@@ -67,6 +67,13 @@ def scope(user) -> Scope | None:
     return Scope(frozenset(watched_kinds(user)), frozenset(scope_keys(user)))
 
 
+def describe(user) -> str:
+    """What the person finds of cases, in words: the same as their case list says."""
+    from secretariat.cases.selectors import scope_description
+
+    return scope_description(user)
+
+
 def kinds() -> dict[str, str]:
     from secretariat.cases import kinds as case_kinds
 
@@ -93,6 +100,7 @@ def register() -> None:
             scope=scope,
             kinds=kinds,
             statuses=statuses,
+            describe=describe,
             watches=(
                 Watch(Case, lambda case: [case.pk]),
                 Watch(Assignment, lambda part: [part.case_id]),

@@ -5,8 +5,13 @@ The rule-based suggester is transparent: administrators keep a keyword → agenc
 in the text, and the confidence is that score's share of all scores. A learned suggester
 (``assist``, installed with :func:`set_suggester`) implements the same protocol.
 
-Besides ``suggest``, a suggester may have (looked up by name, so none is required):
+``suggest`` returns what the suggester stands behind (a suggester that abstains returns
+nothing below its threshold). Besides it, a suggester may have (looked up by name, so none is
+required):
 
+* ``ranking(text, limit) -> Ranking`` — the ranked agencies even below the abstain threshold,
+  with the threshold: the routing page shows them with their confidence and pre-selects the
+  top one only at or above the threshold;
 * ``wording() -> Wording`` — what the routing page says about its suggestions;
 * ``record(case, lead, co_agencies, *, by)`` — how a case was routed, called by
   ``services.route_case`` inside its transaction (the learned suggester keeps it as feedback);
@@ -17,7 +22,7 @@ The case engine calls these through this module only: it never imports the sugge
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from secretariat.core.models import Agency
@@ -31,15 +36,37 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class Ranking:
+    """The routing page's suggestions: the ranked agencies with their confidence and reasons,
+    and the suggester's abstain threshold (a confidence; above 1: never confident). Only a
+    top agency at or above the threshold is pre-selected as the lead. ``keyword_matches`` is
+    the keyword table's own ranking, shown beside a learned suggester's."""
+
+    suggestions: list[Suggestion]
+    threshold: float
+    keyword_matches: list[Suggestion] = field(default_factory=list)
+
+    @property
+    def preselected(self) -> Suggestion | None:
+        top = self.suggestions[0] if self.suggestions else None
+        return top if top is not None and top.confidence >= self.threshold else None
+
+
+@dataclass(frozen=True)
 class Wording:
-    """The routing page's caption of the suggestions and what it says when there are none."""
+    """The routing page's caption of the suggestions, what it says when there are none, and
+    the pre-selection rule in words when it is not a confidence (the page says 「信心程度達
+    NN% 以上才預選」 otherwise)."""
 
     caption: str
     empty: str
+    preselect: str = ""
 
 
 KEYWORD_WORDING = Wording(
-    "依分辦關鍵字排序的建議主辦機關", "本案內容沒有符合的分辦關鍵字，請自行判斷受分辦機關。"
+    "依分辦關鍵字排序的建議主辦機關",
+    "本案內容沒有符合的分辦關鍵字，請自行判斷受分辦機關。",
+    "所有符合的關鍵字都屬同一機關時才預選",
 )
 
 
@@ -47,9 +74,20 @@ class Suggester(Protocol):
     def suggest(self, text: str, limit: int = 3) -> list[Suggestion]: ...
 
 
+# The keyword table's confidence is an agency's share of the keywords found, not a
+# probability: it pre-selects only when every keyword found points to one agency (a share of
+# 1). Measured (bench/assist/keyword_threshold.py, docs/assist.md): on the councillors'
+# suggestions that is right 94% of the time; on the council bills, 46%, which is why the
+# learned suggester replaces the table once a model is trained.
+KEYWORD_THRESHOLD = 1.0
+
+
 class KeywordSuggester:
     def wording(self) -> Wording:
         return KEYWORD_WORDING
+
+    def ranking(self, text: str, limit: int = 3) -> Ranking:
+        return Ranking(self.suggest(text, limit), KEYWORD_THRESHOLD)
 
     def suggest(self, text: str, limit: int = 3) -> list[Suggestion]:
         from secretariat.cases.models import RoutingKeyword
@@ -80,6 +118,15 @@ def set_suggester(suggester: Suggester) -> None:
 
 def suggest(text: str, limit: int = 3) -> list[Suggestion]:
     return _SUGGESTER.suggest(text, limit)
+
+
+def ranking(text: str, limit: int = 3) -> Ranking:
+    """The suggestions the routing page shows, and which one (if any) it pre-selects."""
+    ranked = getattr(_SUGGESTER, "ranking", None)
+    if ranked is not None:
+        return ranked(text, limit)
+    # A suggester that only says what it stands behind: all of it is confident.
+    return Ranking(_SUGGESTER.suggest(text, limit), 0.0)
 
 
 def wording() -> Wording:

@@ -10,27 +10,18 @@ import datetime as dt
 from django.utils import timezone
 from django_tasks import task
 
-from secretariat.cases import kinds, selectors
+from secretariat.cases import notices, selectors
+from secretariat.cases.deadlines import reminder_horizon, reminder_horizons
 from secretariat.cases.models import Assignment
 from secretariat.cases.services.common import holders
-from secretariat.core import roc, workdays
 from secretariat.core import services as core_services
-from secretariat.core.errors import DomainError
+from secretariat.core import workdays
 from secretariat.core.models import RoleCode
-
-DEFAULT_REMIND_DAYS = 1
 
 
 @task()
 def send_reminders_task() -> int:
     return send_reminders(timezone.localdate())
-
-
-def _remind_days(kind: str) -> int:
-    try:
-        return kinds.rules_for(kind).remind_days_before
-    except DomainError:  # a kind no longer registered keeps the default
-        return DEFAULT_REMIND_DAYS
 
 
 def send_reminders(today: dt.date) -> int:
@@ -41,57 +32,26 @@ def send_reminders(today: dt.date) -> int:
     Returns the notices sent."""
     if not workdays.is_working_day(today):
         return 0
-    horizons = {code: workdays.add_working_days(today, _remind_days(code)) for code in kinds.KINDS}
+    horizons = reminder_horizons(today)
     latest = max(horizons.values(), default=today)
     recipients = _Recipients()
     sent = 0
     for part in selectors.parts_due_by(latest):
         horizon = horizons.get(part.case.kind)
         if horizon is None:
-            horizon = workdays.add_working_days(today, _remind_days(part.case.kind))
+            horizon = reminder_horizon(part.case.kind, today)
         if part.is_overdue_at(today):
-            title, body = _overdue_notice(part, today)
+            title, body = notices.overdue(part, workdays.working_days_between(part.due_on, today))
         elif part.due_on <= horizon:
-            title, body = _reminder(part, today)
+            title, body = notices.reminder(part, workdays.working_days_between(today, part.due_on))
         else:
             continue
         for person in recipients.of(part):
-            core_services.notify(person, title, body, url=part.case.get_absolute_url(), mail=True)
+            core_services.notify(
+                person, title, body, url=part.case.get_absolute_url(), mail=True, subject=part
+            )
             sent += 1
     return sent
-
-
-def _about(part: Assignment) -> str:
-    return f"{part.assignee_name}（{part.get_role_display()}）辦理的「{part.case.subject}」"
-
-
-def _due_label(part: Assignment) -> str:
-    """回復期限, or 進度報告期限 for a tracked part (列管)."""
-    tracked = kinds.KINDS.get(part.case.kind) and kinds.KINDS[part.case.kind].tracking
-    return "進度報告期限" if tracked else "回復期限"
-
-
-def _due_text(part: Assignment) -> str:
-    if part.due_at is not None:
-        return roc.format_datetime(part.due_at)
-    return roc.format_date(part.due_on, "long")
-
-
-def _reminder(part: Assignment, today: dt.date) -> tuple[str, str]:
-    left = workdays.working_days_between(today, part.due_on)
-    when = "今天到期" if left == 0 else f"將於 {roc.format_date(part.due_on)} 到期"
-    title = f"期限提醒：{part.case.number} {when}"
-    remaining = f"今天為{_due_label(part)}" if left == 0 else f"尚餘 {left} 個工作天"
-    body = f"{_about(part)}{_due_label(part)}為 {_due_text(part)}，{remaining}。"
-    return title, body
-
-
-def _overdue_notice(part: Assignment, today: dt.date) -> tuple[str, str]:
-    late = workdays.working_days_between(part.due_on, today)
-    label = _due_label(part)
-    title = f"逾期通知：{part.case.number} 已逾{label} {late} 個工作天"
-    body = f"{_about(part)}{label}為 {_due_text(part)}，至今尚未辦理，請儘速辦理或申請展期。"
-    return title, body
 
 
 class _Recipients:

@@ -26,7 +26,9 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from secretariat.cases import exports, history, kinds, selectors, services, suggest
+from secretariat.cases.deadlines import part_deadline
 from secretariat.cases.forms import (
+    BulkRouteForm,
     CaseFilterForm,
     CloseForm,
     DecisionForm,
@@ -44,10 +46,12 @@ from secretariat.cases.forms import (
     ReplyTemplateForm,
     RequesterSearchForm,
     RouteForm,
+    TakePartForm,
     WithdrawForm,
 )
-from secretariat.cases.models import Assignment, Case
-from secretariat.cases.permissions import is_router, sees_all_cases
+from secretariat.cases.models import Assignment, Case, CaseStatus
+from secretariat.cases.permissions import is_router
+from secretariat.cases.selectors import assignees
 from secretariat.core import errors, roc, workdays
 from secretariat.core.errors import DomainError
 
@@ -61,8 +65,9 @@ AUDIT_TRAIL_SIZE = 100
 def _listing(request: HttpRequest, at: dt.datetime):
     """The filter form, whether the person sees every case, and the filtered rows: cases for
     the Secretariat (of the kinds it routes), the agency's own parts for an agency."""
-    sees_all = is_router(request.user) or sees_all_cases(request.user)
-    form = CaseFilterForm(request.GET or None, sees_all=sees_all)
+    sees_all = selectors.lists_cases(request.user)
+    queues = selectors.queues_of(request.user)
+    form = CaseFilterForm(request.GET or None, sees_all=sees_all, queues=queues)
     filters = form.filters()
     if sees_all:
         rows = selectors.case_list_for(request.user, at, **filters)
@@ -78,6 +83,7 @@ class Row:
     item: object
     kind: str
     requester: str
+    routable: bool = False  # a case waiting to be routed that the person routes
 
 
 @login_required
@@ -87,16 +93,26 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form, sees_all, rows = _listing(request, now)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     cases = [item if sees_all else item.case for item in page]
+    rows = [
+        Row(
+            item,
+            kinds.label(case.kind),
+            exports.masked_requester(case),
+            sees_all and case.status == CaseStatus.PENDING and is_router(request.user, case.kind),
+        )
+        for item, case in zip(page, cases, strict=True)
+    ]
     context = {
         "form": form,
         "sees_all": sees_all,
+        "scope": selectors.scope_description(request.user),
         "page": page,
-        "rows": [
-            Row(item, kinds.label(case.kind), exports.masked_requester(case))
-            for item, case in zip(page, cases, strict=True)
-        ],
+        "rows": rows,
         "today": today,
         "overview": [],
+        "saved_filters": selectors.saved_filters_for(request.user),
+        "filter_query": services.filter_query(request.GET.urlencode()),
+        "bulk": BulkRouteForm() if any(row.routable for row in rows) else None,
         "may_search_requesters": services.may_search_requesters(request.user),
     }
     if sees_all:
@@ -132,9 +148,8 @@ def case_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @login_required
 def overdue_list(request: HttpRequest) -> HttpResponse:
-    """The escalation list (逾期案件): every overdue part, most overdue first. Routers only."""
-    if not is_router(request.user):
-        raise PermissionDenied
+    """The escalation list (逾期案件): the overdue parts the person may see, most overdue
+    first — every part of the kinds a router routes, an agency's own parts."""
     now = timezone.now()
     today = timezone.localdate(now)
     page = Paginator(selectors.overdue_assignments(request.user, now), PAGE_SIZE).get_page(
@@ -142,7 +157,12 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
     )
     late = workdays.working_days_since([part.due_on for part in page], today)
     rows = list(zip(page, late, strict=True))
-    context = {"page": page, "rows": rows, "today": today}
+    context = {
+        "page": page,
+        "rows": rows,
+        "today": today,
+        "scope": selectors.scope_description(request.user),
+    }
     return render(request, "cases/overdue_list.html", context)
 
 
@@ -169,7 +189,14 @@ class Step:
 
 def _route(user, case, _, form):
     data = form.cleaned_data
-    return services.route_case(case, data["lead"], data["co_agencies"], by=user)
+    due, reason = form.deadline()
+    return services.route_case(
+        case, data["lead"], data["co_agencies"], by=user, due=due, due_reason=reason
+    )
+
+
+def _take(user, _, part, form):
+    return services.take_part(part, by=user)
 
 
 def _file(user, case, _, form):
@@ -200,7 +227,11 @@ def _assign_officer(user, _, part, form):
 def _draft(user, _, part, form):
     data = form.cleaned_data
     return services.draft_reply(
-        part, data["reply_text"], by=user, attachments=data.get("attachments") or ()
+        part,
+        data["reply_text"],
+        by=user,
+        attachments=data.get("attachments") or (),
+        document_number=(data.get("document_number") or "").strip(),
     )
 
 
@@ -251,6 +282,7 @@ STEPS: dict[str, Step] = {
         Step(
             "officer", "指定承辦人", "指定", OfficerForm, "part", "已指定承辦人。", _assign_officer
         ),
+        Step("take", "指定由我承辦", "指定由我承辦", TakePartForm, "part", "已由您承辦。", _take),
         Step("draft", "擬復", "送核", DraftReplyForm, "part", "已儲存回復稿。", _draft),
         Step("approve", "核定回復", "核定回復", ReplyForm, "part", "已核定回復。", _approve),
         Step(
@@ -315,6 +347,8 @@ class Action:
     form: forms.Form
     submit: str
     level: int = 3  # heading level of the form's title
+    # A second button (name "then", this value and label): 「分辦並處理下一件」.
+    then: tuple[str, str] | None = None
 
 
 @dataclass
@@ -324,6 +358,8 @@ class PartView:
     reassign_until: dt.date | None
     actions: list[Action] = field(default_factory=list)
     reports: list = field(default_factory=list)  # progress reports of a tracked part
+    # 指定承辦人 would offer an empty list: the holder has nobody who may handle the part.
+    nobody: str = ""
     templates: list = field(default_factory=list)  # reply templates the draft form offers
 
 
@@ -331,10 +367,15 @@ def _key(step: Step, target) -> str:
     return step.key if step.target == "case" else f"{step.key}-{target.pk}"
 
 
+def _case_text(case: Case) -> str:
+    return f"{case.subject}\n{case.body}"
+
+
 def _initial(step: Step, case: Case, target) -> dict:
     if step.key == "route":
-        ranked = suggest.suggest(f"{case.subject}\n{case.body}", limit=1)
-        return {"lead": ranked[0].agency} if ranked else {}
+        # Only a suggestion at or above the suggester's abstain threshold is pre-selected.
+        preselected = suggest.ranking(_case_text(case), limit=1).preselected
+        return {"lead": preselected.agency} if preselected else {}
     if step.key in ("draft", "approve"):
         return {"reply_text": target.reply_text}
     if step.key == "officer":
@@ -349,6 +390,9 @@ def _form(step: Step, case: Case, target, data=None, files=None) -> forms.Form:
     form_class = step.form_class
     if form_class is OfficerForm:
         kwargs["assignment"] = target
+    if form_class is RouteForm:
+        kwargs["case"] = case
+        kwargs["default_due"] = part_deadline(case, timezone.now())
     if form_class is NoteForm:
         kwargs["case"] = case
     if form_class is CloseForm:
@@ -370,6 +414,7 @@ def _action(step: Step, case: Case, target=None, form=None, *, level: int = 3) -
         form=form if form is not None else _form(step, case, target),
         submit=submit,
         level=level,
+        then=("next", "分辦並處理下一件") if step.key == "route" else None,
     )
 
 
@@ -407,8 +452,15 @@ def _detail_context(
     parts = []
     for part in case.visible_assignments:
         can = allowed.parts[part.pk]
+        nobody = ""
+        if can.assign_officer and not selectors.assignable_officers(part).exists():
+            nobody = (
+                f"{part.assignee_name}目前沒有可指定的承辦人（在職的承辦人、主管或首長帳號），"
+                "請聯絡系統管理者建立帳號。"
+            )
         offered = (
-            ("officer", can.assign_officer),
+            ("officer", can.assign_officer and not nobody),
+            ("take", can.take),
             ("draft", can.draft),
             ("approve", can.approve),
             ("progress", can.report_progress),
@@ -423,6 +475,7 @@ def _detail_context(
                 reassign_until=can.reassign_until,
                 actions=[action(key, part, level=4) for key, ok in offered if ok],
                 reports=list(selectors.progress_reports(part)) if tracked else [],
+                nobody=nobody,
             )
         )
     reassignments, extensions = selectors.pending_requests(user, case)
@@ -454,9 +507,9 @@ def _detail_context(
         "related": selectors.related_cases(user, case),
         "parts": parts,
         "routing": routing,
-        "suggestions": suggest.suggest(f"{case.subject}\n{case.body}") if routing else [],
+        "ranking": suggest.ranking(_case_text(case)) if routing else None,
         "suggestion_wording": suggest.wording() if routing else None,
-        "keywords": suggest.keywords(f"{case.subject}\n{case.body}"),
+        "keywords": suggest.keywords(_case_text(case)),
         "closing": closing,
         "reassignments": reassignments,
         "extensions": extensions,
@@ -498,9 +551,15 @@ def case_step(request: HttpRequest, number: str, step: str, pk: int | None = Non
             status = error.status
         else:
             messages.success(request, f"{case.number}：{spec.done}")
+            target_url = case.get_absolute_url()
+            if spec.key == "route":
+                routed = selectors.case_for(request.user, case.number)
+                warn_nobody(request, routed.visible_assignments)
+                if request.POST.get("then") == "next":
+                    target_url = _next_to_route(request, case)
             if request.htmx:
-                return HttpResponseClientRedirect(case.get_absolute_url())
-            return redirect(case)
+                return HttpResponseClientRedirect(target_url)
+            return redirect(target_url)
     if request.htmx:
         # htmx swaps only successful responses: the form with its messages comes back as 200.
         level = 3 if spec.target == "case" else 4
@@ -509,6 +568,24 @@ def case_step(request: HttpRequest, number: str, step: str, pk: int | None = Non
     case = selectors.case_for(request.user, number)
     context = _detail_context(request, case, bound={_key(spec, target): form})
     return render(request, "cases/case_detail.html", context, status=status)
+
+
+def warn_nobody(request: HttpRequest, parts) -> None:
+    """After routing: say which new parts nobody was told of (the holder has no one who
+    receives parts), instead of letting them wait silently."""
+    for part in parts:
+        if part.is_active and not assignees.part_receivers(part):
+            warning = assignees.nobody_warning(part.assignee_name)
+            messages.warning(request, f"{part.case.number}：{warning}")
+
+
+def _next_to_route(request: HttpRequest, case: Case) -> str:
+    """「分辦並處理下一件」: the next case of the 待分辦 queue, or the queue when none is left."""
+    following = selectors.next_to_route(request.user, case)
+    if following is not None:
+        return following.get_absolute_url()
+    messages.info(request, f"{kinds.label(case.kind)}已沒有待分辦的案件。")
+    return f"{reverse('cases:list')}?status=pending&kind={case.kind}"
 
 
 @login_required

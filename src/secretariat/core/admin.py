@@ -38,6 +38,7 @@ class AgencyAdmin(admin.ModelAdmin):
     list_display = (
         "name",
         "short_name",
+        "official_code",
         "kind",
         "parent",
         "established_on",
@@ -46,7 +47,14 @@ class AgencyAdmin(admin.ModelAdmin):
         "history_corrected",
     )
     list_filter = ("kind", "dates_verified", "history_corrected", "name_history__verified")
-    search_fields = ("name", "short_name", "code", "name_history__name", "name_history__short_name")
+    search_fields = (
+        "name",
+        "short_name",
+        "code",
+        "official_code",
+        "name_history__name",
+        "name_history__short_name",
+    )
     inlines = [AgencyNameInline]
 
     def save_related(self, request, form, formsets, change) -> None:

@@ -86,6 +86,7 @@ class AgencyOut(Schema):
     code: str
     name: str
     short_name: str
+    official_code: str = Field("", description="機關代碼（10 碼）；空白表示尚未登錄")
     kind: str
     parent: str | None = None
     established_on: dt.date | None = None

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from secretariat.core import modules
+from secretariat.core import modules, selectors
 
 
 def shell(request):
@@ -25,5 +25,5 @@ def shell(request):
         }
         for item in modules.navigation_for(user)
     ]
-    context["unread_count"] = user.notifications.filter(read_at__isnull=True).count()
+    context["unread_count"] = selectors.notifications_for(user, unread_only=True).count()
     return context

@@ -20,6 +20,12 @@ from secretariat.core import sealing
 from secretariat.core.models import OutgoingMail
 
 
+def absolute_url(path: str) -> str:
+    """A link for an e-mail: the site's public address (``PUBLIC_BASE_URL``) and ``path``;
+    relative while no address is set."""
+    return settings.PUBLIC_BASE_URL.rstrip("/") + path
+
+
 def queue_mail(
     subject: str,
     body: str,

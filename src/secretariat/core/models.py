@@ -7,6 +7,9 @@ import datetime as dt
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -23,6 +26,10 @@ class AgencyKind(models.TextChoices):
     DISTRICT_OFFICE = "district_office", "區公所"
     ENTERPRISE = "enterprise", "市營事業"
     COMMITTEE = "committee", "委員會"
+
+
+# 機關代碼: nine digits or capital letters and a capital letter (379000000A, A09000000E).
+OFFICIAL_CODE_PATTERN = r"^[0-9A-Z]{9}[A-Z]$"
 
 
 class AgencyQuerySet(models.QuerySet):
@@ -67,6 +74,22 @@ class Agency(Audited):
     )
     email = models.EmailField("聯絡信箱", blank=True)
     phone = models.CharField("聯絡電話", max_length=40, blank=True)
+    # The official 10-character code of the national agency code table (機關代碼, e.g.
+    # 臺北市政府 379000000A) that documents and their electronic exchange address agencies by.
+    # Empty: not yet recorded (「未登錄」); administrators enter it (docs/agencies.md).
+    official_code = models.CharField(
+        "機關代碼",
+        max_length=10,
+        blank=True,
+        validators=[
+            RegexValidator(
+                OFFICIAL_CODE_PATTERN,
+                "機關代碼須為 10 碼：9 碼數字或大寫英文字母，最後 1 碼為大寫英文字母"
+                "（例如臺北市政府 379000000A）。",
+            )
+        ],
+        help_text="行政院機關代碼表的 10 碼代碼（例如臺北市政府 379000000A）；空白表示尚未登錄。",
+    )
     sort_order = models.PositiveIntegerField("排序", default=0)
 
     objects = AgencyQuerySet.as_manager()
@@ -507,7 +530,13 @@ class AuditCheckpoint(models.Model):
 
 
 class Notification(models.Model):
-    """A message to one person (通知), shown in the shell and optionally mailed."""
+    """A message to one person (通知), shown in the shell and optionally mailed.
+
+    A notice that asks for an action (route this case, approve this draft, decide this
+    request, reply to this part) names what it is about (``subject``: any record); the service
+    that completes the action marks every notice about that record done (``resolved_at``,
+    ``services.resolve_notifications``), by whoever did it. A done notice no longer counts as
+    unread but stays readable."""
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     title = models.CharField("標題", max_length=200)
@@ -515,12 +544,31 @@ class Notification(models.Model):
     url = models.CharField("連結", max_length=300, blank=True)
     created_at = models.DateTimeField("建立時間", auto_now_add=True)
     read_at = models.DateTimeField("已讀時間", null=True, blank=True)
+    subject_type = models.ForeignKey(
+        ContentType,
+        verbose_name="通知對象類型",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    subject_id = models.PositiveBigIntegerField("通知對象", null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    resolved_at = models.DateTimeField("已完成時間", null=True, blank=True)
 
     class Meta:
         verbose_name = "通知"
         verbose_name_plural = "通知"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            # Resolving looks up the open notices about one record.
+            models.Index(
+                fields=["subject_type", "subject_id"],
+                condition=Q(resolved_at__isnull=True),
+                name="notification_open_subject_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -42,6 +42,20 @@ class PendingItem:
 
 
 @dataclass(frozen=True)
+class Queue:
+    """A work queue on the dashboard (我的待辦): how many items wait in it, how many of them
+    are due today or overdue (the SLA colours), and the filtered list it opens in one click."""
+
+    key: str
+    label: str
+    count: int
+    url: str
+    due_today: int = 0
+    overdue: int = 0
+    note: str = ""  # e.g. the oldest item's date
+
+
+@dataclass(frozen=True)
 class SearchHit:
     kind: str
     title: str
@@ -70,6 +84,7 @@ class Provider:
 
 NAVIGATION: dict[str, NavItem] = {}
 PENDING: dict[str, Provider] = {}
+QUEUES: dict[str, Provider] = {}
 SEARCH: dict[str, Provider] = {}
 DEMO: dict[str, Provider] = {}
 SETUP: dict[str, Provider] = {}
@@ -82,6 +97,12 @@ def register_nav(item: NavItem) -> None:
 
 def register_pending(key: str, label: str, fn: Callable[[object], Iterable[PendingItem]]) -> None:
     PENDING[key] = Provider(key, label, fn)
+
+
+def register_queues(key: str, label: str, fn: Callable[[object], Iterable[Queue]]) -> None:
+    """A module's work queues for a person (``fn(user) → [Queue]``; none for people who have
+    no such work)."""
+    QUEUES[key] = Provider(key, label, fn)
 
 
 def register_search(key: str, label: str, fn: Callable[[object, str], Iterable[SearchHit]]) -> None:
@@ -137,6 +158,10 @@ def navigation_for(user) -> list[NavItem]:
 
 def pending_for(user) -> list[tuple[str, list[PendingItem]]]:
     return [(p.label, list(p.fn(user))) for p in PENDING.values()]
+
+
+def queues_for(user) -> list[tuple[str, list[Queue]]]:
+    return [(p.label, queues) for p in QUEUES.values() if (queues := list(p.fn(user)))]
 
 
 def search_all(user, query: str) -> list[tuple[str, list[SearchHit]]]:

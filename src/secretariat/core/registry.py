@@ -34,7 +34,7 @@ DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "agencies.json"
 
 # Optional agency keys: when a file entry leaves them out, the value in the database (e.g. a
 # phone number an administrator entered) is kept rather than blanked.
-_OPTIONAL_FIELDS = ("email", "phone")
+_OPTIONAL_FIELDS = ("email", "phone", "official_code")
 # The agency's dated history: left alone by a load once an administrator corrected it.
 _HISTORY_FIELDS = ("established_on", "abolished_on", "dates_source", "dates_verified")
 

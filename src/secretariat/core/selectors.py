@@ -42,8 +42,12 @@ def audit_entries_for(user, instance=None, **filters) -> QuerySet[AuditEntry]:
 
 
 def notifications_for(user, unread_only: bool = False) -> QuerySet[Notification]:
+    """The person's notices, newest first; ``unread_only``: those still waiting for them —
+    not read, and not done (a notice whose action someone has taken no longer counts)."""
     queryset = Notification.objects.filter(recipient=user)
-    return queryset.filter(read_at__isnull=True) if unread_only else queryset
+    if unread_only:
+        return queryset.filter(read_at__isnull=True, resolved_at__isnull=True)
+    return queryset
 
 
 def pending_notifications(user) -> list[PendingItem]:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -333,17 +334,39 @@ def remove_calendar_day(adjustment: CalendarAdjustment, *, by) -> None:
 
 
 def notify(
-    recipient: User, title: str, body: str = "", url: str = "", *, mail: bool = False
+    recipient: User,
+    title: str,
+    body: str = "",
+    url: str = "",
+    *,
+    mail: bool = False,
+    subject=None,
 ) -> Notification:
-    """Tell one person something; with ``mail`` the message is also e-mailed by a background job."""
-    notification = Notification.objects.create(
-        recipient=recipient, title=title[:200], body=body, url=url
-    )
+    """Tell one person something; with ``mail`` the message is also e-mailed by a background
+    job: the same title and text, and the link made absolute (``PUBLIC_BASE_URL``). A notice
+    that asks for an action names the record it is about (``subject``), so that it is marked
+    done when the action is (:func:`resolve_notifications`)."""
+    notification = Notification(recipient=recipient, title=title[:200], body=body, url=url)
+    if subject is not None:
+        notification.subject_type = ContentType.objects.get_for_model(subject)
+        notification.subject_id = subject.pk
+    notification.save()
     if mail and recipient.email:
-        from secretariat.core.mail import queue_mail
+        from secretariat.core.mail import absolute_url, queue_mail
 
-        queue_mail(title, body, [recipient.email], purpose="notification")
+        text = "\n\n".join(part for part in (body, absolute_url(url) if url else "") if part)
+        queue_mail(title, text, [recipient.email], purpose="notification")
     return notification
+
+
+def resolve_notifications(subject, *, at: dt.datetime | None = None) -> int:
+    """The action the notices about ``subject`` ask for is done (by anyone): they are marked
+    done. Returns how many were open."""
+    return Notification.objects.filter(
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        resolved_at__isnull=True,
+    ).update(resolved_at=at or timezone.now())
 
 
 def mark_notifications_read(user: User, ids: Iterable[int] | None = None) -> int:

@@ -117,7 +117,11 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    context = {"groups": modules.pending_for(request.user), "today": timezone.localdate()}
+    context = {
+        "queues": modules.queues_for(request.user),
+        "groups": modules.pending_for(request.user),
+        "today": timezone.localdate(),
+    }
     return render(request, "core/dashboard.html", context)
 
 

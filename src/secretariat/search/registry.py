@@ -63,7 +63,9 @@ class Source:
     batches, for a rebuild); a record it does not yield, or marks confidential, is removed from
     the index. ``visible(user)`` is a queryset of the pks the person may see, and
     ``scope(user)`` the same rule as a :class:`Scope`; both None for all of them.
-    ``kinds`` and ``statuses`` name the values of the kind and status filters."""
+    ``kinds`` and ``statuses`` name the values of the kind and status filters. ``describe(user)``
+    says in words which records the person sees (the search page shows it, so a search that
+    finds less for one person than another says why)."""
 
     key: str
     label: str
@@ -73,6 +75,7 @@ class Source:
     kinds: Callable[[], dict[str, str]]
     statuses: Callable[[], dict[str, str]] = field(default=lambda: {})
     watches: tuple[Watch, ...] = ()
+    describe: Callable[[object], str] | None = None
 
 
 SOURCES: dict[str, Source] = {}
@@ -95,3 +98,8 @@ def kind_labels() -> dict[str, str]:
 
 def status_labels() -> dict[str, str]:
     return {code: label for source in SOURCES.values() for code, label in source.statuses().items()}
+
+
+def described_scopes(user) -> list[tuple[str, str]]:
+    """(source label, what the person sees of it, in words) for the sources that say."""
+    return [(s.label, s.describe(user)) for s in SOURCES.values() if s.describe is not None]

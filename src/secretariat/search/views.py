@@ -8,14 +8,18 @@ from django.shortcuts import render
 
 from secretariat.core import modules
 from secretariat.core.errors import DomainError
-from secretariat.search import selectors
+from secretariat.search import registry, selectors
 from secretariat.search.forms import SearchForm
 
 
 @login_required
 def results(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    context: dict = {"form": form, "query": request.GET.get("q", "").strip()}
+    context: dict = {
+        "form": form,
+        "query": request.GET.get("q", "").strip(),
+        "scopes": registry.described_scopes(request.user),
+    }
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
         query = form.cleaned_data["q"].strip()
         try:

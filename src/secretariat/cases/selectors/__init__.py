@@ -48,12 +48,16 @@ from secretariat.cases.selectors.pages import (
     PartActions,
     actions_for,
     case_list_for,
+    lists_cases,
+    next_to_route,
     open_by_agency,
     open_case_count,
     overdue_assignments,
     part_list_for,
     parts_due_by,
     routing_keywords,
+    saved_filters_for,
+    scope_description,
 )
 from secretariat.cases.selectors.progress import (
     Deadline,
@@ -63,6 +67,7 @@ from secretariat.cases.selectors.progress import (
     latest_deadline,
     reply_rule,
 )
+from secretariat.cases.selectors.queues import QUEUE_LABELS, queue_counts, queues_of
 from secretariat.cases.selectors.scoped import (
     assignable_officers,
     assignments_for,
@@ -118,6 +123,7 @@ __all__ = [
     "requester_matches",
     "BODY_MAX_LENGTH",
     "FIELD_LIMITS",
+    "QUEUE_LABELS",
     "REPLY_ROLES",
     "acts_for",
     "acts_for_agency",
@@ -154,7 +160,9 @@ __all__ = [
     "current_parts",
     "final_leads",
     "late_parts",
+    "lists_cases",
     "my_open_parts",
+    "next_to_route",
     "on_time_replies",
     "open_assignments_for",
     "open_by_agency",
@@ -164,9 +172,13 @@ __all__ = [
     "parts_due_by",
     "pending_requests",
     "progress_reports",
+    "queue_counts",
+    "queues_of",
     "received",
     "related_cases",
     "routing_keywords",
+    "saved_filters_for",
+    "scope_description",
     "texts",
     "tracked_by_lead_agency",
     # a case's progress for its requester (progress.py)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.lookups import In
+from django.utils import timezone
 
 from secretariat.cases import kinds
 from secretariat.cases.models import (
@@ -17,9 +18,11 @@ from secretariat.cases.models import (
     Case,
     CaseStatus,
     RoutingKeyword,
+    SavedFilter,
     overdue_q,
 )
 from secretariat.cases.permissions import (
+    AGENCY_WIDE_ROLES,
     REPLY_ROLES,
     acts_for,
     holder_scope,
@@ -28,6 +31,7 @@ from secretariat.cases.permissions import (
     sees_all_cases,
     watched_kinds,
 )
+from secretariat.cases.selectors.queues import in_queue
 from secretariat.cases.selectors.scoped import assignments_for, cases_for, open_assignments_for
 from secretariat.core.models import Agency, RoleCode
 
@@ -87,6 +91,41 @@ def _parts_of_listed_case(user) -> QuerySet[Assignment]:
     return parts.filter(visible)
 
 
+def lists_cases(user) -> bool:
+    """Whether the person's list shows cases (the Secretariat's routers and those who see
+    every case) rather than their own parts (an agency's queue)."""
+    return is_router(user) or sees_all_cases(user)
+
+
+def scope_description(user) -> str:
+    """Which cases the person's lists and search show, in words: 「全部類別的全部案件」,
+    「人民陳情的全部案件，及秘書處受分辦的案件」 or 「都發局受分辦的案件（僅本機關的分辦）」."""
+    if sees_all_cases(user):
+        return "全部類別的全部案件"
+    routed = watched_kinds(user)  # routed or tracked (列管) by the person's office
+    holder = _holder_name(user)
+    held = f"{holder}受分辦的案件" if holder else ""
+    if routed:
+        labels = "、".join(kinds.label(code) for code in kinds.KINDS if code in routed)
+        return f"{labels}的全部案件" + (f"，及{held}" if held else "")
+    if held:
+        return f"{held}（僅本機關的分辦）"
+    return "沒有可檢視的案件"
+
+
+def _holder_name(user) -> str:
+    """The holder whose parts the person sees: a contractor, a unit or an agency."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    if getattr(user, "contractor_id", None) is not None:
+        return user.contractor.name
+    if user.agency_id is None:
+        return ""
+    if user.unit_id is not None and not user.has_role(*AGENCY_WIDE_ROLES):
+        return f"{user.agency.short_name}（{user.unit.name}及機關本身）"
+    return user.agency.short_name
+
+
 def case_list_for(
     user,
     at: dt.date | dt.datetime,
@@ -99,12 +138,14 @@ def case_list_for(
     received_to: dt.date | None = None,
     text: str = "",
     order: str = "-received",
+    queue: str = "",
 ) -> QuerySet[Case]:
     """The Secretariat's case list. ``status`` is a CaseStatus, "open" (未結) or "" (all).
     Each case carries ``lead_agency`` (short name of the lead in force), ``next_due`` (the
     earliest deadline of its unanswered parts) and ``is_overdue`` as of ``at``, counting only
     parts the person may see; with ``agency``, only cases that agency holds a part of, and
-    its own deadlines."""
+    its own deadlines; with ``queue``, only the cases in that work queue of the person
+    (``selectors.queues``)."""
     parts = _parts_of_listed_case(user)
     counted = parts.filter(agency=agency) if agency is not None else parts
     active = counted.filter(status__in=(AssignmentStatus.ASSIGNED, AssignmentStatus.DRAFTED))
@@ -127,6 +168,8 @@ def case_list_for(
         queryset = queryset.filter(Exists(counted))
     if overdue:
         queryset = queryset.filter(is_overdue=True)
+    if queue:
+        queryset = queryset.filter(in_queue(user, queue, _moment(at)))
     queryset = _common_filters(
         queryset, "", received_from=received_from, received_to=received_to, text=text
     )
@@ -144,9 +187,11 @@ def part_list_for(
     received_to: dt.date | None = None,
     text: str = "",
     order: str = "-received",
+    queue: str = "",
 ) -> QuerySet[Assignment]:
     """A holder's queue: its own parts of cases. ``status="open"`` keeps the parts not yet
-    replied (open_assignments_for); otherwise ``status`` is the case's status or "" (all)."""
+    replied (open_assignments_for); otherwise ``status`` is the case's status or "" (all).
+    With ``queue``, only the parts in that work queue of the person."""
     if status == "open":
         queryset = open_assignments_for(user, at)
     else:
@@ -158,10 +203,19 @@ def part_list_for(
         queryset = queryset.filter(case__kind=kind)
     if overdue:
         queryset = queryset.filter(is_overdue=True)
+    if queue:
+        queryset = queryset.filter(in_queue(user, queue, _moment(at), prefix="case__"))
     queryset = _common_filters(
         queryset, "case__", received_from=received_from, received_to=received_to, text=text
     )
     return _ordered(queryset, PART_ORDERS, order)
+
+
+def _moment(at: dt.date | dt.datetime) -> dt.datetime:
+    """Queues are as of a moment (a deadline in hours passes during the day)."""
+    if isinstance(at, dt.datetime):
+        return at
+    return timezone.make_aware(dt.datetime.combine(at, dt.time.min))
 
 
 @dataclass(frozen=True)
@@ -211,6 +265,20 @@ def overdue_assignments(user, at: dt.date | dt.datetime) -> QuerySet[Assignment]
     )
 
 
+def next_to_route(user, after: Case) -> Case | None:
+    """The next case of the same kind waiting to be routed, in the 待分辦 queue's order
+    (oldest received first): where 「分辦並處理下一件」 goes."""
+    waiting = cases_for(user, after.kind).filter(status=CaseStatus.PENDING).exclude(pk=after.pk)
+    return waiting.order_by("received_on", "number").first()
+
+
+def saved_filters_for(user) -> QuerySet[SavedFilter]:
+    """The person's own saved filters of the case list (常用篩選); nobody else's."""
+    if not getattr(user, "is_authenticated", False):
+        return SavedFilter.objects.none()
+    return SavedFilter.objects.filter(owner=user)
+
+
 def open_case_count(user) -> int:
     return cases_for(user).filter(status__in=OPEN_STATUSES).count()
 
@@ -220,6 +288,7 @@ class PartActions:
     """What the person may do on one part (分辦) of a case."""
 
     assign_officer: bool = False
+    take: bool = False  # 指定由我承辦
     draft: bool = False
     approve: bool = False
     request_reassignment: bool = False
@@ -256,13 +325,17 @@ def actions_for(user, case: Case, today: dt.date) -> CaseActions:
         replies = acts_for(user, part, REPLY_ROLES)
         approves = acts_for(user, part, kind.approver_roles)
         until = reassign_until(part)
-        assigns = router or acts_for(user, part, kind.approver_roles | {RoleCode.REGISTRY_CLERK})
+        supervises = acts_for(user, part, kind.approver_roles | {RoleCode.REGISTRY_CLERK})
+        assigns = router or supervises
+        may_handle = supervises or acts_for(user, part, {RoleCode.CASE_OFFICER})
+        takes = may_handle and part.officer_id != user.pk and (not part.officer_id or supervises)
         # A draft awaiting approval is revised by its officer and approved (or edited) by a
         # supervisor, so a supervisor is offered the approval only.
         revises = part.status == AssignmentStatus.DRAFTED and not approves
         drafts = part.status == AssignmentStatus.ASSIGNED or revises
         parts[part.pk] = PartActions(
             assign_officer=active and assigns,
+            take=active and takes,
             draft=in_progress and replies and drafts and not tracked,
             approve=approves and part.status == AssignmentStatus.DRAFTED,
             request_reassignment=active and in_progress and replies and today <= until,

@@ -7,9 +7,10 @@ By concern: ``intake`` (open a case, attachments, the requester), ``routing`` (�
 the Secretariat's 改分 and deadlines), ``requests`` (改分 and 展期 asked by a holder),
 ``replies`` (replies, progress reports and 解除列管, 結案/存查/撤回), ``merging`` (併案),
 ``notes`` (internal notes and reply templates), ``importing`` (history from old systems),
-``keywords`` (the routing keyword table's seed). The requester search is in ``intake``, beside
-the requester's identity."""
+``keywords`` (the routing keyword table's seed), ``filters`` (a person's saved filters of the
+case list). The requester search is in ``intake``, beside the requester's identity."""
 
+from secretariat.cases.services.filters import delete_filter, filter_query, save_filter
 from secretariat.cases.services.importing import (
     ImportedCase,
     ImportedExtension,
@@ -61,7 +62,9 @@ from secretariat.cases.services.routing import (
     assign_officer,
     reroute_part,
     route_case,
+    route_cases,
     set_due_date,
+    take_part,
 )
 
 __all__ = [
@@ -84,9 +87,11 @@ __all__ = [
     "close_case",
     "decide_extension",
     "decide_reassignment",
+    "delete_filter",
     "delete_reply_template",
     "draft_reply",
     "file_case",
+    "filter_query",
     "import_cases",
     "may_release",
     "may_search_requesters",
@@ -103,9 +108,12 @@ __all__ = [
     "reroute_part",
     "reveal_requester",
     "route_case",
+    "route_cases",
+    "save_filter",
     "save_reply_template",
     "search_requesters",
     "seed_routing_keywords",
     "set_due_date",
+    "take_part",
     "withdraw_case",
 ]

@@ -15,7 +15,8 @@ from secretariat.cases.permissions import holds
 from secretariat.core import audit
 from secretariat.core import services as core_services
 from secretariat.core.errors import DomainError, PermissionDenied
-from secretariat.core.models import User
+from secretariat.core.models import RoleCode, User
+from secretariat.core.permissions import SECRETARIAT_CODE
 
 
 def today() -> dt.date:
@@ -88,10 +89,51 @@ def holders(part: Assignment, roles: Iterable[str]) -> list[User]:
     return [person for person in people if holds(person, part)]
 
 
-def notify_holders(part: Assignment, title: str, roles: Iterable[str]) -> int:
-    """Notify (in the app and by e-mail) the part's holders with one of ``roles`` (a new or
-    moved part: the kind's ``notify_roles``); returns how many were told."""
+def notify_holders(
+    part: Assignment, notice: tuple[str, str], roles: Iterable[str] | None = None
+) -> int:
+    """Notify (in the app and by e-mail) the part's holders with one of ``roles`` (by default
+    the kind's ``notify_roles``: a new or moved part) with ``notice`` (title, body, from
+    ``cases.notices``); the notice is about the part, so it is marked done when the part's
+    step is taken (:func:`resolve`). Returns how many were told."""
+    if roles is None:
+        roles = kinds.get(part.case.kind).notify_roles
     people = holders(part, roles)
+    title, body = notice
     for person in people:
-        core_services.notify(person, title, url=part.case.get_absolute_url(), mail=True)
+        core_services.notify(
+            person, title, body, url=part.case.get_absolute_url(), mail=True, subject=part
+        )
     return len(people)
+
+
+def routers_of(kind: str) -> list[User]:
+    """Who decides a kind's requests: the Secretariat's active staff holding one of the
+    kind's ``router_roles``; with none, its 秘書處管理者 (who route every kind)."""
+    staff = User.objects.filter(
+        is_active=True, agency__code=SECRETARIAT_CODE, contractor__isnull=True
+    )
+    for roles in (kinds.get(kind).router_roles, {RoleCode.SECRETARIAT_ADMIN}):
+        people = list(staff.filter(roles__code__in=list(roles)).distinct())
+        if people:
+            return people
+    return []
+
+
+def notify_routers(request, notice: tuple[str, str]) -> int:
+    """Tell the routers of the request's case that it waits for their decision; the notice is
+    about the request and is marked done when anyone decides it."""
+    case = request.assignment.case
+    people = routers_of(case.kind)
+    title, body = notice
+    for person in people:
+        core_services.notify(
+            person, title, body, url=case.get_absolute_url(), mail=True, subject=request
+        )
+    return len(people)
+
+
+def resolve(*subjects) -> None:
+    """The actions the notices about ``subjects`` asked for are done (whoever did them)."""
+    for subject in subjects:
+        core_services.resolve_notifications(subject)

@@ -9,7 +9,7 @@ import unicodedata
 
 from django.db import transaction
 
-from secretariat.cases import kinds
+from secretariat.cases import kinds, notices
 from secretariat.cases.models import AssignmentStatus, Case, CaseStatus
 from secretariat.cases.permissions import is_router
 from secretariat.cases.services.common import (
@@ -17,6 +17,7 @@ from secretariat.cases.services.common import (
     guard,
     notify_holders,
     require,
+    resolve,
     today,
     transition,
 )
@@ -94,17 +95,17 @@ def merge_case(case: Case, into: Case | str, reason: str, *, by) -> Case:
         for part in withdrawn:
             part.status = AssignmentStatus.WITHDRAWN
             part.save()
+            resolve(part)  # what the part's notices asked for is no longer asked
         moved = [case]
         for earlier in Case.objects.filter(merged_into=case):
             earlier.merged_into = into
             earlier.save()
             moved.append(earlier)
+    resolve(case)
     audit.record(into, "merge", {"merged": case.number, "reason": reason}, actor=audit.actor_of(by))
     kind = kinds.get(case.kind)
     for part in withdrawn:
-        notify_holders(
-            part, f"{case.number} 已併入 {into.number} 辦理，本分辦已撤銷", kind.notify_roles
-        )
+        notify_holders(part, notices.merged_part(part, into))
     hook = kind.on_merged
     if hook is not None:
         for merged in moved:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
-from secretariat.cases import kinds
+from secretariat.cases import kinds, notices
 from secretariat.cases.models import (
     Assignment,
     AssignmentStatus,
@@ -25,6 +25,7 @@ from secretariat.cases.services.common import (
     notify_holders,
     require,
     required_reason,
+    resolve,
     today,
     transition,
 )
@@ -32,6 +33,7 @@ from secretariat.cases.services.intake import check_attachment, store_attachment
 from secretariat.cases.services.routing import active_part
 from secretariat.core import audit, workdays
 from secretariat.core.errors import DomainError
+from secretariat.documents import selectors as documents
 
 
 def _in_progress(assignment: Assignment) -> None:
@@ -50,10 +52,12 @@ def draft_reply(
     by,
     on: dt.date | None = None,
     attachments: Sequence = (),
+    document_number: str = "",
 ) -> Assignment:
     """擬復: the holder's officer writes the reply, with any files that belong to it (e.g.
-    the data a councillor asked for). Kinds without approval reply at once; a tracked kind
-    (列管) is answered by progress reports instead."""
+    the data a councillor asked for) and optionally the 公文 that answered (its 文號: a
+    dispatched document of the part's agency the officer may see). Kinds without approval
+    reply at once; a tracked kind (列管) is answered by progress reports instead."""
     assignment = active_part(assignment)
     require(acts_for(by, assignment, REPLY_ROLES), "只有受分辦機關的承辦人可以擬復。")
     _in_progress(assignment)
@@ -63,6 +67,8 @@ def draft_reply(
     text = required_reason(text, "reply_text", "請填寫回復內容。")
     guard(assignment.case, "reply", {"text": text}, by)
     content_types = [check_attachment(upload) for upload in attachments]
+    if document_number:
+        assignment.reply_document = documents.reply_document(by, assignment.agency, document_number)
     assignment.reply_text, assignment.drafted_by = text, by
     assignment.status = AssignmentStatus.DRAFTED
     with audit.action("transition:draft_reply"):
@@ -70,7 +76,9 @@ def draft_reply(
     store_attachments(assignment.case, attachments, content_types, assignment)
     if not kind.reply_approval:
         return _complete(assignment, by, on)
-    notify_holders(assignment, f"{assignment.case.number} 回復待核", kind.approver_roles)
+    # The officer's part is done (the notices asking to reply); the approvers' begins.
+    resolve(assignment)
+    notify_holders(assignment, notices.draft_awaiting_approval(assignment, by), kind.approver_roles)
     return assignment
 
 
@@ -102,6 +110,7 @@ def _complete(assignment: Assignment, by, on: dt.date | None, label: str = "appr
     assignment.approved_by = by
     with audit.action(f"transition:{label}"):
         assignment.save()
+    resolve(assignment)
     if not case.assignments.active().exists():
         with audit.action("transition:replied"):
             transition(case, case.mark_replied, "標示為已回復")
@@ -178,9 +187,10 @@ def report_progress(
     assignment.reply_text = text
     with audit.action("transition:report_progress"):
         assignment.save()
+    resolve(assignment)  # the report the reminders asked for
     if asks_release:
         roles = kinds.get(assignment.case.kind).tracking.releaser_roles
-        notify_holders(assignment, f"{assignment.case.number} 建議解除列管", roles)
+        notify_holders(assignment, notices.release_asked(assignment), roles)
     return report
 
 
@@ -229,6 +239,8 @@ def _end_unanswered(case: Case, step: str, label: str, reason: str, by) -> Case:
         for assignment in case.assignments.active():
             assignment.status = AssignmentStatus.WITHDRAWN
             assignment.save()
+            resolve(assignment)
+    resolve(case)
     return case
 
 

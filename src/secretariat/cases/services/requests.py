@@ -6,14 +6,16 @@ import datetime as dt
 
 from django.db import transaction
 
-from secretariat.cases import kinds
+from secretariat.cases import kinds, notices
 from secretariat.cases.models import Case, Extension, Reassignment, RequestStatus
 from secretariat.cases.permissions import REPLY_ROLES, acts_for, is_router
 from secretariat.cases.services.common import (
     advance,
     field_error,
+    notify_routers,
     require,
     required_reason,
+    resolve,
     today,
 )
 from secretariat.cases.services.routing import active_part, move_part
@@ -68,6 +70,10 @@ def request_reassignment(
         requested_on=on,
     )
     advance(case, "await_reassignment", "申請改分", "request_reassignment")
+    suggested = f"建議改分機關：{suggested_agency.short_name}" if suggested_agency else ""
+    notify_routers(
+        request, notices.request_awaiting_decision("改分", assignment, reason, suggested)
+    )
     return request
 
 
@@ -102,6 +108,7 @@ def decide_reassignment(
         request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
         request.decided_by, request.decided_on, request.decision_note = by, on, note.strip()
         request.save()
+        resolve(request)
         advance(case, "resume", "核定改分", "decide_reassignment")
     return request
 
@@ -130,6 +137,8 @@ def request_extension(
         requested_on=on or today(),
     )
     advance(case, "await_extension", "申請展期", "request_extension")
+    asked = f"申請展延至：{roc.format_date(new_due_on)}"
+    notify_routers(extension, notices.request_awaiting_decision("展期", assignment, reason, asked))
     return extension
 
 
@@ -156,6 +165,7 @@ def decide_extension(
         extension.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
         extension.decided_by, extension.decided_on = by, on or today()
         extension.save()
+        resolve(extension)
         if approve:
             assignment.due_on, assignment.due_at = extension.requested_due_on, None
             assignment.save()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from secretariat.cases import kinds, suggest
+from secretariat.cases import kinds, notices, suggest
 from secretariat.cases.deadlines import Deadline, part_deadline
 from secretariat.cases.models import Assignment, AssignmentRole, AssignmentStatus, Case
 from secretariat.cases.permissions import acts_for, is_router
@@ -22,6 +22,7 @@ from secretariat.cases.services.common import (
     notify_holders,
     require,
     required_reason,
+    resolve,
     transition,
 )
 from secretariat.core import audit, roc, workdays
@@ -137,13 +138,55 @@ def route_case(
                 part, "set_due_date_reason", {"reason": due_reason}, actor=audit.actor_of(by)
             )
     for part in created:
-        notify_holders(
-            part,
-            f"新分辦案件 {case.number}（{part.get_role_display()}）：{case.subject}",
-            kinds.get(case.kind).notify_roles,
-        )
+        notify_holders(part, notices.new_part(part))
     # The suggester learns from the agencies chosen.
     suggest.record(case, lead.agency, [holder.agency for holder in co], by=by)
+    return created
+
+
+# Bulk routing takes at most this many cases in one step: a day's mail is a few pages of the
+# list, and one transaction holding a hundred cases' locks is already long.
+BULK_ROUTE_MAX = 100
+
+
+def route_cases(
+    cases: Iterable[Case],
+    lead: Agency | Unit | Contractor | Assignee,
+    co_agencies: Iterable[Agency | Unit | Contractor | Assignee] = (),
+    *,
+    by,
+    due: Deadline | dt.date | None = None,
+    due_reason: str = "",
+) -> list[Assignment]:
+    """分辦 several cases in one step: the same lead, co-assignees and (optionally) deadline
+    for each, each through :func:`route_case`. All or nothing: when any case is refused, no
+    case is routed and the error lists every refusal (「陳115000123：…」)."""
+    cases, co = list(cases), list(co_agencies)
+    if not cases:
+        raise field_error("cases", "請勾選要分辦的案件。")
+    if len(cases) > BULK_ROUTE_MAX:
+        raise field_error("cases", f"一次最多分辦 {BULK_ROUTE_MAX} 件（已勾選 {len(cases)} 件）。")
+    created: list[Assignment] = []
+    refusals: list[str] = []
+    fields: dict[str, list[str]] = {}
+    with transaction.atomic():
+        for case in cases:
+            try:
+                with transaction.atomic():
+                    created += route_case(case, lead, co, by=by, due=due, due_reason=due_reason)
+            except DomainError as error:
+                refusals.append(f"{case.number}：{error.message}")
+                for name, messages in error.fields.items():
+                    known = fields.setdefault(name, [])
+                    known += [message for message in messages if message not in known]
+        if refusals:
+            fields["cases"] = refusals
+            summary = "；".join(refusals)
+            raise DomainError(
+                "bulk_refused",
+                f"{len(refusals)} 件不能分辦，本次勾選的 {len(cases)} 件都未分辦：{summary}",
+                fields,
+            )
     return created
 
 
@@ -157,9 +200,40 @@ def assign_officer(assignment: Assignment, officer: User, *, by) -> Assignment:
         raise field_error("officer", "承辦人必須是受分辦者的人員。")
     assignment.officer = officer
     assignment.save()
+    title, body = notices.officer_named(assignment)
     core_services.notify(
-        officer, f"您被指定承辦 {assignment.case.number}", url=assignment.case.get_absolute_url()
+        officer,
+        title,
+        body,
+        url=assignment.case.get_absolute_url(),
+        mail=True,
+        subject=assignment,
     )
+    return assignment
+
+
+@transaction.atomic
+def take_part(assignment: Assignment, *, by) -> Assignment:
+    """指定由我承辦: one of the part's holders who may handle it (承辦人, or the supervisors
+    and 收發 who may name its officer) becomes its officer — of a part nobody handles yet, or,
+    for a supervisor, of any unanswered part of theirs."""
+    assignment = Assignment.objects.select_for_update().select_related("case").get(pk=assignment.pk)
+    supervisors = kinds.get(assignment.case.kind).approver_roles | {RoleCode.REGISTRY_CLERK}
+    require(
+        acts_for(by, assignment, {RoleCode.CASE_OFFICER, *supervisors}),
+        "只有受分辦者的承辦人或主管可以承辦此分辦。",
+    )
+    if not assignment.is_active:
+        raise DomainError("assignment_closed", "此分辦已回復或已改分。")
+    if assignment.officer_id == by.pk:
+        raise DomainError("already_officer", "您已是此分辦的承辦人。")
+    if assignment.officer_id is not None and not acts_for(by, assignment, supervisors):
+        raise DomainError(
+            "officer_taken", f"此分辦已由{assignment.officer}承辦；如需改派，請洽主管指定。"
+        )
+    assignment.officer = by
+    with audit.action("take_part"):
+        assignment.save()
     return assignment
 
 
@@ -182,10 +256,9 @@ def move_part(old: Assignment, holder: Agency | Unit | Contractor | Assignee, on
         raise field_error("new_agency", f"{holder.name} 已是本案的受分辦者。")
     old.status = AssignmentStatus.WITHDRAWN
     old.save()
+    resolve(old)
     new = new_part(case, holder, old.role, moment(on))
-    notify_holders(
-        new, f"改分案件 {case.number}：{case.subject}", kinds.get(case.kind).notify_roles
-    )
+    notify_holders(new, notices.moved_part(new))
     return new
 
 

@@ -33,24 +33,33 @@ Errors are ``core.errors.DomainError`` with a stable code and a zh-Hant message
 (docs/operations.md).
 """
 
-from secretariat.documents.signing.cms import (
-    SignedRecord,
-    Verification,
-    sign_detached,
-    verify_detached,
-)
-from secretariat.documents.signing.credentials import (
-    Credential,
-    Pkcs12Spec,
-    TokenSpec,
-    load_credential,
-)
-from secretariat.documents.signing.pades import seal_pdf, validate_pdf
-from secretariat.documents.signing.trust import (
-    CertificateInfo,
-    TrustStore,
-    validate_certificate,
-)
+import importlib
+
+# Loaded on first use (PEP 562): pyHanko and python-pkcs11 take a while to import, and every
+# process imports the 公文 pages' modules at start-up while few requests sign or verify.
+_HOMES = {
+    "SignedRecord": "cms",
+    "Verification": "cms",
+    "sign_detached": "cms",
+    "verify_detached": "cms",
+    "Credential": "credentials",
+    "Pkcs12Spec": "credentials",
+    "TokenSpec": "credentials",
+    "load_credential": "credentials",
+    "seal_pdf": "pades",
+    "validate_pdf": "pades",
+    "CertificateInfo": "trust",
+    "TrustStore": "trust",
+    "validate_certificate": "trust",
+}
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
+
 
 __all__ = [
     "CertificateInfo",

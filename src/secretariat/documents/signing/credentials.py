@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 from django.conf import settings
 from pkcs11 import Attribute, KeyType, Mechanism, ObjectClass, TokenFlag
 from pkcs11 import exceptions as p11
+from pkcs11.mechanisms import GCMParams
 
 from secretariat.documents.signing.problems import (
     checked_text,
@@ -233,6 +234,65 @@ def _token_problem(error: p11.PKCS11Error, label: str):
     return problem("token_error", detail=type(error).__name__)
 
 
+# A GCM tag that does not verify: the standard says CKR_ENCRYPTED_DATA_INVALID; SoftHSM2 answers
+# CKR_GENERAL_ERROR (the session and login having succeeded just before).
+_REFUSED_CIPHERTEXT = (
+    p11.EncryptedDataInvalid,
+    p11.EncryptedDataLenRange,
+    p11.GeneralError,
+    p11.FunctionFailed,
+)
+
+
+class TokenSecretKey:
+    """An AES key on a PKCS#11 token that encrypts and decrypts with AES-GCM on the token; the
+    key never leaves it (機密文書's master key on a hardware module, docs/documents.md). Each
+    operation opens and closes its own session: a few per request, and nothing held open for
+    a fork or a module re-read to break."""
+
+    def __init__(self, token_label: str, key_label: str, pin: str, module: str | None = None):
+        self.token_label = checked_text(token_label, label="金鑰模組標籤", limit=32)
+        self.key_label = checked_text(key_label, label="主金鑰標籤", limit=64)
+        self.pin = pin
+        self.module = module or settings.SIGNING_PKCS11_MODULE
+
+    def _run(self, operation: str, nonce: bytes, data: bytes, aad: bytes) -> bytes:
+        pin = _checked_pin(self.pin)
+        library = _library(self.module)
+        try:
+            token = library.get_token(token_label=self.token_label)
+        except (p11.NoSuchToken, p11.TokenNotPresent, p11.TokenNotRecognised) as error:
+            raise problem("token_missing", label=self.token_label) from error
+        try:
+            with token.open(user_pin=pin) as session:
+                try:
+                    key = session.get_key(
+                        object_class=ObjectClass.SECRET_KEY,
+                        key_type=KeyType.AES,
+                        label=self.key_label,
+                    )
+                except (p11.NoSuchKey, p11.MultipleObjectsReturned) as error:
+                    raise problem("key_missing", which=f"「{self.key_label}」") from error
+                params = GCMParams(nonce, aad, 128)
+                if operation == "encrypt":
+                    return key.encrypt(data, mechanism=Mechanism.AES_GCM, mechanism_param=params)
+                try:
+                    return key.decrypt(data, mechanism=Mechanism.AES_GCM, mechanism_param=params)
+                except _REFUSED_CIPHERTEXT as error:
+                    refused = "the token refused the ciphertext (altered, or not its key)"
+                    raise ValueError(refused) from error
+        except p11.PKCS11Error as error:
+            raise _token_problem(error, self.token_label) from error
+
+    def encrypt(self, nonce: bytes, data: bytes, aad: bytes) -> bytes:
+        """Ciphertext and tag, as ``AESGCM.encrypt`` returns them."""
+        return self._run("encrypt", nonce, data, aad)
+
+    def decrypt(self, nonce: bytes, data: bytes, aad: bytes) -> bytes:
+        """The plain data; ValueError when the tag does not verify."""
+        return self._run("decrypt", nonce, data, aad)
+
+
 _libraries: dict[str, pkcs11.lib] = {}
 _libraries_lock = threading.Lock()
 
@@ -248,6 +308,15 @@ def _library(path: str) -> pkcs11.lib:
             except p11.PKCS11Error as error:
                 raise problem("module_missing", path=path) from error
         return _libraries[path]
+
+
+def reinitialize_module(path: str) -> None:
+    """Initialise a module this process has loaded again (C_Finalize, C_Initialize), so it
+    reads its configuration anew; open sessions end. A module not loaded yet: nothing to do."""
+    with _libraries_lock:
+        library = _libraries.get(path)
+        if library is not None:
+            library.reinitialize()
 
 
 def _load_pkcs12(spec: Pkcs12Spec, password: str) -> _FileCredential:

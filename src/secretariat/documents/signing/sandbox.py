@@ -237,7 +237,13 @@ class SoftHsm:
         return shutil.which(SOFTHSM_UTIL) is not None and Path(module).exists()
 
     def activate(self) -> None:
+        """Point SoftHSM2 at this folder's tokens, in this process too: SoftHSM2 reads its
+        configuration when the module is initialised, so a module the process has already
+        loaded (for another folder's tokens: the demo's, another test run's) starts again."""
+        if os.environ.get("SOFTHSM2_CONF") == str(self.conf):
+            return
         os.environ["SOFTHSM2_CONF"] = str(self.conf)
+        credentials.reinitialize_module(self.module)
 
     def init_token(self, label: str, *, pin: str, so_pin: str) -> None:
         """A new, empty token (``softhsm2-util --init-token --free``)."""
@@ -279,6 +285,19 @@ class SoftHsm:
                 int.from_bytes(public[Attribute.PUBLIC_EXPONENT], "big"),
                 int.from_bytes(public[Attribute.MODULUS], "big"),
             ).public_key()
+
+    def generate_secret_key(self, token_label: str, pin: str, *, key_label: str) -> None:
+        """An AES-256 key made on the token that only encrypts and decrypts there (sensitive,
+        not extractable): 機密文書's master key (``DOCUMENTS_MASTER_TOKEN``)."""
+        with self._session(token_label, pin) as session:
+            session.generate_key(
+                KeyType.AES,
+                256,
+                label=key_label,
+                store=True,
+                capabilities=MechanismFlag.ENCRYPT | MechanismFlag.DECRYPT,
+                template={Attribute.SENSITIVE: True, Attribute.EXTRACTABLE: False},
+            )
 
     def store_certificate(
         self,

@@ -133,6 +133,13 @@ class TrustStore:
             _settings_stores[paths] = (loaded[0], now, stamp)
             return loaded[0]
 
+    @classmethod
+    def forget_settings(cls) -> None:
+        """Read the configured files again on the next ``from_settings()`` (after a program
+        wrote new anchors or CRLs, e.g. the demo)."""
+        with _settings_lock:
+            _settings_stores.clear()
+
     def check(self, cert: bytes, at: datetime, chain: Sequence[bytes] = ()) -> _Outcome:
         """Is ``cert`` (DER) trusted, valid at ``at``, unrevoked and fit for signing?
         ``chain``: CA certificates (DER) that came with it (from the card or the signature)."""
