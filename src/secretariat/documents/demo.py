@@ -89,10 +89,12 @@ def _cards(usernames: list[str]) -> bool:
     directory = hsm_directory()
     made = directory / "demo-cards.json"
     labels = [f"demo-{u}" for u in usernames] + [SEAL_TOKEN]
+    hsm = SoftHsm(directory, module=settings.SIGNING_PKCS11_MODULE)
+    # Cards made by an earlier run (another process) are used from this folder too, not from
+    # whatever SoftHSM2 would read without a configuration.
+    hsm.activate()
     if made.exists() and set(json.loads(made.read_text())) >= set(labels):
         return True
-    hsm = SoftHsm(directory, module=settings.SIGNING_PKCS11_MODULE)
-    hsm.activate()
     root = Authority.root("示範憑證管理中心根憑證")
     issuing = root.subordinate("示範憑證管理中心")
     for label in labels:
