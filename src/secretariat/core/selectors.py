@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from secretariat.core.models import Agency, AuditEntry, Notification, User
+from secretariat.core.models import Agency, AuditEntry, IndicatorTarget, Notification, User
 from secretariat.core.modules import PendingItem, SearchHit
 from secretariat.core.permissions import is_administrator, scope_to_agency, sees_all_agencies
 from secretariat.core.registry import REPORT_PREFETCH
 
 SEARCH_LIMIT = 20
+
+
+def indicator_target(indicator: str, on: dt.date) -> Decimal | None:
+    """The yearly target (年度目標值) administrators set for ``indicator`` in the 民國 year of
+    ``on`` (a period's end), or None when none is set."""
+    from secretariat.core.roc import roc_year
+
+    return (
+        IndicatorTarget.objects.filter(indicator=indicator, year=roc_year(on))
+        .values_list("value", flat=True)
+        .first()
+    )
 
 
 def agencies() -> QuerySet[Agency]:

@@ -13,7 +13,8 @@ from django.http import Http404
 from secretariat.cases import selectors as case_selectors
 from secretariat.cases.selectors import OPEN_STATUSES
 from secretariat.core import roc
-from secretariat.core.models import Agency, IndicatorTarget
+from secretariat.core import selectors as core_selectors
+from secretariat.core.models import Agency
 from secretariat.council import kinds
 from secretariat.council.models import (
     Asker,
@@ -265,11 +266,7 @@ def service_grade_shares(start: dt.date, end: dt.date) -> GradeShares:
         .annotate(n=Count("pk"))
     )
     counts = {grade: rows.get(grade, 0) for grade in Grade.values}
-    target = (
-        IndicatorTarget.objects.filter(indicator=SERVICE_GRADE_A_INDICATOR, year=roc.roc_year(end))
-        .values_list("value", flat=True)
-        .first()
-    )
+    target = core_selectors.indicator_target(SERVICE_GRADE_A_INDICATOR, end)
     return GradeShares(counts, target)
 
 

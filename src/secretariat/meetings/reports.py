@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from secretariat.assist import selectors as assist_selectors
 from secretariat.core import roc
-from secretariat.core.models import IndicatorTarget
+from secretariat.core import selectors as core_selectors
 from secretariat.core.roc import Period
 from secretariat.meetings import selectors
 from secretariat.reports.structure import Column, Figure, Indicator, Section, SectionData, Table
@@ -223,11 +223,6 @@ def directives(period: Period) -> SectionData:
     )
 
 
-def _target(key: str, period: Period) -> Decimal | None:
-    row = IndicatorTarget.objects.filter(indicator=key, year=roc.roc_year(period.end)).first()
-    return row.value if row else None
-
-
 def paperless(period: Period) -> SectionData:
     """（五）賡續推動會議電子化作業: the city's meetings, the paperless ones and their rate
     against the year's target, by agency."""
@@ -236,7 +231,7 @@ def paperless(period: Period) -> SectionData:
     done = sum(r.paperless for r in rows)
     sheets = sum(r.sheets_saved for r in rows)
     rate = roc.percent_value(done, total) if total else None
-    target = _target(PAPERLESS_RATE, period)
+    target = core_selectors.indicator_target(PAPERLESS_RATE, period.end)
     sentence = (
         f"{period.label}本府各機關召開會議{roc.format_count(total, '場')}，其中電子化會議"
         f"{roc.format_count(done, '場')}，電子化比率{roc.format_rate(done, total)}"
