@@ -12,6 +12,7 @@ Idempotent."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -109,10 +110,13 @@ def _cards(usernames: list[str]) -> bool:
         hsm.store_certificate(label, DEMO_PIN, cert, label="sign", key_id=b"\x01")
         hsm.store_certificate(label, DEMO_PIN, issuing.certificate, label="ca", key_id=b"\xca")
     signing = Path(settings.SIGNING_DIR)
+    # Named for the token folder: cards made beside another SoftHSM2 configuration (a test
+    # run's) have their own root, and must not replace the trust of the data dir's cards.
+    mark = hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:12]
     for folder, file, data in (
-        ("trust", "demo-root.pem", pem(root.certificate)),
-        ("crl", "demo-root.crl", root.crl(days_valid=3650)),
-        ("crl", "demo-issuing.crl", issuing.crl(days_valid=3650)),
+        ("trust", f"demo-root-{mark}.pem", pem(root.certificate)),
+        ("crl", f"demo-root-{mark}.crl", root.crl(days_valid=3650)),
+        ("crl", f"demo-issuing-{mark}.crl", issuing.crl(days_valid=3650)),
     ):
         (signing / folder).mkdir(parents=True, exist_ok=True)
         (signing / folder / file).write_bytes(data)
