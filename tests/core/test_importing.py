@@ -373,3 +373,23 @@ def test_the_progress_partial_polls_until_the_run_has_finished(registry, admin_c
     assert "資料有誤，未匯入任何資料：共 2 個問題。" in rejected
     assert '<td class="num">第5列</td><td>收件日期</td><td>日期格式不正確。</td>' in rejected
     assert "整個檔案" in rejected
+
+
+def test_an_agency_cell_is_read_as_of_the_row_s_date(registry):
+    """One reading of an agency cell for every importer: blank, unknown, not yet established on
+    the row's date (said for the importer's kind of record), or the agency."""
+    from secretariat.core.registry import AgencyIndex
+
+    index, problems = AgencyIndex.build(), importing.Problems()
+    read = importing.parse_agency
+    assert read(index, "", 2, "機關", problems, dt.date(2024, 5, 3)) is None
+    assert read(index, "火星局", 3, "機關", problems, dt.date(2024, 5, 3)) is None
+    assert (
+        read(index, "青年局", 4, "發布機關", problems, dt.date(2024, 5, 3), record="新聞稿") is None
+    )
+    youth = read(index, "青年局", 5, "發布機關", problems, dt.date(2024, 6, 1))
+    assert youth is not None and youth.name == "臺北市政府青年局"
+    assert [(p.row, p.column, p.message) for p in problems.items] == [
+        (3, "機關", "找不到機關「火星局」（請用全銜、簡稱或舊名，且不可同時指多個機關）。"),
+        (4, "發布機關", "臺北市政府青年局於113年6月1日成立，不能用於113年5月3日的新聞稿。"),
+    ]

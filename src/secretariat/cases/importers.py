@@ -32,7 +32,7 @@ from secretariat.core import audit, importing, roc, workdays
 from secretariat.core.audit import Audited
 from secretariat.core.importing import Column, Importer, Plan, Problems, Row
 from secretariat.core.models import Agency
-from secretariat.core.registry import AgencyIndex, agency_not_in_force_message
+from secretariat.core.registry import AgencyIndex
 
 NUMBER = "案號"
 RECEIVED = "收件日期"
@@ -200,19 +200,7 @@ class CaseImporter(Importer):
     ) -> Agency | None:
         """The agency a full, short or former name meant on ``on`` (the received date); None
         for a blank name (a blank required value is reported already)."""
-        if not name:
-            return None
-        found = self.agencies.find(name, on)
-        if found is None:
-            problems.add(
-                row.number,
-                column,
-                f"找不到機關「{name}」（請用全銜、簡稱或舊名，且不可同時指多個機關）。",
-            )
-        elif on is not None and (message := agency_not_in_force_message(found, on)):
-            problems.add(row.number, column, message)
-            return None
-        return found
+        return importing.parse_agency(self.agencies, name, row.number, column, problems, on)
 
     def agency_list(
         self, row: Row, column: str, on: dt.date | None, problems: Problems

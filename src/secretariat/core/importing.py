@@ -493,6 +493,36 @@ def parse_choice(
     return None
 
 
+def parse_agency(
+    index,
+    text: str,
+    row: int,
+    column: str,
+    problems: Problems,
+    on: dt.date | None,
+    *,
+    record: str = "案件",
+):
+    """The agency a full, short or former name meant on ``on`` (the row's date), from an
+    ``core.registry.AgencyIndex`` built once per file; None when blank, unknown (reported) or
+    not in force on ``on`` (reported as ``agency_not_in_force_message`` says, for a
+    ``record``)."""
+    from secretariat.core.registry import agency_not_in_force_message
+
+    if not text:
+        return None
+    found = index.find(text, on)
+    if found is None:
+        problems.add(
+            row, column, f"找不到機關「{text}」（請用全銜、簡稱或舊名，且不可同時指多個機關）。"
+        )
+        return None
+    if on is not None and (message := agency_not_in_force_message(found, on, record=record)):
+        problems.add(row, column, message)
+        return None
+    return found
+
+
 # --- The background job behind the upload page -------------------------------------------------
 
 

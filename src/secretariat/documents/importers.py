@@ -109,15 +109,9 @@ class HistoryImporter(Importer):
     def _read(self, row: Row, problems: Problems, index, today) -> HistoryTally | None:
         found = len(problems)
         day = importing.parse_date(row[DATE], row.number, DATE, problems, not_after=today)
-        agency = None
-        if row[AGENCY]:
-            agency = index.find(row[AGENCY], day)
-            if agency is None:
-                problems.add(row.number, AGENCY, f"找不到機關「{row[AGENCY]}」。")
-            elif day is not None:
-                message = registry.agency_not_in_force_message(agency, day, record="公文")
-                if message:
-                    problems.add(row.number, AGENCY, message)
+        agency = importing.parse_agency(
+            index, row[AGENCY], row.number, AGENCY, problems, day, record="公文"
+        )
         doc_type = importing.parse_choice(row[DOC_TYPE], row.number, DOC_TYPE, problems, DOC_TYPES)
         speed = importing.parse_choice(row[SPEED], row.number, SPEED, problems, SPEEDS)
         origin = importing.parse_choice(row[ORIGIN], row.number, ORIGIN, problems, ORIGINS)

@@ -296,10 +296,7 @@ class _RecordImporter(Importer):
         return self._agencies
 
     def agency(self, name: str, row: Row, column: str, on, problems: Problems) -> Agency | None:
-        found = self.agencies.find(name, on) if name else None
-        if name and found is None:
-            problems.add(row.number, column, f"找不到機關「{name}」。")
-        return found
+        return importing.parse_agency(self.agencies, name, row.number, column, problems, on)
 
     def date(self, row: Row, column: str, problems: Problems) -> dt.date | None:
         return importing.parse_date(row[column], row.number, column, problems, not_after=self.today)

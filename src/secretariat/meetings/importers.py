@@ -37,7 +37,7 @@ from secretariat.cases.importers import (
 from secretariat.cases.selectors import Channel
 from secretariat.core import importing, roc
 from secretariat.core.importing import Column, Importer, Plan, Problems, Row
-from secretariat.core.registry import AgencyIndex, agency_not_in_force_message
+from secretariat.core.registry import AgencyIndex
 from secretariat.meetings import kinds, services
 from secretariat.meetings.models import (
     DISTRICTS,
@@ -268,12 +268,9 @@ class TallyImporter(Importer):
             month = parse_month(row[MONTH], row, MONTH, problems)
             if month is not None and month > today:
                 problems.add(row.number, MONTH, "月份不可晚於本月。")
-            agency = self.agencies.find(row[AGENCY], month) if row[AGENCY] else None
-            if row[AGENCY] and agency is None:
-                problems.add(row.number, AGENCY, f"找不到機關「{row[AGENCY]}」。")
-            elif agency is not None and month is not None:
-                if message := agency_not_in_force_message(agency, month):
-                    problems.add(row.number, AGENCY, message)
+            agency = importing.parse_agency(
+                self.agencies, row[AGENCY], row.number, AGENCY, problems, month, record="統計"
+            )
             meetings = _count(row[MEETINGS], row, MEETINGS, problems, 1_000_000)
             paperless = _count(
                 row[PAPERLESS_MEETINGS], row, PAPERLESS_MEETINGS, problems, 1_000_000
