@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "secretariat.assist",
     "secretariat.documents",
     "secretariat.meetings",
+    "secretariat.lockers",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,13 @@ PETITION_LOOKUP_LIMIT = (int(os.environ.get("PETITION_LOOKUP_LIMIT", "5")), 900)
 PETITION_CHECK_LIMIT = (int(os.environ.get("PETITION_CHECK_LIMIT", "30")), 600)
 # How long a browser session that proved a case's password may see it without a new check.
 PETITION_ACCESS_MINUTES = int(os.environ.get("PETITION_ACCESS_MINUTES", "60"))
+
+# 文件智取櫃 (docs/lockers.md): a deposited package not collected within this many working hours
+# is overdue (reminded, listed); a pickup code lasts this many hours; wrong codes allowed per bank
+# in a window of seconds before the bank refuses codes for a while.
+LOCKERS_PICKUP_HOURS = float(os.environ.get("LOCKERS_PICKUP_HOURS", "4"))
+LOCKERS_CODE_HOURS = int(os.environ.get("LOCKERS_CODE_HOURS", "72"))
+LOCKERS_CODE_LIMIT = (int(os.environ.get("LOCKERS_CODE_LIMIT", "10")), 900)
 
 # --- Static and uploaded files ---------------------------------------------------------------
 STATIC_URL = "/static/"

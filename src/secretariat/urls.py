@@ -22,6 +22,7 @@ urlpatterns = [
     path("documents/", include("secretariat.documents.urls")),
     path("media/", include("secretariat.media.urls")),
     path("meetings/", include("secretariat.meetings.urls")),
+    path("lockers/", include("secretariat.lockers.urls")),
     path("news/", include("secretariat.media.news_urls")),
     path("press/", include("secretariat.media.press_urls")),
     path("reports/", include("secretariat.reports.urls")),

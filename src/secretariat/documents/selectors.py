@@ -23,7 +23,10 @@ from secretariat.core.permissions import is_administrator, sees_all_agencies
 from secretariat.documents.models import (
     OPEN_STATUSES,
     RECEIVED_ORIGINS,
+    DeliveryMethod,
+    DispatchRecipient,
     Document,
+    DraftRole,
     DraftVersion,
     HistoryTally,
     MatterCategory,
@@ -531,3 +534,38 @@ def reply_document(user, agency, number: str) -> Document:
         message = f"查無{agency.short_name}已發文的公文「{number}」（請填 10 碼文號）。"
         raise DomainError("reply_document", message, {"document_number": [message]})
     return found
+
+
+# 發文方式 by hand: what goes into a document locker package (issue 19, ``lockers``).
+HAND_DELIVERY = (DeliveryMethod.COURIER, DeliveryMethod.BY_HAND)
+
+
+def paper_dispatches(user) -> QuerySet[DispatchRecipient]:
+    """發文簿 rows of the person's agency sent on paper by hand (專差, 親自送達) to an agency of
+    the registry: what its 收發 may put into a locker package. Confidential documents are left
+    out — a package's list and cover sheet print every subject."""
+    if not (
+        getattr(user, "is_authenticated", False)
+        and user.agency_id is not None
+        and user.has_role(RoleCode.REGISTRY_CLERK)
+    ):
+        return DispatchRecipient.objects.none()
+    return (
+        DispatchRecipient.objects.filter(
+            document__agency_id=user.agency_id,
+            method__in=HAND_DELIVERY,
+            agency__isnull=False,
+            document__secrecy=Secrecy.NONE,
+        )
+        .select_related("document", "agency")
+        .order_by("-dispatched_on", "-pk")
+    )
+
+
+def outgoing_pdf(document: Document) -> bytes:
+    """The dispatched 稿 as printed (PDF): what a paper recipient holds, and what the
+    receiving side keeps as the scan of its 收文 when it signs for a locker package."""
+    from secretariat.documents import rendering
+
+    sheet = rendering.sheet_for(document, DraftRole.OUTGOING, dated=document.dispatched_on)
+    return rendering.pdf(sheet)
