@@ -247,6 +247,17 @@ ROUTES: dict[str, Route] = {
     "news/<int:pk>/files/<int:file_pk>/": Route(
         PUBLIC, {"pk": "published_release", "file_pk": "published_file"}
     ),
+    # 文件智取櫃: the 收發's pages (a package is its sender's and receiver's), a bank's kiosk
+    # (anyone at the screen: it must be paired with the bank's key before it does anything),
+    # the administrators' sites, banks and compartments
+    "lockers/": Route(STAFF),
+    "lockers/packages/<int:pk>/": Route(SCOPED, {"pk": "locker_package"}),
+    "lockers/packages/<int:pk>/cover.pdf": Route(SCOPED, {"pk": "locker_package"}),
+    "lockers/pickups/": Route(STAFF),
+    "lockers/overdue/": Route(STAFF),
+    "lockers/kiosk/<slug:bank>/": Route(PUBLIC, {"bank": "locker_bank_code"}),
+    "lockers/administration/": Route(ADMIN),
+    "lockers/administration/banks/<int:pk>/": Route(ADMIN, {"pk": "locker_bank"}),
     # reports
     "reports/": Route(SECRETARIAT),
     "reports/runs/<int:pk>/": Route(SECRETARIAT, {"pk": "report_run"}),
@@ -287,6 +298,7 @@ SCOPED_API = {
     "/api/v1/meetings/{meeting_id}",
     "/api/v1/media/releases/{release_id}",
     "/api/v1/media/opinion-items/{item_number}",
+    "/api/v1/lockers/packages/{package_id}",
 }
 API_PATH_VALUES = {
     "person_id": "person",
@@ -297,6 +309,8 @@ API_PATH_VALUES = {
     "meeting_id": "meeting",
     "release_id": "press_release",
     "item_number": "opinion_number",
+    "package_id": "locker_package",
+    "command_id": "locker_command",
 }
 API_QUERY_VALUES = {
     "start": "2026-01-05",
@@ -615,8 +629,10 @@ def records(make_person, agency, settings, tmp_path) -> dict[str, object]:
     )
     document, seal_use = _police_document(make_person, police)
     meetings = _meeting_records(make_person, desk, police, person, agency, today)
+    lockers = _locker_records(admin, document, police, agency("秘書處"), today)
     return {
         **meetings,
+        **lockers,
         "document_number": document.number,
         "document_attachment": document.attachments.get().pk,
         "seal_use": seal_use.pk,
@@ -690,6 +706,44 @@ def _police_document(make_person, police):
     )
     use.sealed_pdf.save("sealed.pdf", ContentFile(b"%PDF-1.7\n"))
     return document, use
+
+
+def _locker_records(admin, document, police, secretariat, today) -> dict[str, object]:
+    """A package of 警察局 for 秘書處 holding 警察局's marked document (written directly: a
+    record of the fixture, not a path through the services), deposited at a bank of its own
+    with an open command waiting for the controller."""
+    from secretariat.documents.models import DispatchRecipient
+    from secretariat.lockers import services as lockers
+    from secretariat.lockers.models import Package, PackageItem
+
+    site = lockers.create_site(name="市政大樓", by=admin)
+    bank, _ = lockers.create_bank(site, code="matrix-bank", name="A 櫃組", by=admin)
+    lockers.add_compartments(bank, count=2, by=admin)
+    row = DispatchRecipient.objects.create(
+        document=document,
+        copy="original",
+        agency=secretariat,
+        name=secretariat.name,
+        method="courier",
+        dispatched_on=today,
+    )
+    package = Package.objects.create(
+        number="1150101-9999",
+        token="LKR1.matrix",
+        agency=police,
+        receiver=secretariat,
+        bank=bank,
+        packed_by=admin,
+        packed_at=dt.datetime.now(dt.UTC),
+    )
+    PackageItem.objects.create(package=package, dispatch=row, document=document)
+    command = lockers.deposit(bank, package.token)
+    return {
+        "locker_package": package.pk,
+        "locker_bank": bank.pk,
+        "locker_bank_code": bank.code,
+        "locker_command": command.pk,
+    }
 
 
 def _meeting_records(make_person, desk, police, officer, agency, today) -> dict[str, object]:

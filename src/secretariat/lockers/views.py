@@ -32,6 +32,13 @@ def _clerk(request: HttpRequest) -> None:
         raise PermissionDenied("只有收發人員可以使用此頁。")
 
 
+def _package(request: HttpRequest, pk: int):
+    try:
+        return selectors.package_for(request.user, pk)
+    except errors.NotFound:
+        raise Http404 from None
+
+
 def _administrator(request: HttpRequest) -> None:
     if not services.may_administer(request.user):
         raise PermissionDenied
@@ -87,7 +94,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A package: its list and status; the sender cancels one not deposited, the receiver
     picks it up (new code, or opening by staff login) and signs for it."""
-    package = selectors.package_for(request.user, pk)
+    package = _package(request, pk)
     user = request.user
     receiving = services.is_clerk(user) and user.agency_id == package.receiver_id
     sending = services.is_clerk(user) and user.agency_id == package.agency_id
@@ -130,7 +137,7 @@ def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             messages.error(request, error.message)
             status = error.status
-        package = selectors.package_for(user, pk)
+        package = _package(request, pk)
     context = {
         "package": package,
         "items": selectors.items_of(package),
@@ -147,7 +154,7 @@ def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def cover_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    package = selectors.package_for(request.user, pk)
+    package = _package(request, pk)
     if package.agency_id != request.user.agency_id and not services.may_administer(request.user):
         raise Http404
     response = HttpResponse(cover.cover_pdf(package), content_type="application/pdf")
@@ -190,7 +197,10 @@ def kiosk(request: HttpRequest, bank: str) -> HttpResponse:
     """A bank's touch screen. Paired once with the bank's key (kept in the screen's session);
     then the courier scans a package's QR code to deposit it, and the receiver types a code
     to pick one up. The page answers which compartment opens."""
-    found = selectors.bank_by_code(bank)
+    try:
+        found = selectors.bank_by_code(bank)
+    except errors.NotFound:
+        raise Http404 from None
     paired = request.session.get(KIOSK_SESSION) == found.pk
     step = request.POST.get("step")
     pair_form = forms.KioskPairForm(request.POST if step == "pair" else None, auto_id="pair-%s")
