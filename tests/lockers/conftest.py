@@ -70,8 +70,9 @@ class Office:
         )
 
 
-@pytest.fixture
-def office(make_person, agency) -> Office:
+def make_office(make_person) -> Office:
+    """The people, their signers and a bank of four compartments (``make_person`` of the
+    shared fixtures; the browser tests use it too)."""
     from secretariat.documents import services as documents
     from secretariat.lockers import services
 
@@ -91,3 +92,8 @@ def office(make_person, agency) -> Office:
     bank, key = services.create_bank(site, code="city-hall-1f", name="A 櫃組", by=admin)
     services.add_compartments(bank, count=4, size="M", by=admin)
     return Office(people, admin, police_clerk, bank, key)
+
+
+@pytest.fixture
+def office(make_person) -> Office:
+    return make_office(make_person)
