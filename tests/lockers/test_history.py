@@ -138,3 +138,14 @@ def test_the_whole_file_is_checked_and_every_bad_row_listed(admin):
     assert (8, "包數") in where
     assert (9, "取件總分鐘數") in where
     assert PackageTally.objects.count() == 0
+
+
+def test_the_example_file_imports(admin):
+    from pathlib import Path
+
+    example = Path(__file__).parents[2] / "docs" / "import" / "locker-history.csv"
+    outcome = importing.run_import("locker-history", example.read_bytes(), by=admin)
+    assert outcome.ok, outcome.problems
+    assert outcome.created == 4
+    pilot = selectors.figures(dt.date(2023, 12, 1), dt.date(2023, 12, 31))
+    assert (pilot.packages, pilot.agencies) == (59, 3)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from secretariat.core.errors import NotFound
@@ -158,7 +159,7 @@ def pending_for(user) -> list:
             kind="智取櫃",
             title=f"{package.agency.short_name or package.agency.name}包件 {package.number}"
             f"（{package.get_status_display()}）",
-            url="/lockers/pickups/",
+            url=reverse("lockers:pickups"),
             due=timezone.localtime(package.pickup_due_at).date() if package.pickup_due_at else None,
             overdue=bool(
                 package.pickup_due_at
