@@ -96,14 +96,16 @@ def test_no_page_needs_inline_script_or_style(staff, client):
 
 def test_no_template_has_inline_script_or_style():
     """The templates themselves, including the pages a test cannot reach without data. The
-    standalone report, the council's PDF and a 公文's PDF are files (downloaded, printed by WeasyPrint),
-    never pages of the site, and keep their styles inline."""
+    standalone report, the council's PDF, a 公文's PDF and a locker package's cover sheet are
+    files (downloaded, printed by WeasyPrint), never pages of the site, and keep their styles
+    inline."""
     import secretariat
 
     files = {
         "reports/report.html",
         "council/compilation_pdf.html",
         "documents/sheet_pdf.html",
+        "lockers/cover_pdf.html",
     }
     root = os.path.dirname(secretariat.__file__)
     checked = 0
