@@ -332,6 +332,8 @@ def test_odt_follows_the_seed_layout(report):
     assert [row for row in _rows(tables[-1]) if row[0] not in documents_indicators] == [
         ["指標", "目標值", "實際值", "達成率", "是否達成"],
         ["已結案議員服務案件 A 級（辦理完成）比率", "98%", "—", "—", "—"],
+        ["智取櫃運用機關數", "—", "—", "—", "—"],  # lockers: no package yet
+        ["智取櫃傳遞包數", "—", "—", "—", "—"],
         ["輿情依限回應率", "—", "—", "—", "—"],  # media: no target, no response
         ["電子化會議場次", "—", "—", "—", "—"],
         ["電子化會議比率", "—", "—", "—", "—"],

@@ -67,11 +67,15 @@ def lockers(period: Period) -> SectionData:
 
 
 def agencies_using(period: Period) -> Decimal | None:
-    return Decimal(selectors.figures(period.start, period.end).agencies)
+    """運用機關數 up to the period's end; None (「—」) before any package at all."""
+    figures = selectors.figures(period.start, period.end)
+    return Decimal(figures.agencies) if figures.cumulative else None
 
 
 def packages(period: Period) -> Decimal | None:
-    return Decimal(selectors.figures(period.start, period.end).packages)
+    """本期傳遞包數; None (「—」) before any package at all."""
+    figures = selectors.figures(period.start, period.end)
+    return Decimal(figures.packages) if figures.cumulative else None
 
 
 SECTIONS = (Section("lockers.lockers", chapter="二", order=20, compute=lockers),)
