@@ -56,10 +56,19 @@ def _keep_the_test_connection():
         signal.connect(close_old_connections)
 
 
-@pytest.fixture(params=["session", "token"])
+@pytest.fixture(params=["session", "token", "locker"])
 def credentials(request, make_person, client) -> dict:
     """How the caller signs in: a Secretariat administrator's browser session (with its CSRF
-    token, as the shell sends it) or an agency system account's bearer token."""
+    token, as the shell sends it), an agency system account's bearer token, or a locker
+    bank's controller key (the /lockers/controller operations; 401 everywhere else)."""
+    if request.param == "locker":
+        from secretariat.lockers import services as lockers
+
+        admin = make_person("sec-admin", "秘書處", "secretariat_admin")
+        site = lockers.create_site(name="市政大樓", by=admin)
+        bank, key = lockers.create_bank(site, code="fuzz-bank", name="A 櫃組", by=admin)
+        lockers.add_compartments(bank, count=2, by=admin)
+        return {"X-Locker-Key": key}
     if request.param == "session":
         client.force_login(make_person("sec-admin", "秘書處", "secretariat_admin"))
         csrf = _get_new_csrf_string()
@@ -79,8 +88,10 @@ def credentials(request, make_person, client) -> dict:
     suppress_health_check=list(HealthCheck),
 )
 def test_api_conforms_to_its_schema(case, credentials):
-    if "Cookie" in credentials and case.headers:
-        # The generator fills in a (random) bearer token for the other security scheme; a
-        # browser sends none, and a bad token beside a good session is refused (401).
+    if ("Cookie" in credentials or "X-Locker-Key" in credentials) and case.headers:
+        # The generator fills in a (random) bearer token or key for another security scheme;
+        # a browser or a controller sends none, and a bad one beside a good one is refused.
         case.headers.pop("Authorization", None)
+        if "X-Locker-Key" in credentials:
+            case.headers.pop("X-Locker-Key", None)
     case.call_and_validate(headers=credentials)
