@@ -82,7 +82,7 @@ def test_package_deposit_pickup_and_sign(page, browser, live_server, office, csp
     fits(kiosk)
     kiosk.get_by_role("button", name="投遞").click()
     opened = kiosk.locator(".msg-success")
-    assert re.search(r"第 [0-9]+ 格已開啟，請放入包件", opened.inner_text())
+    assert re.search(r"第 [0-9]+ 格正在開啟，請放入包件", opened.inner_text())
     acknowledge(kiosk, office.key)
     package.refresh_from_db()
     assert package.status == Status.DEPOSITED

@@ -60,7 +60,7 @@ def test_pack_print_deposit_pickup_and_sign_on_the_pages(office, agency):
     kiosk = _kiosk(office)
     url = f"/lockers/kiosk/{office.bank.code}/"
     deposited = kiosk.post(url, {"step": "deposit", "qr": package.token}, follow=True)
-    assert re.search(r"第 [0-9]+ 格已開啟", deposited.content.decode())
+    assert re.search(r"第 [0-9]+ 格正在開啟", deposited.content.decode())
     (command,) = selectors.pending_commands(office.bank)
     services.acknowledge(office.bank, command.pk, opened=True)
 

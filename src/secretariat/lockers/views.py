@@ -229,11 +229,15 @@ def kiosk(request: HttpRequest, bank: str) -> HttpResponse:
                 try:
                     if step == "deposit":
                         command = services.deposit(found, form.cleaned_data["qr"])
-                        text = f"第 {command.compartment.number} 格已開啟，請放入包件後關門。"
+                        then = "放入包件"
                     else:
                         command = services.pickup_with_code(found, form.cleaned_data["code"])
-                        text = f"第 {command.compartment.number} 格已開啟，請取出包件後關門。"
-                    messages.success(request, text)
+                        then = "取出包件"
+                    # The controller opens the door moments later (a simulated bank at once).
+                    state = "已開啟" if command.acknowledged_at else "正在開啟"
+                    messages.success(
+                        request, f"第 {command.compartment.number} 格{state}，請{then}後關門。"
+                    )
                     return redirect("lockers:kiosk", bank=found.code)
                 except DomainError as error:
                     form.add_domain_error(error)
