@@ -44,7 +44,11 @@ def letter(doc_type: str = "letter", **changes) -> OutgoingLetter:
         "declassify": "",
         "subject": "有關市政大樓節能改善一案，復請查照。",
         "sections": SECTIONS if doc_type not in ("meeting_notice", "inspection_notice") else [],
-        "meeting": {"time": "115年12月10日上午10時", "place": "市政大樓12樓會議室", "chair": "陳處長"}
+        "meeting": {
+            "time": "115年12月10日上午10時",
+            "place": "市政大樓12樓會議室",
+            "chair": "陳處長",
+        }
         if doc_type in ("meeting_notice", "inspection_notice")
         else {},
         "contact": ["地址：臺北市信義區市府路1號", "承辦人：科員王小明", "電話：02-27208889"],
@@ -60,7 +64,9 @@ def letter(doc_type: str = "letter", **changes) -> OutgoingLetter:
     return OutgoingLetter(**values)
 
 
-def rezip(package: bytes, *, replace: dict | None = None, drop: tuple = (), add: dict | None = None):
+def rezip(
+    package: bytes, *, replace: dict | None = None, drop: tuple = (), add: dict | None = None
+):
     """The package with members replaced, dropped or added."""
     source = zipfile.ZipFile(io.BytesIO(package))
     out = io.BytesIO()

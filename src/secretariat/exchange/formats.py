@@ -398,6 +398,13 @@ def parse(data: bytes, what: str) -> etree._ElementTree:
     try:
         tree = etree.parse(io.BytesIO(data), _parser())
     except etree.XMLSyntaxError as error:
+        if "entity" in (error.msg or "").lower():
+            # libxml2 stops an entity expansion attack (billion laughs) while parsing.
+            raise PackageRefused(
+                "entity_refused",
+                f"{what}含有實體展開攻擊或不允許的實體（{error.msg}），不予接收。",
+                line=error.lineno or None,
+            ) from None
         raise PackageRefused(
             "bad_xml",
             f"{what}不是格式正確的 XML（{error.msg}）。",

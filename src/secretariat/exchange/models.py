@@ -74,9 +74,7 @@ class Exchange(Audited):
     sender_name = models.CharField("發文機關全銜", max_length=NAME_MAX, blank=True)
     sender_code = models.CharField("發文機關代碼", max_length=10, blank=True)
     sender_number = models.CharField("發文字號", max_length=60, blank=True)
-    subject = models.CharField(
-        "主旨", max_length=500, blank=True, help_text="密件為「密不錄由」。"
-    )
+    subject = models.CharField("主旨", max_length=500, blank=True, help_text="密件為「密不錄由」。")
     recipient_agency = models.ForeignKey(
         Agency,
         verbose_name="受文機關",

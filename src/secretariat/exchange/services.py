@@ -209,7 +209,9 @@ def _package_bytes(exchange: Exchange) -> bytes:
 def sign_for(exchange: Exchange, *, by, signing_mode: str, pin: str | None = None) -> Exchange:
     """簽收: the receiving agency's 收發 accepts a delivered package; it becomes a 收文 (numbered,
     at the desk for 分文) and the sender sees 已簽收."""
-    _require(selectors.is_clerk(by, exchange.recipient_agency_id), "只有受文機關的收發人員可以簽收。")
+    _require(
+        selectors.is_clerk(by, exchange.recipient_agency_id), "只有受文機關的收發人員可以簽收。"
+    )
     if exchange.state != State.DELIVERED:
         raise DomainError("not_waiting", "此交換公文已簽收或已退文。")
     try:
@@ -227,7 +229,9 @@ def sign_for(exchange: Exchange, *, by, signing_mode: str, pin: str | None = Non
 def refuse(exchange: Exchange, *, by, reason: str) -> Exchange:
     """退文: the receiving agency's 收發 sends a delivered package back, with the reason the
     sender sees."""
-    _require(selectors.is_clerk(by, exchange.recipient_agency_id), "只有受文機關的收發人員可以退文。")
+    _require(
+        selectors.is_clerk(by, exchange.recipient_agency_id), "只有受文機關的收發人員可以退文。"
+    )
     reason = check_text(reason or "", "退文理由", field="reason", max_length=REASON_MAX).strip()
     if not reason:
         raise DomainError.invalid({"reason": ["請填寫退文理由。"]})

@@ -8,68 +8,210 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0012_agency_official_code'),
-        ('documents', '0001_documents'),
+        ("core", "0012_agency_official_code"),
+        ("documents", "0001_documents"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Exchange',
+            name="Exchange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='識別碼')),
-                ('route', models.CharField(choices=[('platform', '平台內交換'), ('gateway', '交換閘道（外部機關）'), ('upload', '上傳交換封包')], max_length=10, verbose_name='交換方式')),
-                ('state', models.CharField(choices=[('sent', '已送出（交換閘道）'), ('delivered', '已送達'), ('signed', '已簽收'), ('refused', '退文')], db_index=True, max_length=10, verbose_name='狀態')),
-                ('sender_name', models.CharField(blank=True, max_length=100, verbose_name='發文機關全銜')),
-                ('sender_code', models.CharField(blank=True, max_length=10, verbose_name='發文機關代碼')),
-                ('sender_number', models.CharField(blank=True, max_length=60, verbose_name='發文字號')),
-                ('subject', models.CharField(blank=True, help_text='密件為「密不錄由」。', max_length=500, verbose_name='主旨')),
-                ('recipient_name', models.CharField(blank=True, max_length=100, verbose_name='受文者全銜')),
-                ('recipient_code', models.CharField(blank=True, max_length=10, verbose_name='受文者機關代碼')),
-                ('copy', models.CharField(blank=True, max_length=10, verbose_name='正副本')),
-                ('package', models.FileField(blank=True, upload_to=secretariat.exchange.models.package_path, verbose_name='交換封包')),
-                ('package_name', models.CharField(blank=True, max_length=140, verbose_name='封包檔名')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='退文理由')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='建立時間')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新時間')),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='exchanges', to='documents.document', verbose_name='發文')),
-                ('received_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='收文')),
-                ('recipient_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='exchanges_received', to='core.agency', verbose_name='受文機關')),
-                ('sender_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='exchanges_sent', to='core.agency', verbose_name='發文機關')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uid",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="識別碼"
+                    ),
+                ),
+                (
+                    "route",
+                    models.CharField(
+                        choices=[
+                            ("platform", "平台內交換"),
+                            ("gateway", "交換閘道（外部機關）"),
+                            ("upload", "上傳交換封包"),
+                        ],
+                        max_length=10,
+                        verbose_name="交換方式",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("sent", "已送出（交換閘道）"),
+                            ("delivered", "已送達"),
+                            ("signed", "已簽收"),
+                            ("refused", "退文"),
+                        ],
+                        db_index=True,
+                        max_length=10,
+                        verbose_name="狀態",
+                    ),
+                ),
+                (
+                    "sender_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="發文機關全銜"),
+                ),
+                (
+                    "sender_code",
+                    models.CharField(blank=True, max_length=10, verbose_name="發文機關代碼"),
+                ),
+                (
+                    "sender_number",
+                    models.CharField(blank=True, max_length=60, verbose_name="發文字號"),
+                ),
+                (
+                    "subject",
+                    models.CharField(
+                        blank=True,
+                        help_text="密件為「密不錄由」。",
+                        max_length=500,
+                        verbose_name="主旨",
+                    ),
+                ),
+                (
+                    "recipient_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="受文者全銜"),
+                ),
+                (
+                    "recipient_code",
+                    models.CharField(blank=True, max_length=10, verbose_name="受文者機關代碼"),
+                ),
+                ("copy", models.CharField(blank=True, max_length=10, verbose_name="正副本")),
+                (
+                    "package",
+                    models.FileField(
+                        blank=True,
+                        upload_to=secretariat.exchange.models.package_path,
+                        verbose_name="交換封包",
+                    ),
+                ),
+                (
+                    "package_name",
+                    models.CharField(blank=True, max_length=140, verbose_name="封包檔名"),
+                ),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="退文理由")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="建立時間")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新時間")),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="exchanges",
+                        to="documents.document",
+                        verbose_name="發文",
+                    ),
+                ),
+                (
+                    "received_document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="收文",
+                    ),
+                ),
+                (
+                    "recipient_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="exchanges_received",
+                        to="core.agency",
+                        verbose_name="受文機關",
+                    ),
+                ),
+                (
+                    "sender_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="exchanges_sent",
+                        to="core.agency",
+                        verbose_name="發文機關",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '公文交換紀錄',
-                'verbose_name_plural': '公文交換紀錄',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "公文交換紀錄",
+                "verbose_name_plural": "公文交換紀錄",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ExchangeEvent',
+            name="ExchangeEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('sent', '發送'), ('delivered', '送達'), ('received', '收文'), ('signed', '簽收'), ('refused', '退文')], max_length=10, verbose_name='事件')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='時間')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='說明')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='人員')),
-                ('exchange', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='exchange.exchange', verbose_name='交換紀錄')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("sent", "發送"),
+                            ("delivered", "送達"),
+                            ("received", "收文"),
+                            ("signed", "簽收"),
+                            ("refused", "退文"),
+                        ],
+                        max_length=10,
+                        verbose_name="事件",
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="時間")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="說明")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="人員",
+                    ),
+                ),
+                (
+                    "exchange",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="exchange.exchange",
+                        verbose_name="交換紀錄",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '公文交換事件',
-                'verbose_name_plural': '公文交換事件',
-                'ordering': ['exchange', 'at', 'id'],
+                "verbose_name": "公文交換事件",
+                "verbose_name_plural": "公文交換事件",
+                "ordering": ["exchange", "at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='exchange',
-            index=models.Index(fields=['sender_agency', 'state'], name='exchange_sender_idx'),
+            model_name="exchange",
+            index=models.Index(fields=["sender_agency", "state"], name="exchange_sender_idx"),
         ),
         migrations.AddIndex(
-            model_name='exchange',
-            index=models.Index(fields=['recipient_agency', 'state'], name='exchange_recipient_idx'),
+            model_name="exchange",
+            index=models.Index(fields=["recipient_agency", "state"], name="exchange_recipient_idx"),
         ),
     ]
