@@ -20,10 +20,7 @@ from secretariat.core import roc
 from secretariat.core.errors import NotFound
 from secretariat.core.models import RoleCode, User
 from secretariat.core.permissions import is_administrator, sees_all_agencies
-from secretariat.documents.models import CopyKind as CopyKind  # re-exported (exchange)
-from secretariat.documents.models import DeliveryMethod as DeliveryMethod  # re-exported
-from secretariat.documents.models import DocType as DocType  # re-exported
-from secretariat.documents.paragraphs import label as item_label  # re-exported (exchange)
+from secretariat.documents import paragraphs
 from secretariat.documents.models import (
     OPEN_STATUSES,
     RECEIVED_ORIGINS,
@@ -43,6 +40,9 @@ from secretariat.documents.models import (
     VerificationRun,
     overdue_q,
 )
+from secretariat.documents.models import CopyKind as CopyKind  # re-exported (exchange)
+from secretariat.documents.models import DeliveryMethod as DeliveryMethod  # re-exported
+from secretariat.documents.models import DocType as DocType  # re-exported
 
 REGISTRY_STEPS = (Step.DISTRIBUTE, Step.DISPATCH)
 SEAL_STEPS = (Step.SEAL,)
@@ -584,6 +584,11 @@ class OutgoingLetter:
     signature: list[str]
     recipients: list[LetterRecipient]
     files: list[LetterFile]
+
+
+def item_label(level: int, n: int) -> str:
+    """序號 of the n-th item at ``level`` (一、（一）1、…): the documents' own numbering."""
+    return paragraphs.label(level, n)
 
 
 def outgoing_letter(document: Document) -> OutgoingLetter:

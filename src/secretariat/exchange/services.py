@@ -217,7 +217,9 @@ def sign_for(exchange: Exchange, *, by, signing_mode: str, pin: str | None = Non
     try:
         incoming = _incoming(_package_bytes(exchange), exchange.recipient_agency)
     except formats.PackageRefused as refusal:
-        raise DomainError("package_refused", refusal.message, {"package": [refusal.message]})
+        raise DomainError(
+            "package_refused", refusal.message, {"package": [refusal.message]}
+        ) from None
     with transaction.atomic(), audit.action("exchange:sign"):
         locked = Exchange.objects.select_for_update().get(pk=exchange.pk)
         if locked.state != State.DELIVERED:
@@ -262,7 +264,9 @@ def import_package(
         incoming = _incoming(data, agency)
     except formats.PackageRefused as refusal:
         _log_refusal(by, name, refusal.message, refusal.sender_code, refusal.sender_name)
-        raise DomainError("package_refused", refusal.message, {"package": [refusal.message]})
+        raise DomainError(
+            "package_refused", refusal.message, {"package": [refusal.message]}
+        ) from None
     try:
         with transaction.atomic(), audit.action("exchange:import"):
             sender = _platform_agency(incoming.sender_code)
