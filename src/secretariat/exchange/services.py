@@ -322,4 +322,7 @@ def export_package(document, *, by) -> tuple[str, bytes]:
     if document.doc_type not in formats.FORMATS:
         raise DomainError("no_format", "此文別沒有電子交換格式。")
     document_services.open_document(document, by=by)
-    return formats.package_for(documents.outgoing_letter(document))
+    letter = documents.outgoing_letter(document)
+    if letter.doc_type in formats.ADDRESSED and not formats.exchanged_recipients(letter):
+        raise DomainError("not_exchanged", "此公文沒有以電子交換發文的受文者。")
+    return formats.package_for(letter)
