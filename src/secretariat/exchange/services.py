@@ -93,26 +93,36 @@ def _incoming(data: bytes, agency: Agency) -> formats.Incoming:
 
 def send_document(document) -> list[Exchange]:
     """Called when a document is dispatched (``document_dispatched``): one exchange per 電子交換
-    recipient — delivered at once to an agency on the platform (after the same checks as any
-    package received), or written to the outbox for the gateway."""
-    letter = documents.outgoing_letter(document)
+    recipient (``send_letter``)."""
+    return send_letter(documents.outgoing_letter(document))
+
+
+def send_letter(letter: documents.OutgoingLetter) -> list[Exchange]:
+    """One exchange per 電子交換 recipient of ``letter`` — delivered at once to an agency on
+    the platform (after the same checks as any package received), or written to the outbox
+    for the gateway."""
     recipients = formats.exchanged_recipients(letter)
     if not recipients:
         return []
-    subject = HIDDEN_SUBJECT if document.confidential else letter.subject
+    document = letter.document
+    hidden = letter.secrecy != documents.Secrecy.NONE
+    subject = HIDDEN_SUBJECT if hidden else letter.subject
     created = []
+    problem = ""
+    if letter.doc_type not in formats.FORMATS:
+        problem = "此文別沒有電子交換格式，請改用其他發文方式。"
+    elif not letter.sender_code:
+        problem = "發文機關尚未在機關名錄登錄機關代碼，無法電子交換；請洽系統管理者登錄。"
     with transaction.atomic(), audit.action("exchange:send"):
-        if letter.doc_type not in formats.FORMATS:
-            name, data = "", b""
-        else:
-            name, data = formats.package_for(letter)
+        name, data = formats.package_for(letter) if not problem else ("", b"")
+        sender = document.agency if document is not None else _platform_agency(letter.sender_code)
         for recipient in recipients:
             agency = _platform_agency(recipient.code)
             exchange = Exchange(
                 route=Route.PLATFORM if agency else Route.GATEWAY,
                 state=State.SENT,
                 document=document,
-                sender_agency=document.agency,
+                sender_agency=sender,
                 sender_name=letter.sender_name,
                 sender_code=letter.sender_code,
                 sender_number=letter.reference,
@@ -127,8 +137,8 @@ def send_document(document) -> list[Exchange]:
                 exchange.package.save(name, ContentFile(data), save=False)
             exchange.save()
             created.append(exchange)
-            if not data:
-                _refused(exchange, "此文別沒有電子交換格式，請改用其他發文方式。")
+            if problem:
+                _refused(exchange, problem)
                 continue
             _event(exchange, EventKind.SENT, note=f"交換封包 {name}")
             if agency is None:
