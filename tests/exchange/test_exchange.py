@@ -150,6 +150,8 @@ def test_refused_upload_saves_nothing_but_the_log(codes, receiver_clerk, mangle,
             mangle(_package()), by=receiver_clerk, name="來文.zip", signing_mode="paper"
         )
     assert caught.value.code == "package_refused" and needle in caught.value.message
+    if needle != "zip":  # the element and the line
+        assert caught.value.message.startswith("第") and "元素「" in caught.value.message
     assert Document.objects.count() == before
     logged = Exchange.objects.get(state=State.REFUSED)
     assert logged.recipient_agency == receiver_clerk.agency and needle in logged.reason

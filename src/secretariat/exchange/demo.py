@@ -14,9 +14,10 @@ from django.utils import timezone
 from secretariat.core import audit, registry
 from secretariat.core import services as core_services
 from secretariat.core.errors import DomainError
-from secretariat.core.models import RoleCode, User
+from secretariat.core.models import IndicatorTarget, RoleCode, User
+from secretariat.core.roc import roc_year
 from secretariat.documents.selectors import LetterFile, LetterRecipient, OutgoingLetter
-from secretariat.exchange import formats, services
+from secretariat.exchange import formats, reports, services
 from secretariat.exchange.models import Exchange
 
 DEMO_PASSWORD = "taipei-demo-115"
@@ -120,4 +121,7 @@ def load_demo() -> str:
             except DomainError:
                 pass  # refused and logged (退文): that is the point of this one
             count += 2
+    IndicatorTarget.objects.get_or_create(
+        indicator=reports.SIGNED_RATE, year=roc_year(today), defaults={"value": 99}
+    )
     return f"交換紀錄 {count} 筆、收發帳號 {udd_clerk.username}"

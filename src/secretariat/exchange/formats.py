@@ -144,6 +144,9 @@ class Incoming:
     meeting: dict = field(default_factory=dict)
     recipients: list[RosterEntry] = field(default_factory=list)
     files: list[IncomingFile] = field(default_factory=list)
+    # Where the DI names the sender's code and the SW (for refusals made after reading).
+    sender_line: int | None = None
+    roster_line: int | None = None
 
 
 # --- Names ---------------------------------------------------------------------------------------
@@ -623,6 +626,7 @@ def _read(package: zipfile.ZipFile, members: dict, root, di_data: bytes) -> Inco
     tree = validate(di_data, dtd_name, "DI 檔")
     root = tree.getroot()
     sender_code = _text(root, "發文機關/機關代碼", "發文機關代碼", limit=10).upper()
+    sender_line = root.find("發文機關/機關代碼").sourceline
     sender_name = _text(root, "發文機關/全銜", "發文機關全銜", limit=100)
     if not _CODE.match(sender_code):
         raise PackageRefused(
@@ -654,6 +658,7 @@ def _read(package: zipfile.ZipFile, members: dict, root, di_data: bytes) -> Inco
         ),
         subject=_text(root, f"{notice}事由/文字" if notice else "主旨/文字", "主旨"),
         sections=[] if notice else _read_sections(root),
+        sender_line=sender_line,
     )
     if notice:
         incoming.meeting = {
@@ -681,6 +686,7 @@ def _read(package: zipfile.ZipFile, members: dict, root, di_data: bytes) -> Inco
             )
         roster = _member(package, members[roster_name], XML_MAX_BYTES, "交換表單")
         incoming.recipients = _read_roster(roster)
+        incoming.roster_line = root.find("受文者/交換表").sourceline
     declared = root.findall("附件/附件檔名")
     names_text = _text(root, "附件/文字", "附件", limit=5000, required=False)
     shown = names_text.split("、") if names_text else []

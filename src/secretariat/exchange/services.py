@@ -72,6 +72,7 @@ def _incoming(data: bytes, agency: Agency) -> formats.Incoming:
             "unknown_agency",
             f"發文機關代碼「{incoming.sender_code}」不在機關名錄中，無法確認來文機關。",
             element="機關代碼",
+            line=incoming.sender_line,
             sender_code=incoming.sender_code,
             sender_name=incoming.sender_name,
         )
@@ -81,7 +82,8 @@ def _incoming(data: bytes, agency: Agency) -> formats.Incoming:
             raise formats.PackageRefused(
                 "not_addressed",
                 f"本機關（{agency.name}）不在交換表單的受文機關中。",
-                element="受文機關",
+                element="交換表",
+                line=incoming.roster_line,
                 sender_code=incoming.sender_code,
                 sender_name=incoming.sender_name,
             )
@@ -287,7 +289,11 @@ def import_package(
                 sender_name=incoming.sender_name,
                 sender_code=incoming.sender_code,
                 sender_number=incoming.sender_number,
-                subject=(HIDDEN_SUBJECT if incoming.secrecy != "none" else incoming.subject)[:500],
+                subject=(
+                    HIDDEN_SUBJECT
+                    if incoming.secrecy != documents.Secrecy.NONE
+                    else incoming.subject
+                )[:500],
                 recipient_agency=agency,
                 recipient_name=agency.name,
                 recipient_code=agency.official_code,
