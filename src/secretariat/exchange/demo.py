@@ -1,7 +1,7 @@
 """Demo (`secretariat demo`): 機關代碼 for the Secretariat and 都發局 where none is recorded
 (示範用代碼), a 收發 for 都發局 (`udd-clerk`), and exchanges of the current half-year through
 the services: a 函 from 都發局 waiting for the Secretariat's 簽收, one from the Secretariat
-waiting at 都發局, one signed for and one refused on upload. The documents demo's own 電子交換
+waiting at 都發局, and an upload refused (退文). The documents demo's own 電子交換
 發文 to 臺北市政府 goes to the gateway outbox by itself (``document_dispatched``)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from secretariat.core.errors import DomainError
 from secretariat.core.models import IndicatorTarget, RoleCode, User
 from secretariat.core.roc import roc_year
 from secretariat.documents.selectors import LetterFile, LetterRecipient, OutgoingLetter
-from secretariat.exchange import formats, reports, services
+from secretariat.exchange import reports, services
 from secretariat.exchange.models import Exchange
 
 DEMO_PASSWORD = "taipei-demo-115"
@@ -107,20 +107,17 @@ def load_demo() -> str:
                 sec, udd, 3000901, day, "有關市政大樓會議室借用規定修正一案，請查照。", "北市秘事"
             )
         )
-        signed = _letter(udd, sec, 1000102, day, "檢送本局公文交換測試資料，請查照。", "北市都新")
-        package = formats.package_for(signed)[1]
         count = 2
         if sec_clerk is not None:
-            services.import_package(
-                package, by=sec_clerk, name="都發局來文.zip", signing_mode="paper"
-            )
+            # A 收文 from a package would be one more document at the desk; the demo leaves
+            # the 簽收 to the visitor and shows a refused upload instead.
             try:
                 services.import_package(
                     b"not a package", by=sec_clerk, name="損毀.zip", signing_mode="paper"
                 )
             except DomainError:
                 pass  # refused and logged (退文): that is the point of this one
-            count += 2
+            count += 1
     IndicatorTarget.objects.get_or_create(
         indicator=reports.SIGNED_RATE, year=roc_year(today), defaults={"value": 99}
     )
