@@ -124,6 +124,7 @@ def http_error(request, exc: HttpError):
 api.add_router("/", core_router)
 api.add_router("/cases", "secretariat.cases.api.router")
 api.add_router("/documents", "secretariat.documents.api.router")
+api.add_router("/exchange", "secretariat.exchange.api.router")
 api.add_router("/petitions", "secretariat.petitions.api.router")
 api.add_router("/search", "secretariat.search.api.router")
 api.add_router("/meetings", "secretariat.meetings.api.router")

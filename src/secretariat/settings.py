@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "secretariat.search",
     "secretariat.assist",
     "secretariat.documents",
+    "secretariat.exchange",
     "secretariat.meetings",
     "secretariat.lockers",
 ]
@@ -389,3 +390,6 @@ DOCUMENTS_MASTER_TOKEN_PIN = os.environ.get("DOCUMENTS_MASTER_TOKEN_PIN", "")
 # The city government itself, for documents issued in its name (代擬代判府稿: 府授…字) and as
 # a recipient: its official 機關代碼 from the national agency code table.
 DOCUMENTS_GOVERNMENT = {"name": "臺北市政府", "official_code": "379000000A"}
+# 公文交換 (docs/exchange.md): packages for agencies outside the platform are written here for
+# the national exchange gateway to collect.
+EXCHANGE_OUTBOX_DIR = Path(os.environ.get("EXCHANGE_OUTBOX_DIR", DATA_DIR / "exchange" / "outbox"))

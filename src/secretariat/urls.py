@@ -20,6 +20,7 @@ urlpatterns = [
     path("cases/", include("secretariat.cases.urls")),
     path("council/", include("secretariat.council.urls")),
     path("documents/", include("secretariat.documents.urls")),
+    path("exchange/", include("secretariat.exchange.urls")),
     path("media/", include("secretariat.media.urls")),
     path("meetings/", include("secretariat.meetings.urls")),
     path("lockers/", include("secretariat.lockers.urls")),

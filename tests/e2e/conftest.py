@@ -13,6 +13,9 @@ import pytest
 # path (tests/e2e/test_documents.py).
 from tests.documents.conftest import cards, office, pki, signing_trust  # noqa: F401
 
+# The exchange tests' agency codes and receiving 收發 (tests/e2e/test_exchange.py).
+from tests.exchange.conftest import codes, outbox, receiver_clerk  # noqa: F401
+
 # Playwright's sync API runs an event loop in this thread; the tests still use the ORM directly.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -24,6 +24,7 @@ from secretariat.council import selectors as council_selectors
 from secretariat.council import services as council_services
 from secretariat.council.models import EventKind, LiaisonMeetingKind
 from secretariat.documents import reports as documents_reports
+from secretariat.exchange import reports as exchange_reports
 from secretariat.petitions import services as petition_services
 from secretariat.reports import render
 from secretariat.reports.charts import bar_chart
@@ -329,6 +330,7 @@ def test_odt_follows_the_seed_layout(report):
         ["114年3月31日", "府會聯絡人座談會", "2", "1", "50%"],
     ]
     documents_indicators = {indicator.label for indicator in documents_reports.INDICATORS}
+    documents_indicators |= {indicator.label for indicator in exchange_reports.INDICATORS}
     assert [row for row in _rows(tables[-1]) if row[0] not in documents_indicators] == [
         ["指標", "目標值", "實際值", "達成率", "是否達成"],
         ["已結案議員服務案件 A 級（辦理完成）比率", "98%", "—", "—", "—"],

@@ -173,6 +173,15 @@ ROUTES: dict[str, Route] = {
     ),
     "documents/<slug:agency>/<str:number>/trail.xml": Route(SCOPED, DOCUMENT),
     "documents/<slug:agency>/<str:number>/verify/": Route(SCOPED, DOCUMENT, post_only=True),
+    # exchange (公文交換): an exchange is seen by the staff of its sending and receiving agencies
+    "exchange/": Route(STAFF),
+    "exchange/import/": Route(STAFF),  # 收發 only (403 for others)
+    "exchange/<uuid:uid>/": Route(SCOPED, {"uid": "exchange"}),
+    "exchange/<uuid:uid>/sign/": Route(SCOPED, {"uid": "exchange"}, post_only=True),
+    "exchange/<uuid:uid>/refuse/": Route(SCOPED, {"uid": "exchange"}, post_only=True),
+    "exchange/<uuid:uid>/package.zip": Route(SCOPED, {"uid": "exchange"}),
+    "exchange/documents/<slug:agency>/<str:number>/": Route(SCOPED, DOCUMENT),
+    "exchange/documents/<slug:agency>/<str:number>/package.zip": Route(SCOPED, DOCUMENT),
     # meetings: a meeting's pages for its members, the chair's office, the presenting agencies
     # and the meeting staff; directives in the engine's scope; the public page of open series
     "meetings/": Route(STAFF),
@@ -295,6 +304,8 @@ SCOPED_API = {
     "/api/v1/petitions/{number}",
     "/api/v1/cases/{number}",
     "/api/v1/documents/{agency_code}/{document_number}",
+    "/api/v1/exchange/documents/{agency_code}/{document_number}/package",
+    "/api/v1/exchange/documents/{agency_code}/{document_number}/log",
     "/api/v1/meetings/{meeting_id}",
     "/api/v1/media/releases/{release_id}",
     "/api/v1/media/opinion-items/{item_number}",
@@ -628,12 +639,14 @@ def records(make_person, agency, settings, tmp_path) -> dict[str, object]:
         by=None, date=today + dt.timedelta(days=7), kind="closure", reason="颱風"
     )
     document, seal_use = _police_document(make_person, police)
+    exchange = _police_exchange(document, police)
     meetings = _meeting_records(make_person, desk, police, person, agency, today)
     lockers = _locker_records(admin, document, police, agency("秘書處"), today)
     return {
         **meetings,
         **lockers,
         "document_number": document.number,
+        "exchange": exchange.uid,
         "document_attachment": document.attachments.get().pk,
         "seal_use": seal_use.pk,
         "person": person.pk,
@@ -744,6 +757,38 @@ def _locker_records(admin, document, police, secretariat, today) -> dict[str, ob
         "locker_bank_code": bank.code,
         "locker_command": command.pk,
     }
+
+
+def _police_exchange(document, police):
+    """The 警察局 公文 as dispatched by 電子交換 to 臺北市政府 (through the gateway): its 發文
+    record and its exchange, whose subject carries the marker."""
+    from secretariat.documents.models import DispatchRecipient
+    from secretariat.exchange.models import Exchange, Route, State
+
+    today = dt.date.today()
+    type(document).objects.filter(pk=document.pk).update(dispatched_on=today)
+    document.refresh_from_db()
+    DispatchRecipient.objects.create(
+        document=document,
+        copy="original",
+        name="臺北市政府",
+        official_code="379000000A",
+        method="exchange",
+        dispatched_on=today,
+    )
+    exchange = Exchange.objects.create(
+        route=Route.GATEWAY,
+        state=State.SENT,
+        document=document,
+        sender_agency=police,
+        sender_name="臺北市政府警察局",
+        subject=f"函復治安會報資料{MARKER}",
+        recipient_name="臺北市政府",
+        recipient_code="379000000A",
+        package_name="package.zip",
+    )
+    exchange.package.save("package.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
+    return exchange
 
 
 def _meeting_records(make_person, desk, police, officer, agency, today) -> dict[str, object]:

@@ -289,9 +289,12 @@ def incoming(
     secrecy: str,
     deadline: str,
     files: Sequence[Mapping[str, Any]],
+    sections: Sequence = (),
+    meeting: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The incoming document as received, for the 收文 and 分文 points to sign."""
-    return {
+    """The incoming document as received, for the 收文 and 分文 points to sign (an electronic
+    來文 brings its paragraphs and a notice's meeting details)."""
+    received = {
         "doc_type": doc_type,
         "subject": subject,
         "sender": sender_name,
@@ -302,5 +305,8 @@ def incoming(
         "secrecy": secrecy,
         "deadline": deadline,
         "files": list(files),
-        "sections": [],
+        "sections": [[title, list(items)] for title, items in sections],
     }
+    if meeting:
+        received["meeting"] = dict(meeting)
+    return received

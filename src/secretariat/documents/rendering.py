@@ -67,7 +67,8 @@ class Sheet:
         return f"{self.heading} {self.subject}"
 
 
-def _agency_heading(document: Document, profile: AgencyProfile | None) -> str:
+def agency_heading(document: Document, profile: AgencyProfile | None) -> str:
+    """The 全銜 a document goes out under (臺北市政府 for a 代字 issued in its name)."""
     if document.in_government_name:
         return settings.DOCUMENTS_GOVERNMENT["name"]
     return profile.heading if profile else document.agency.name
@@ -79,7 +80,7 @@ def sheet(document: Document, role: str, content: dict, *, dated: dt.date | None
     profile = AgencyProfile.objects.filter(agency_id=document.agency_id).first()
     doc_type = content.get("doc_type") or document.doc_type
     label = DocType(doc_type).label
-    heading = _agency_heading(document, profile)
+    heading = agency_heading(document, profile)
     sheet = Sheet(
         doc_type=doc_type,
         heading=f"{heading}　{label}",
@@ -146,7 +147,7 @@ def _signature(document: Document, profile: AgencyProfile | None, doc_type: str)
     """署名: the head's title and name (a 書函 is stamped with the agency's strip stamp
     instead), and how the decision was taken."""
     if doc_type == DocType.BRIEF_LETTER:
-        return [f"{_agency_heading(document, profile)}（條戳）"]
+        return [f"{agency_heading(document, profile)}（條戳）"]
     head = "　".join(p for p in (profile.head_title, profile.head_name) if p) if profile else ""
     lines = [head] if head else []
     decider = document.decided_by

@@ -20,10 +20,10 @@ from secretariat.core import roc
 from secretariat.core.errors import NotFound
 from secretariat.core.models import RoleCode, User
 from secretariat.core.permissions import is_administrator, sees_all_agencies
+from secretariat.documents import paragraphs
 from secretariat.documents.models import (
     OPEN_STATUSES,
     RECEIVED_ORIGINS,
-    DeliveryMethod,
     DispatchRecipient,
     Document,
     DraftRole,
@@ -42,6 +42,9 @@ from secretariat.documents.models import (
     VerificationRun,
     overdue_q,
 )
+from secretariat.documents.models import CopyKind as CopyKind  # re-exported (exchange)
+from secretariat.documents.models import DeliveryMethod as DeliveryMethod  # re-exported
+from secretariat.documents.models import DocType as DocType  # re-exported
 
 REGISTRY_STEPS = (Step.DISTRIBUTE, Step.DISPATCH)
 SEAL_STEPS = (Step.SEAL,)
@@ -569,3 +572,118 @@ def outgoing_pdf(document: Document) -> bytes:
 
     sheet = rendering.sheet_for(document, DraftRole.OUTGOING, dated=document.dispatched_on)
     return rendering.pdf(sheet)
+
+
+# --- What the electronic exchange sends (公文交換, issue 19) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class LetterRecipient:
+    """A recipient of a dispatched document as the 發文簿 holds it."""
+
+    copy: str
+    name: str
+    code: str  # 機關代碼
+    method: str
+    with_attachments: bool
+    agency_id: int | None
+
+
+@dataclass(frozen=True)
+class LetterFile:
+    name: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class OutgoingLetter:
+    """A dispatched document as it goes out: what the exchange writes into the DI and SW.
+    Built from the decided 稿 (decrypted for a 密 document: the exchange is the system
+    sending it, not a person reading it) and the same sheet the printed copy is made from."""
+
+    document: Document
+    doc_type: str
+    sender_name: str  # 發文機關全銜
+    sender_code: str  # 發文機關代碼
+    prefix: str  # 發文代字
+    year: int
+    serial: int
+    reference: str
+    dispatched_on: dt.date
+    speed: str
+    secrecy: str
+    declassify: str
+    subject: str
+    sections: list  # [(title, [{"text": …, "children": […]}])]
+    meeting: dict
+    contact: list[str]
+    signature: list[str]
+    recipients: list[LetterRecipient]
+    files: list[LetterFile]
+
+
+def item_label(level: int, n: int) -> str:
+    """序號 of the n-th item at ``level`` (一、（一）1、…): the documents' own numbering."""
+    return paragraphs.label(level, n)
+
+
+def outgoing_letter(document: Document) -> OutgoingLetter:
+    """The dispatched document ``document`` for the exchange (docs/exchange.md)."""
+    from django.conf import settings
+
+    from secretariat.documents import rendering, storage
+    from secretariat.documents.models import AgencyProfile, DraftRole
+
+    draft = document.drafts.get(role=DraftRole.OUTGOING)
+    content = storage.version_content(
+        document, draft.versions.order_by("-number").first(), DraftRole.OUTGOING
+    )
+    day = document.dispatched_on or dt.date.today()
+    sheet = rendering.sheet(document, DraftRole.OUTGOING, content, dated=day)
+    profile = AgencyProfile.objects.filter(agency_id=document.agency_id).first()
+    government = settings.DOCUMENTS_GOVERNMENT
+    recipients = [
+        LetterRecipient(
+            copy=row.copy,
+            name=storage.open_bytes(document, f"recipient:{position}", row.sealed_name).decode()
+            if row.sealed_name
+            else row.name,
+            code=row.official_code,
+            method=row.method,
+            with_attachments=row.with_attachments,
+            agency_id=row.agency_id,
+        )
+        for position, row in enumerate(document.recipients.order_by("pk"))
+    ]
+    files = [
+        LetterFile(
+            name=storage.file_name(document, attachment),
+            content_type=attachment.content_type,
+            data=storage.file_bytes(document, attachment),
+        )
+        for attachment in document.attachments.filter(role=DraftRole.OUTGOING).order_by("pk")
+    ]
+    return OutgoingLetter(
+        document=document,
+        doc_type=content.get("doc_type") or document.doc_type,
+        sender_name=rendering.agency_heading(document, profile),
+        sender_code=government["official_code"]
+        if document.in_government_name
+        else document.agency.official_code,
+        prefix=document.prefix,
+        year=document.year,
+        serial=document.serial,
+        reference=document.reference,
+        dispatched_on=day,
+        speed=document.speed,
+        secrecy=document.secrecy,
+        declassify=document.declassify,
+        subject=content.get("subject", ""),
+        sections=[(title, list(items)) for title, items in content.get("sections", ())],
+        meeting=dict(content.get("meeting") or {}),
+        contact=list(sheet.contact),
+        signature=list(sheet.signature),
+        recipients=recipients,
+        files=files,
+    )

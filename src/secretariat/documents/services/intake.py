@@ -132,10 +132,14 @@ def receive_document(
     scan=None,
     attachments: Sequence = (),
     pin: str | None = None,
+    sections: Sequence = (),
+    meeting: dict | None = None,
 ) -> Document:
     """收文: a 收發 registers a paper 來文 (with its scanned PDF) or an electronic one. It gets
     its number now (收發文同號: the reply goes out under it), its deadline by 速別 or the
-    sender's 限期, and waits at the desk for 分文. The 收文 point is signed."""
+    sender's 限期, and waits at the desk for 分文. The 收文 point is signed. An electronic
+    來文 (公文交換, ``exchange``) brings its paragraphs (``sections``: the content's
+    ``[title, items]`` pairs) and a notice's meeting details, kept with what was received."""
     agency = getattr(by, "agency", None)
     require(agency is not None and by.has_role(RoleCode.REGISTRY_CLERK), "只有收發人員可以收文。")
     values = {
@@ -231,6 +235,8 @@ def receive_document(
                 secrecy=secrecy,
                 deadline=sender_deadline.isoformat() if sender_deadline else "",
                 files=[{"sha256": a.sha256, "size": a.size, "scan": a.is_scan} for a in stored],
+                sections=sections,
+                meeting=meeting,
             )
             storage.write_version(document, draft, received, by=by)
             act(document, None, Step.RECEIVE, Decision.RECEIVED, by=by, credential=credential)
