@@ -190,6 +190,8 @@ ROUTES: dict[str, Route] = {
     "meetings/public/": Route(PUBLIC),
     "meetings/public/<int:pk>/": Route(PUBLIC, {"pk": "public_meeting"}),
     "meetings/public/attachments/<int:pk>/": Route(PUBLIC, {"pk": "public_attachment"}),
+    # service: the desk's pages for its staff (服務台人員) and supervisors; agencies see none
+    "service/": Route(SECRETARIAT),
     # media: staff pages (an agency's releases and opinion items are scoped; the press
     # contacts are shared by every agency, so they carry no marker)
     "media/": Route(STAFF),
