@@ -7,7 +7,11 @@ class ServiceConfig(AppConfig):
     verbose_name = "市民諮詢及志工服務"
 
     def ready(self) -> None:
-        from secretariat.core.modules import NavItem, register_nav
+        from secretariat.core import importing
+        from secretariat.core.modules import NavItem, register_nav, register_setup
+        from secretariat.reports.registry import register_indicator, register_section
+        from secretariat.service import reports, services
+        from secretariat.service.importers import IMPORTERS
         from secretariat.service.permissions import sees_service
 
         register_nav(
@@ -20,3 +24,10 @@ class ServiceConfig(AppConfig):
                 section="service:",
             )
         )
+        register_setup("service_categories", "服務台諮詢類別", services.load_default_categories)
+        for section in reports.SECTIONS:
+            register_section(section)
+        for indicator in reports.INDICATORS:
+            register_indicator(indicator)
+        for importer in IMPORTERS:
+            importing.register(importer)

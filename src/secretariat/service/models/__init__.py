@@ -14,6 +14,7 @@ from secretariat.service.models.desk import (
     NursingRoomUse,
     Referral,
     VisitKind,
+    VisitSource,
 )
 
 __all__ = [
@@ -28,4 +29,5 @@ __all__ = [
     "NursingRoomUse",
     "Referral",
     "VisitKind",
+    "VisitSource",
 ]

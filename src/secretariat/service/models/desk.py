@@ -83,6 +83,11 @@ class Referral(models.TextChoices):
     AGENCY_COUNTER = "agency_counter", "轉介機關櫃檯"
 
 
+class VisitSource(models.TextChoices):
+    DESK = "desk", "服務台登錄"
+    IMPORT = "import", "匯入"
+
+
 class DeskVisit(Audited):
     """服務台服務紀錄: one citizen served at the desk — a consultation of a category, or a
     petition the desk helped file (協處陳情); optionally referred on. No personal data."""
@@ -118,6 +123,10 @@ class DeskVisit(Audited):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    # Imported history is told apart so that importing the same file again changes nothing.
+    source = models.CharField(
+        "來源", max_length=10, choices=VisitSource.choices, default=VisitSource.DESK
     )
 
     class Meta:
