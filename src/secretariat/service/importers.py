@@ -120,12 +120,11 @@ class DeskLogImporter(_DeskImporter):
         Column(COUNT, False, f"人次（件數）；空白為1，至多 {MAX_COUNT:,}。"),
         Column(NOTE, False, "備註（不含個人資料）。", max_length=NOTE_MAX_LENGTH),
     )
-    # A day's kind, category, agency and referral is one row (its count says how many).
-    unique = (DATE, KIND, CATEGORY, AGENCY, REFERRAL)
 
     def check(self, rows: list[Row], problems: Problems, tick: Callable[[], None]) -> Plan:
         today = timezone.localdate()
         categories = CategoryIndex()
+        seen: dict[tuple, int] = {}
         read: list[tuple[Row, tuple, int, DeskVisit]] = []
         for row in rows:
             found = len(problems)
@@ -162,7 +161,14 @@ class DeskLogImporter(_DeskImporter):
                     source=VisitSource.IMPORT,
                 )
                 key = (day, kind, category and category.pk, agency and agency.pk, visit.referral)
-                read.append((row, key, count, visit))
+                # A day's kind, category, agency and referral is one row (件數 says how many).
+                if key in seen:
+                    problems.add(
+                        row.number, DATE, f"與第{seen[key]}列是同一日、類型、類別、機關與轉介。"
+                    )
+                else:
+                    seen[key] = row.number
+                    read.append((row, key, count, visit))
             tick()
         return self._plan(read, problems)
 
@@ -245,10 +251,10 @@ class DispatchImporter(_DeskImporter):
         Column(CONTACT, False, "受話人員。", max_length=60),
         Column(ARRIVED_AT, False, "到場時間，例：14:12；空白為未到場。當日跨夜不適用。"),
     )
-    unique = (CALLED_ON, CALLED_AT, AGENCY)
 
     def check(self, rows: list[Row], problems: Problems, tick: Callable[[], None]) -> Plan:
         today = timezone.localdate()
+        seen: dict[tuple, int] = {}
         read: list[tuple[Row, Dispatch]] = []
         for row in rows:
             found = len(problems)
@@ -262,7 +268,11 @@ class DispatchImporter(_DeskImporter):
             )
             if called is not None and arrived is not None and arrived < called:
                 problems.add(row.number, ARRIVED_AT, "到場時間不可早於通知時間。")
-            if len(problems) == found:
+            key = (agency and agency.pk, day, called)
+            if len(problems) == found and key in seen:
+                problems.add(row.number, CALLED_AT, f"與第{seen[key]}列是同一機關、同一通知時間。")
+            elif len(problems) == found:
+                seen[key] = row.number
                 read.append(
                     (
                         row,
@@ -312,11 +322,11 @@ class NursingRoomImporter(_DeskImporter):
         Column(ROOM, True, "哺集乳室名稱（須已設定）。"),
         Column(USES, True, "當日使用人次。"),
     )
-    unique = (DATE, ROOM)
 
     def check(self, rows: list[Row], problems: Problems, tick: Callable[[], None]) -> Plan:
         today = timezone.localdate()
         rooms = {_key(room.name): room for room in NursingRoom.objects.all()}
+        seen: dict[tuple, int] = {}
         read: list[tuple[Row, NursingRoomUse]] = []
         for row in rows:
             found = len(problems)
@@ -326,7 +336,11 @@ class NursingRoomImporter(_DeskImporter):
                 known = "、".join(r.name for r in rooms.values()) or "（尚未設定）"
                 problems.add(row.number, ROOM, f"找不到哺集乳室「{row[ROOM]}」（可用：{known}）。")
             uses = _count(row[USES], row, USES, problems, services.MAX_ROOM_USES)
-            if len(problems) == found:
+            key = (room and room.pk, day)
+            if len(problems) == found and key in seen:
+                problems.add(row.number, DATE, f"與第{seen[key]}列是同一哺集乳室、同一日。")
+            elif len(problems) == found:
+                seen[key] = row.number
                 read.append((row, NursingRoomUse(room=room, used_on=day, count=uses)))
             tick()
         plan = Plan()

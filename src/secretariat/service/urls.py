@@ -6,4 +6,11 @@ app_name = "service"
 
 urlpatterns = [
     path("", desk.desk, name="desk"),
+    path("call/", desk.call, name="call"),
+    path("board/", desk.board, name="board"),
+    path("calls/", desk.calls, name="calls"),
+    path("calls/<int:pk>/arrived/", desk.arrived, name="arrived"),
+    path("rooms/<int:pk>/use/", desk.room_use, name="room_use"),
+    path("manage/", desk.manage, name="manage"),
+    path("arrive/<str:token>/", desk.arrival, name="arrival"),
 ]

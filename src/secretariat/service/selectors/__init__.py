@@ -1,6 +1,7 @@
 """Reads of 市民諮詢及志工服務, already limited to what the person may see. By concern:
 ``desk`` (服務台)."""
 
+from secretariat.service.permissions import is_desk_staff, is_desk_supervisor
 from secretariat.service.selectors.desk import (
     DISPATCH_RATE,
     BoardLine,
@@ -32,6 +33,8 @@ __all__ = [
     "dispatch_rate",
     "dispatch_rates",
     "dispatches_for",
+    "is_desk_staff",
+    "is_desk_supervisor",
     "months_of",
     "referrals",
     "room_uses",
