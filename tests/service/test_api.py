@@ -35,7 +35,9 @@ def test_the_desk_logs_a_visit_and_reads_the_log(desk, categories):
 
 def test_calls_and_arrivals_and_the_rate(desk, agency, make_person, categories):
     client = _client(desk)
-    called = _post(client, "/api/v1/service/dispatches", {"agency": "health", "purpose": "長照諮詢"})
+    called = _post(
+        client, "/api/v1/service/dispatches", {"agency": "health", "purpose": "長照諮詢"}
+    )
     assert called.status_code == 201, called.content
     pk = called.json()["id"]
     arrived = client.post(f"/api/v1/service/dispatches/{pk}/arrived")
