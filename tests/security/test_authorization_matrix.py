@@ -196,6 +196,7 @@ ROUTES: dict[str, Route] = {
     "service/board/": Route(SECRETARIAT),
     "service/calls/": Route(STAFF),
     "service/calls/<int:pk>/arrived/": Route(SECRETARIAT, {"pk": "dispatch"}, post_only=True),
+    "service/visits/<int:pk>/remove/": Route(SECRETARIAT, {"pk": "desk_visit"}, post_only=True),
     "service/rooms/<int:pk>/use/": Route(SECRETARIAT, {"pk": "nursing_room"}, post_only=True),
     "service/manage/": Route(SECRETARIAT),
     "service/arrive/<str:token>/": Route(PUBLIC, {"token": "arrival_token"}),
@@ -668,8 +669,15 @@ def _service_records(make_person, agency) -> dict[str, object]:
     desk = make_person("sec-desk-matrix", "秘書處", "service_desk", "supervisor")
     dispatch = service.call_agency(by=desk, agency=agency("警察局"), purpose=f"臨櫃陳情{MARKER}")
     room = service.add_room(by=desk, name="1樓哺集乳室")
+    category = service.add_category(by=desk, code="matrix", name="民政")
+    visit = service.log_visit(by=desk, category=category, note=f"臨櫃{MARKER}")
     token = service.arrival_url(dispatch).rstrip("/").rsplit("/", 1)[-1]
-    return {"dispatch": dispatch.pk, "nursing_room": room.pk, "arrival_token": token}
+    return {
+        "dispatch": dispatch.pk,
+        "nursing_room": room.pk,
+        "desk_visit": visit.pk,
+        "arrival_token": token,
+    }
 
 
 def _police_document(make_person, police):

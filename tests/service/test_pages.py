@@ -123,3 +123,12 @@ def test_the_supervisor_renames_a_category(desk, desk_supervisor, categories):
     assert str(categories["civil"]) == "民政及戶政"
     page = client.get(reverse("service:manage")).content.decode()
     assert "民政→民政及戶政" in page
+
+
+def test_a_mistaken_tap_is_removed(desk, categories):
+    client = _client(desk)
+    client.post(reverse("service:desk"), {"category": categories["civil"].pk})
+    visit = desk_visits(desk).get()
+    response = client.post(reverse("service:remove_visit", args=[visit.pk]))
+    assert response.status_code == 302
+    assert not desk_visits(desk).exists()

@@ -15,6 +15,8 @@ from secretariat.service.models.desk import (
     Referral,
     VisitKind,
     VisitSource,
+    decided_q,
+    on_time_q,
 )
 
 __all__ = [
@@ -30,4 +32,6 @@ __all__ = [
     "Referral",
     "VisitKind",
     "VisitSource",
+    "decided_q",
+    "on_time_q",
 ]
