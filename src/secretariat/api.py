@@ -130,6 +130,7 @@ api.add_router("/search", "secretariat.search.api.router")
 api.add_router("/meetings", "secretariat.meetings.api.router")
 api.add_router("/media", "secretariat.media.api.router")
 api.add_router("/lockers", "secretariat.lockers.api.router")
+api.add_router("/service", "secretariat.service.api.router")
 
 
 @login_required

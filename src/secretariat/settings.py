@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "secretariat.exchange",
     "secretariat.meetings",
     "secretariat.lockers",
+    "secretariat.service",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("press/", include("secretariat.media.press_urls")),
     path("reports/", include("secretariat.reports.urls")),
     path("search/", include("secretariat.search.urls")),
+    path("service/", include("secretariat.service.urls")),
     path("", include("secretariat.petitions.urls")),
     path("", include("secretariat.core.urls")),
 ]

@@ -134,8 +134,12 @@ class StaffIntakeForm(PetitionFields):
     )
     received_on = RocDateField(label="收件日期", required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, counter_only: bool = False, channel: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        if counter_only:
+            self.fields["channel"].choices = [(Channel.COUNTER.value, Channel.COUNTER.label)]
+        if counter_only or channel in dict(self.fields["channel"].choices):
+            self.fields["channel"].initial = Channel.COUNTER if counter_only else channel
         self.fields["received_on"].initial = timezone.localdate()
         self.fields["name"].label = "陳情人姓名（匿名陳情免填）"
         self.fields["email"].label = "陳情人電子郵件（選填）"

@@ -37,6 +37,7 @@ from secretariat.petitions.catalogue import (
     DEFAULT_CATEGORY,
 )
 from secretariat.petitions.models import Petition
+from secretariat.service import selectors as service_selectors
 
 if TYPE_CHECKING:
     from secretariat.cases.models import Case
@@ -101,10 +102,19 @@ def status_url() -> str:
 # --- Intake -------------------------------------------------------------------------------------
 
 
+def takes_counter_petitions(user) -> bool:
+    """Who registers a petition handed in at the counter: the routers, and the service desk
+    (協處陳情: the desk helps the citizen file it, channel 臨櫃)."""
+    return routes_petitions(user) or service_selectors.is_desk_staff(user)
+
+
 def _require_channel_permission(channel: str, by) -> None:
-    if channel in STAFF_CHANNELS:
+    if channel == Channel.COUNTER:
+        if not takes_counter_petitions(by):
+            raise PermissionDenied("只有秘書處收發人員或服務台人員可以登錄臨櫃陳情。")
+    elif channel in STAFF_CHANNELS:
         if not routes_petitions(by):
-            raise PermissionDenied("只有秘書處收發人員可以登錄書信、電子郵件、電話或臨櫃陳情。")
+            raise PermissionDenied("只有秘書處收發人員可以登錄書信、電子郵件或電話陳情。")
     elif channel == Channel.API:
         if not (routes_petitions(by) or getattr(by, "is_system_account", False)):
             raise PermissionDenied("只有系統介接帳號可以透過 API 登錄陳情。")

@@ -96,9 +96,16 @@ def submit(request: HttpRequest) -> HttpResponse:
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
     """收件登錄: the Secretariat's staff register letters, e-mails, calls and counter visits."""
-    if not services.routes_petitions(request.user):
+    if not services.takes_counter_petitions(request.user):
         raise PermissionDenied
-    form = StaffIntakeForm(request.POST or None, request.FILES or None)
+    # The service desk registers counter petitions only (協處陳情); the routers every channel.
+    counter_only = not services.routes_petitions(request.user)
+    form = StaffIntakeForm(
+        request.POST or None,
+        request.FILES or None,
+        counter_only=counter_only,
+        channel=request.GET.get("channel", ""),
+    )
     return _submit(request, form, None, "petitions/intake.html", {})
 
 
