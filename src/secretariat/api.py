@@ -128,6 +128,7 @@ api.add_router("/petitions", "secretariat.petitions.api.router")
 api.add_router("/search", "secretariat.search.api.router")
 api.add_router("/meetings", "secretariat.meetings.api.router")
 api.add_router("/media", "secretariat.media.api.router")
+api.add_router("/archives", "secretariat.archives.api.router")
 
 
 @login_required

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "secretariat.assist",
     "secretariat.documents",
     "secretariat.meetings",
+    "secretariat.archives",
 ]
 
 MIDDLEWARE = [

@@ -173,6 +173,8 @@ ROUTES: dict[str, Route] = {
     ),
     "documents/<slug:agency>/<str:number>/trail.xml": Route(SCOPED, DOCUMENT),
     "documents/<slug:agency>/<str:number>/verify/": Route(SCOPED, DOCUMENT, post_only=True),
+    # archives (docs/archives.md)
+    "archives/": Route(STAFF),
     # meetings: a meeting's pages for its members, the chair's office, the presenting agencies
     # and the meeting staff; directives in the engine's scope; the public page of open series
     "meetings/": Route(STAFF),
