@@ -31,6 +31,11 @@ def is_archivist(user, agency_id: int | None = None) -> bool:
     return agency_id is None or user.agency_id == agency_id
 
 
+def is_agency_archivist(user) -> bool:
+    """One of an agency's own 檔案管理人員 (not an administrator standing in)."""
+    return signed_in(user) and user.agency_id is not None and user.has_role(RoleCode.ARCHIVIST)
+
+
 def is_reviewer(user) -> bool:
     """秘書處初審: the Secretariat's archivists, or an administrator."""
     return signed_in(user) and (

@@ -62,7 +62,6 @@ class DestructionList(Audited):
     )
     witness = models.CharField("監毀人員", max_length=100, blank=True)
     method = models.CharField("銷毀方式", max_length=60, blank=True)
-    reminded_on = models.DateField("最近提醒日期", null=True, blank=True)
     created_at = models.DateTimeField("建立時間", auto_now_add=True)
 
     class Meta:
@@ -179,6 +178,13 @@ class DestructionReview(Audited):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # 銷毀追蹤: from the national archives' approval to the physical destruction (within
+    # three months), per agency — what the hosted spreadsheet used to hold.
+    approval_number = models.CharField("核准文號", max_length=60, blank=True)
+    approved_on = models.DateField("核准日期", null=True, blank=True)
+    destroy_due = models.DateField("應銷毀期限", null=True, blank=True, db_index=True)
+    destroyed_on = models.DateField("銷毀日期", null=True, blank=True, db_index=True)
+    reminded_on = models.DateField("最近提醒日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "銷毀目錄初審"
