@@ -218,6 +218,17 @@ def test_a_catalogue_record_is_never_deleted(agency, scheme):
     )
     with pytest.raises(DomainError), transaction.atomic():
         Item.objects.get(title="工作報告").delete()
+    folder = Folder.objects.create(
+        agency=agency("秘書處"),
+        year=115,
+        class_code="0102",
+        case_no=9,
+        volume_no=1,
+        file_code="115-0102-009-001",
+        title="空案卷",
+        retention=Retention.Y10,
+    )
     with pytest.raises(DomainError), transaction.atomic():
-        Folder.objects.all().delete()
+        Folder.objects.filter(pk=folder.pk).delete()
+    assert Folder.objects.filter(pk=folder.pk).exists()
     assert Item.objects.filter(title="工作報告").exists()

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from secretariat.archives import reports, services
+from secretariat.archives import reports, selectors, services
 from secretariat.archives.models import Disposal, Folder, Level, RecordStatus, Retention, Scheme
 from secretariat.core import registry, roc
 from secretariat.core import services as core_services
@@ -126,7 +126,7 @@ def load_demo() -> None:
         services.publish_scheme(scheme, by=archivist, effective_on=today.replace(month=1, day=1))
         services.set_filing_rule(secretariat, 5, by=archivist)
         _legacy(secretariat, today)
-        expiring = services.expiring_folders(secretariat.pk, today.year)
+        expiring = selectors.expiring_folders(secretariat.pk, today.year)
         ids = list(expiring.values_list("pk", flat=True))
         if ids:
             listing = services.build_destruction_list(
