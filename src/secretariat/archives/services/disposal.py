@@ -24,6 +24,7 @@ from secretariat.archives.models import (
     DestructionReview,
     Disposal,
     Folder,
+    Item,
     ListStatus,
     Opinion,
     RecordStatus,
@@ -87,11 +88,12 @@ def build_destruction_list(
     if len(ids) > LIST_SIZE_MAX:
         raise DomainError.invalid({"folders": [f"一份銷毀目錄至多 {LIST_SIZE_MAX:,} 個案卷。"]})
     with transaction.atomic(), audit.action("archives:build_destruction_list"):
-        folders = list(
-            expiring_folders(agency.pk, year)
-            .filter(pk__in=ids)
-            .select_for_update()
-            .annotate(item_count=Count("items"))
+        folders = list(expiring_folders(agency.pk, year).filter(pk__in=ids).select_for_update())
+        counts = dict(
+            Item.objects.filter(folder_id__in=ids)
+            .values_list("folder_id")
+            .annotate(n=Count("pk"))
+            .values_list("folder_id", "n")
         )
         if len(folders) != len(ids):
             raise DomainError.invalid(
@@ -112,7 +114,7 @@ def build_destruction_list(
                 started_on=folder.started_on,
                 ended_on=folder.ended_on,
                 retention=folder.retention,
-                items=folder.item_count or folder.quantity,
+                items=counts.get(folder.pk, folder.quantity),
                 volumes=1,
                 unit=folder.unit,
             )
