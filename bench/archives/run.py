@@ -8,7 +8,8 @@ search by 檔號 prefix and by 案名 words (the selector the page and the API u
 
 Needs DATABASE_URL naming a PostgreSQL server (pgcluster.py sets one); creates and drops its
 own database ``bench_archives``. Rows are generated with SQL (generate_series): 案卷 of 民國
-100–115 under 81 分類號, retention spread over the table (永久, 30 … 1 年), 20 件 each; a
+100–115 under 81 分類號, retention spread over the table (永久, 30 … 1 年) in every agency,
+20 件 each; a
 件's 案名 is three two-character words of a 60-word vocabulary (216,000 titles). Prints one
 JSON object; results are kept in docs/performance.md.
 """
@@ -80,9 +81,9 @@ SELECT a.ids[1 + k %% a.n], NULL, NULL, y, c, k / a.n + 1, 1,
 FROM generate_series(0, %(folders)s - 1) AS k,
      (SELECT array_agg(id ORDER BY id) AS ids, count(*)::int AS n FROM core_agency) AS a,
      (SELECT %(words)s::text[] AS words) AS w,
-     LATERAL (SELECT 100 + (k / 72) %% 16 AS y,
-                     '0' || (1 + k %% 9) || '0' || (1 + (k / 9) %% 9) AS c,
-                     (ARRAY[999, 30, 25, 20, 15, 10, 5, 3, 1])[1 + k %% 9] AS r) AS f
+     LATERAL (SELECT 100 + (k / a.n / 9) %% 16 AS y,
+                     '0' || (1 + (k / a.n) %% 9) || '0' || (1 + (k / a.n / 144) %% 9) AS c,
+                     (ARRAY[999, 30, 25, 20, 15, 10, 5, 3, 1])[1 + (k / a.n) %% 9] AS r) AS f
 """
 ITEMS = """
 INSERT INTO archives_item (

@@ -172,3 +172,36 @@ def test_file_a_closed_document_then_destroy_expired_files_with_a_witness(
     page.goto("/archives/?code_prefix=&words=保養紀錄&level=item")
     checked(page)
     assert page.get_by_role("cell", name="已銷毀").count() == 2
+
+
+def test_every_role_s_pages_pass_axe_and_fit_a_phone(page):
+    from secretariat.archives.demo import DEMO_PASSWORD, load_demo
+    from secretariat.archives.models import DestructionList, Folder
+
+    load_demo()
+    listing = DestructionList.objects.get()
+    folder = Folder.objects.filter(agency=listing.agency).order_by("file_code").first()
+    item = folder.items.order_by("item_no").first()
+    roles = {
+        "sec-archivist": [
+            "/archives/",
+            "/archives/?code_prefix=&words=工作報告&level=folder",
+            f"/archives/folders/{folder.pk}/",
+            f"/archives/items/{item.pk}/",
+            "/archives/scheme/",
+            "/archives/filing/",
+            f"/archives/expiring/?year={dt.date.today().year - 1911 + 1}",
+            "/archives/destruction/",
+            f"/archives/destruction/{listing.pk}/",
+            "/archives/transfers/",
+            "/archives/export/",
+        ],
+        "sec-archivist2": ["/archives/reviews/"],
+        "udd-archivist": ["/archives/", "/archives/reviews/", "/archives/scheme/"],
+    }
+    for username, paths in roles.items():
+        login(page, username, DEMO_PASSWORD)
+        for path in paths:
+            page.goto(path)
+            checked(page)
+        logout(page)
