@@ -174,6 +174,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=10_000_000)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--explain", action="store_true", help="print the search plans too")
     args = parser.parse_args()
     url = _recreate_database(_database_url())
     _setup_django(url)
@@ -206,6 +207,16 @@ def main() -> None:
     first_code = selectors.search_items(archivist).values_list("file_code", flat=True).first() or ""
     prefixes = [first_code[:3], first_code[:8], first_code[:12], first_code[:16], "115-0909"]
     words = ["節能", "會議 紀錄", "颱風", "都更 改善", "公文檔案", "水利 災害 颱風"]
+    if args.explain:
+        result["plans"] = {
+            str(query): selectors.search_items(archivist, **query)[:100].explain(analyze=True)
+            for query in (
+                {"code_prefix": prefixes[1]},
+                {"words": words[0]},
+                {"words": words[-1]},
+                {"code_prefix": first_code[:3], "words": words[0]},
+            )
+        }
     result["search_by_code_prefix"] = mixed([search(code_prefix=p) for p in prefixes], args.runs)
     result["search_by_title_words"] = mixed([search(words=w) for w in words], args.runs)
     result["search_prefix_and_words"] = mixed(

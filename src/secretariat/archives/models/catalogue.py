@@ -308,6 +308,8 @@ class Item(Audited, CatalogueFields):
         indexes = [
             models.Index(fields=["agency", "expires_on"], name="archive_item_expiry"),
             models.Index(fields=["agency", "filing"], name="archive_item_filing"),
+            # the catalogue search: an agency's 件 in 檔號 order
+            models.Index(fields=["agency", "file_code"], name="archive_item_agency_code"),
         ]
 
     def __str__(self) -> str:
