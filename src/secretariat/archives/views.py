@@ -104,10 +104,7 @@ def scheme(request: HttpRequest) -> HttpResponse:
     if _step(request, "draft"):
         if not archivist:
             raise PermissionDenied
-        try:
-            services.draft_scheme(user.agency, by=user)
-        except errors.DomainError as error:
-            raise PermissionDenied(error.message) from error
+        services.draft_scheme(user.agency, by=user)
         return redirect("archives:scheme")
     if _step(request, "entry"):
         written, status = submit(
