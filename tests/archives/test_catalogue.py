@@ -232,3 +232,14 @@ def test_a_catalogue_record_is_never_deleted(agency, scheme):
         Folder.objects.filter(pk=folder.pk).delete()
     assert Folder.objects.filter(pk=folder.pk).exists()
     assert Item.objects.filter(title="工作報告").exists()
+
+
+def test_pending_filings_show_on_the_dashboard(people, agency, scheme, client):
+    proposed(agency("秘書處"), title="待檢核的函")
+    kinds = [item.kind for item in selectors.pending_for(people["archivist"])]
+    assert kinds == ["待檢核歸檔"]
+    assert selectors.pending_for(people["udd_archivist"]) == []
+    client.force_login(people["archivist"])
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "1 件公文待檢核歸檔" in response.content.decode()
