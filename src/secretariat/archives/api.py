@@ -4,6 +4,7 @@ list, and the 目錄彙送 export — through the same selectors as the pages. J
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 
@@ -24,7 +25,7 @@ Words = api_text("案名關鍵字", max_length=100)
 class SearchIn(Schema):
     code_prefix: CodePrefix = Field("", description="檔號開頭，例 115-0101")
     words: Words = Field("", description="案名關鍵字，以空白分隔（須全部符合，至多5個）")
-    level: str = Field("item", pattern="^(item|folder)$", description="item（件）或 folder（案卷）")
+    level: Literal["item", "folder"] = Field("item", description="item（件）或 folder（案卷）")
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=1_000_000)
 

@@ -109,7 +109,7 @@ class CatalogueImporter(Importer):
         Column(MEDIA, False, "例：紙本、電子；空白為紙本。", 40),
         Column(QUANTITY, False, "數量（頁或件）；空白為1。"),
         Column(TOPICS, False, "主題項。", 200),
-        Column(ABSTRACT, False, "案情摘要。", 2000, multiline=True),
+        Column(ABSTRACT, False, "案情摘要（一段，不換行）。", 2000),
         Column(STORE, False, "", 40),
         Column(SHELF, False, "", 20),
         Column(LAYER, False, "", 20),
