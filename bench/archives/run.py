@@ -71,7 +71,9 @@ INSERT INTO archives_folder (
     expires_on, disposal_number, disposal, started_on, ended_on, store, shelf, layer, box,
     shelf_metres, created_at, changed_at)
 SELECT a.ids[1 + k %% a.n], NULL, NULL, y, c, k / a.n + 1, 1,
-       lpad(y::text, 3, '0') || '-' || c || '-' || lpad((k / a.n + 1)::text, 3, '0') || '-001',
+       lpad(y::text, 3, '0') || '-' || c || '-'
+           || to_char(k / a.n + 1, CASE WHEN k / a.n + 1 > 999 THEN 'FM999999' ELSE 'FM000' END)
+           || '-001',
        w.words[1 + k %% 60] || w.words[1 + (k / 60) %% 60] || '案', '', r,
        CASE WHEN k %% 50 = 0 THEN 1 ELSE 0 END, 'open', '紙本', %(per)s, '', '', 'active',
        CASE WHEN r = 999 THEN NULL ELSE make_date(y + 1911 + r, 12, 31) END, '',
