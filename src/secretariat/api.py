@@ -131,6 +131,7 @@ api.add_router("/meetings", "secretariat.meetings.api.router")
 api.add_router("/media", "secretariat.media.api.router")
 api.add_router("/lockers", "secretariat.lockers.api.router")
 api.add_router("/service", "secretariat.service.api.router")
+api.add_router("/archives", "secretariat.archives.api.router")
 
 
 @login_required

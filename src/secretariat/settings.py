@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "secretariat.meetings",
     "secretariat.lockers",
     "secretariat.service",
+    "secretariat.archives",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/docs", api_docs, name="api_docs"),
     path("api/v1/", api.urls),
     path("oidc/", include("mozilla_django_oidc.urls")),
+    path("archives/", include("secretariat.archives.urls")),
     path("cases/", include("secretariat.cases.urls")),
     path("council/", include("secretariat.council.urls")),
     path("documents/", include("secretariat.documents.urls")),

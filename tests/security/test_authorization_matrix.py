@@ -182,6 +182,19 @@ ROUTES: dict[str, Route] = {
     "exchange/<uuid:uid>/package.zip": Route(SCOPED, {"uid": "exchange"}),
     "exchange/documents/<slug:agency>/<str:number>/": Route(SCOPED, DOCUMENT),
     "exchange/documents/<slug:agency>/<str:number>/package.zip": Route(SCOPED, DOCUMENT),
+    # archives (docs/archives.md): an agency's catalogue and lists; 初審 by the Secretariat
+    "archives/": Route(STAFF),
+    "archives/folders/<int:pk>/": Route(SCOPED, {"pk": "archive_folder"}),
+    "archives/items/<int:pk>/": Route(SCOPED, {"pk": "archive_item"}),
+    "archives/scheme/": Route(STAFF),
+    "archives/filing/": Route(STAFF),
+    "archives/filing/<int:pk>/": Route(SCOPED, {"pk": "archive_proposed"}),
+    "archives/expiring/": Route(STAFF),
+    "archives/destruction/": Route(STAFF),
+    "archives/destruction/<int:pk>/": Route(SCOPED, {"pk": "destruction_list"}),
+    "archives/reviews/": Route(STAFF),
+    "archives/transfers/": Route(STAFF),
+    "archives/export/": Route(STAFF),
     # meetings: a meeting's pages for its members, the chair's office, the presenting agencies
     # and the meeting staff; directives in the engine's scope; the public page of open series
     "meetings/": Route(STAFF),
@@ -340,6 +353,8 @@ API_QUERY_VALUES = {
     "days": "5",
     "q": "路燈",
     "day": "2026-01-05",
+    "year": "115",
+    "half": "2",
 }
 
 # Resolver patterns that are the API's own plumbing, not operations of the schema.
@@ -421,6 +436,7 @@ def _ninja_to_schema(route: str) -> str:
 # --- Who calls ----------------------------------------------------------------------------------
 
 AGENCY_ROLES = [
+    "archivist",
     "registry_clerk",
     "case_officer",
     "supervisor",
@@ -430,7 +446,13 @@ AGENCY_ROLES = [
     "press_liaison",
     "service_desk",
 ]
-SECRETARIAT_ROLES = ["registry_clerk", "council_liaison", "case_officer", "press_liaison"]
+SECRETARIAT_ROLES = [
+    "registry_clerk",
+    "council_liaison",
+    "case_officer",
+    "press_liaison",
+    "archivist",
+]
 ADMIN_ROLES = ["secretariat_admin", "system_admin"]
 
 
@@ -653,9 +675,11 @@ def records(make_person, agency, settings, tmp_path) -> dict[str, object]:
     exchange = _police_exchange(document, police)
     meetings = _meeting_records(make_person, desk, police, person, agency, today)
     lockers = _locker_records(admin, document, police, agency("秘書處"), today)
+    archives = _archive_records(make_person, police, today)
     return {
         **meetings,
         **lockers,
+        **archives,
         **_service_records(make_person, agency),
         "document_number": document.number,
         "exchange": exchange.uid,
@@ -894,6 +918,53 @@ def _meeting_records(make_person, desk, police, officer, agency, today) -> dict[
         "public_meeting": public.pk,
         "public_attachment": shown.attachments.get().pk,
         "directive": directive.number,
+    }
+
+
+def _archive_records(make_person, police, today) -> dict[str, object]:
+    """警察局's catalogue: a 案卷 with a 件 (marked), a proposed 件, and a 銷毀目錄 of an expired
+    案卷 sent for 初審 (marked)."""
+    from secretariat.archives import services as archives
+    from secretariat.archives.models import FilingStatus, Item, Retention
+
+    archivist = make_person("police-archivist", OTHER, "archivist")
+    year = today.year - 5
+    records = [
+        archives.CatalogueRecord(
+            agency=police,
+            parts=(str(year - 1911), "0103", str(case), "1", "1"),
+            folder_title=f"警察局會議紀錄{MARKER}",
+            location=("B1", "1", "1", "1"),
+            shelf_metres=0,
+            disposal="destroy",
+            catalogued_on=dt.date(year, 3, 1),
+            item={
+                "title": f"會議紀錄{MARKER}",
+                "produced_on": dt.date(year, 3, 1),
+                "retention": Retention.Y5,
+            },
+        )
+        for case in (1, 2)
+    ]
+    archives.import_catalogue(records)
+    item = Item.objects.filter(agency=police).order_by("pk").first()
+    proposed = Item.objects.create(
+        agency=police,
+        title=f"待歸檔{MARKER}",
+        retention=Retention.PERMANENT,
+        filing=FilingStatus.PROPOSED,
+        filed_on=today,
+        filing_due=today,
+    )
+    listing = archives.build_destruction_list(
+        police, by=archivist, year=today.year, folder_ids=[item.folder_id], title=f"目錄{MARKER}"
+    )
+    archives.ask_opinions(listing, by=archivist)
+    return {
+        "archive_folder": item.folder_id,
+        "archive_item": item.pk,
+        "archive_proposed": proposed.pk,
+        "destruction_list": listing.pk,
     }
 
 

@@ -321,6 +321,7 @@ class RoleCode(models.TextChoices):
     SERVICE_DESK = "service_desk", "服務台人員"
     CONTRACTOR = "contractor", "承攬廠商人員"
     JOURNALIST = "journalist", "記者"
+    ARCHIVIST = "archivist", "檔案管理人員"
 
 
 class Role(models.Model):
