@@ -175,6 +175,15 @@ ROUTES: dict[str, Route] = {
     "documents/<slug:agency>/<str:number>/verify/": Route(SCOPED, DOCUMENT, post_only=True),
     # archives (docs/archives.md)
     "archives/": Route(STAFF),
+    # archives use (docs/archives-use.md): the public application form; the staff pages list
+    # what the person may see; a record of another agency is a 404
+    "archives/use/apply/": Route(PUBLIC),
+    "archives/use/": Route(STAFF),
+    "archives/use/<str:number>/": Route(SCOPED, {"number": "use_application"}),
+    "archives/digitization/": Route(STAFF),
+    "archives/digitization/<int:pk>/": Route(SCOPED, {"pk": "digitization_project"}),
+    "archives/inspections/": Route(STAFF),
+    "archives/inspections/<int:pk>/": Route(SCOPED, {"pk": "archive_inspection"}),
     # meetings: a meeting's pages for its members, the chair's office, the presenting agencies
     # and the meeting staff; directives in the engine's scope; the public page of open series
     "meetings/": Route(STAFF),
@@ -619,6 +628,7 @@ def records(make_person, agency, settings, tmp_path) -> dict[str, object]:
     meetings = _meeting_records(make_person, desk, police, person, agency, today)
     return {
         **meetings,
+        **_archives_use_records(make_person, police, today),
         "document_number": document.number,
         "document_attachment": document.attachments.get().pk,
         "seal_use": seal_use.pk,
@@ -650,6 +660,49 @@ def records(make_person, agency, settings, tmp_path) -> dict[str, object]:
         "calendar_adjustment": adjustment.pk,
         "saved_filter": saved_filter.pk,
         "reply_template": template.pk,
+    }
+
+
+def _archives_use_records(make_person, police, today) -> dict[str, object]:
+    """警察局's 檔案應用申請 (marked applicant), digitization project and 考評 (marked)."""
+    from decimal import Decimal
+
+    from secretariat.archives.models import FilingStatus, Item
+    from secretariat.archives.services import use as archives_use
+
+    archivist = make_person("police-archivist", OTHER, "archivist")
+    reviewer = make_person("sec-archives-reviewer", "秘書處", "archivist")
+    item = Item.objects.create(
+        agency=police,
+        title="治安會報紀錄",
+        retention=999,
+        filing=FilingStatus.FILED,
+        file_code="114-0101-001-001-000001",
+    )
+    application = archives_use.apply_for_use(
+        police,
+        name=f"申請人{MARKER}",
+        email="applicant@example.test",
+        purpose="研究",
+        wanted=[archives_use.Wanted(item.file_code, "read")],
+        client_ip="203.0.113.20",
+    )
+    project = archives_use.start_project(
+        police, by=archivist, year=114, title=f"數位化{MARKER}", target_items=100
+    )
+    inspection = archives_use.record_inspection(
+        police,
+        by=reviewer,
+        kind="field",
+        inspected_on=today,
+        inspectors=f"委員{MARKER}",
+        scores=[archives_use.Score("立案編目", 50, Decimal(40))],
+        follow_ups=[(f"改善{MARKER}", today + dt.timedelta(days=30))],
+    )
+    return {
+        "use_application": application.number,
+        "digitization_project": project.pk,
+        "archive_inspection": inspection.pk,
     }
 
 
