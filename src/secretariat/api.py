@@ -129,6 +129,7 @@ api.add_router("/search", "secretariat.search.api.router")
 api.add_router("/meetings", "secretariat.meetings.api.router")
 api.add_router("/media", "secretariat.media.api.router")
 api.add_router("/archives", "secretariat.archives.api.router")
+api.add_router("/archives/use", "secretariat.archives.use_api.router")
 
 
 @login_required

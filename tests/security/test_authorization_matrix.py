@@ -298,6 +298,7 @@ SCOPED_API = {
     "/api/v1/meetings/{meeting_id}",
     "/api/v1/media/releases/{release_id}",
     "/api/v1/media/opinion-items/{item_number}",
+    "/api/v1/archives/use/applications/{application_number}",
 }
 API_PATH_VALUES = {
     "person_id": "person",
@@ -308,6 +309,7 @@ API_PATH_VALUES = {
     "meeting_id": "meeting",
     "release_id": "press_release",
     "item_number": "opinion_number",
+    "application_number": "use_application",
 }
 API_QUERY_VALUES = {
     "start": "2026-01-05",
