@@ -106,7 +106,7 @@ class DecisionForm(DomainErrorForm):
         for request in self.requests:
             code = request.item.file_code
             self.fields[f"decision_{request.pk}"] = forms.ChoiceField(
-                label=f"{code} 准駁",
+                label=f"{code} 准駁結果",
                 choices=[c for c in RequestDecision.choices if c[0] != RequestDecision.PENDING],
             )
             self.fields[f"ground_{request.pk}"] = forms.ChoiceField(
