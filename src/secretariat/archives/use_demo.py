@@ -25,7 +25,8 @@ from secretariat.archives.models import (
 )
 from secretariat.archives.services import use as services
 from secretariat.core import registry, roc
-from secretariat.core.models import IndicatorTarget, User
+from secretariat.core.models import Agency, IndicatorTarget, RoleCode, User
+from secretariat.core.permissions import SECRETARIAT_CODE
 from secretariat.core.roc import Period
 
 PROJECT = "永久保存紙本檔案數位化"
@@ -44,33 +45,40 @@ def _day(half: Period, today: dt.date, offset: int) -> dt.date:
     return min(today, half.start + dt.timedelta(days=offset))
 
 
-def load_demo() -> None:
-    people = {
-        u.username: u
-        for u in User.objects.filter(
-            username__in=["sec-archivist", "sec-archivist2", "udd-archivist"]
-        )
-    }
-    if len(people) < 3:
-        return
-    secretariat = registry.agency_by_name("秘書處")
+def _archivists(agency) -> list[User]:
+    return list(
+        User.objects.filter(agency=agency, roles__code=RoleCode.ARCHIVIST, is_active=True)
+        .order_by("username")
+        .distinct()
+    )
+
+
+def load_demo() -> str:
+    """Uses the catalogue demo's archivists (two of the Secretariat, one of 都發局)."""
+    secretariat = Agency.objects.filter(code=SECRETARIAT_CODE).first()
+    udd_agency = registry.agency_by_name("都發局")
+    if secretariat is None or udd_agency is None:
+        return "略過（機關名錄未載入）"
     if DigitizationProject.objects.filter(agency=secretariat, title=PROJECT).exists():
-        return
+        return "已有示範資料"
+    ours, theirs = _archivists(secretariat), _archivists(udd_agency)
+    if len(ours) < 2 or not theirs:
+        return "略過（缺少秘書處或都發局的檔案管理人員帳號）"
     today = timezone.localdate()
     half = Period.half_containing(today)
     year = roc.roc_year(today)
-    archivist, second, udd = (
-        people["sec-archivist"],
-        people["sec-archivist2"],
-        people["udd-archivist"],
-    )
+    archivist, second, udd = ours[0], ours[1], theirs[0]
     with transaction.atomic():
         _digitization(secretariat, udd, archivist, second, half, today, year)
-        _use(secretariat, archivist, second, half, today)
+        applications = _use(secretariat, archivist, second, half, today)
         _inspections(second, half, today)
         IndicatorTarget.objects.get_or_create(
             indicator=use_reports.COMPLETION_RATE, year=year, defaults={"value": Decimal(75)}
         )
+    return (
+        f"數位化專案 2 個、掃描批次 5 批、檔案應用申請 {applications} 件、"
+        f"考評 {len(FIELD_INSPECTED + REVIEWED)} 場"
+    )
 
 
 def _digitization(secretariat, udd, archivist, second, half, today, year) -> None:
@@ -98,14 +106,16 @@ def _digitization(secretariat, udd, archivist, second, half, today, year) -> Non
     )
 
 
-def _use(secretariat, archivist, second, half, today) -> None:
+def _use(secretariat, archivist, second, half, today) -> int:
+    """A citizen's application waiting and a staff one decided, for filed catalogue records
+    (none when the catalogue demo has filed nothing)."""
     items = list(
         Item.objects.filter(
             agency=secretariat, filing=FilingStatus.FILED, secrecy=Secrecy.NONE
         ).exclude(file_code="")[:2]
     )
     if not items:
-        return
+        return 0
     services.apply_for_use(
         secretariat,
         name="林小姐",
@@ -131,6 +141,7 @@ def _use(secretariat, archivist, second, half, today) -> None:
             for request in staff.requests.all()
         ],
     )
+    return 2
 
 
 def _inspections(second, half, today) -> None:
