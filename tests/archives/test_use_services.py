@@ -265,7 +265,11 @@ def test_batches_count_once_passed_by_someone_else(agency, people, project):
     assert redo.quality == Quality.REDO
     figures = selectors.completion(dt.date(2025, 3, 31), project.agency_id)
     assert (figures.scanned, figures.pages, figures.rate) == (400, 6_000, Decimal("40.00"))
-    assert selectors.completion(dt.date(2025, 1, 31)).scanned == 0  # quarter before
+    assert selectors.completion(dt.date(2025, 1, 31)).scanned == 0  # before the batch
+    rows = selectors.quarterly(114, dt.date(2025, 7, 15))
+    assert rows == [
+        selectors.QuarterRow("都發局", (Decimal("40.00"), Decimal("40.00"), None, None))
+    ]
 
 
 def test_batch_bounds_and_scope(agency, people, project):

@@ -15,6 +15,7 @@ from secretariat.archives import permissions, use_forms
 from secretariat.archives.models import Manner, Quality
 from secretariat.archives.selectors import use as selectors
 from secretariat.archives.services import use as services
+from secretariat.core import roc
 from secretariat.core.errors import DomainError
 from secretariat.core.middleware import client_ip
 from secretariat.core.pages import submit
@@ -200,15 +201,17 @@ def digitization(request: HttpRequest) -> HttpResponse:
         return redirect("archives:digitization_project", pk=written.pk)
     today = timezone.localdate()
     projects = selectors.projects_for(user)
+    scope = projects.values("agency_id") if not permissions.is_reviewer(user) else None
+    year = roc.roc_year(today)
     return render(
         request,
         "archives/use/digitization.html",
         {
             "form": form if agency else None,
             "projects": projects.order_by("-year", "title")[:PAGE_SIZE],
-            "completion": selectors.completion_by_agency(
-                today, projects.values("agency_id") if not permissions.is_reviewer(user) else None
-            ),
+            "completion": selectors.completion_by_agency(today, scope),
+            "year": year,
+            "quarters": selectors.quarterly(year, today, scope),
             "today": today,
         },
         status=status,

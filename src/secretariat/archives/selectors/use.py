@@ -154,6 +154,27 @@ def quarter_ends(year: int) -> list[dt.date]:
 
 
 @dataclass(frozen=True)
+class QuarterRow:
+    agency: str
+    rates: tuple[Decimal | None, ...]  # as of each quarter's end (None: not yet reached)
+
+
+def quarterly(year: int, as_of: dt.date, agencies: QuerySet | None = None) -> list[QuarterRow]:
+    """數位化完成率 per agency at each quarter's end of a 民國 year (quarters not yet ended
+    are None): the page's quarterly table."""
+    ends = [end for end in quarter_ends(year) if end <= as_of]
+    by_quarter = [{c.agency: c.rate for c in completion_by_agency(end, agencies)} for end in ends]
+    names = sorted({name for quarter in by_quarter for name in quarter})
+    return [
+        QuarterRow(
+            name,
+            tuple(q.get(name) for q in by_quarter) + (None,) * (4 - len(by_quarter)),
+        )
+        for name in names
+    ]
+
+
+@dataclass(frozen=True)
 class UseFigures:
     applications: int
     records: int
