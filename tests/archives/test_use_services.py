@@ -69,8 +69,8 @@ def citizen_applies(agency, *codes, manner=Manner.READ, copies=0, on=None, ip="1
 def test_decision_is_due_thirty_calendar_days_after_receipt_or_next_working_day():
     received = dt.date(2026, 3, 2)  # a Monday; 30 days later is Wednesday 4月1日
     assert services.decision_due(received) == dt.date(2026, 4, 1)
-    # Received on 2026-03-07 (Saturday): day 30 is Monday 4月6日? it falls in the
-    # 清明 long weekend when it is not a working day — then the next working day.
+    # Through February 2026 (the 春節 holidays and weekends among the 30th days): the last day
+    # is the 30th calendar day, or the next working day when that is not one.
     for day in range(1, 29):
         received = dt.date(2026, 2, day)
         due = services.decision_due(received)
