@@ -21,6 +21,7 @@ from secretariat.core.text import api_text
 
 router = Router(tags=["archives"])
 MAX_LIMIT = 200
+ROC_FIRST_DAY = dt.date(1912, 1, 1)
 
 Name = api_text("申請人姓名", max_length=60)
 Purpose = api_text("申請目的", max_length=500)
@@ -198,11 +199,14 @@ def decide(request, payload: DecideIn, application_number: ApplicationNumber):
     summary="永久保存紙本檔案數位化完成率",
 )
 def digitization(request, as_of: IsoDate | None = None):
-    """Per agency as of ``as_of`` (default today): passed 件 against the planned 件; the
-    caller's agency only, the Secretariat's archivists every agency."""
+    """Per agency as of ``as_of`` (default today; 400 ``invalid`` before 民國元年): passed 件
+    against the planned 件; the caller's agency only, the Secretariat's archivists every
+    agency."""
     from django.utils import timezone
 
     day = as_of or timezone.localdate()
+    if day < ROC_FIRST_DAY:
+        raise DomainError.invalid({"as_of": ["日期須在民國元年（1912年）以後。"]})
     projects = selectors.projects_for(request.user)
     return [
         {
