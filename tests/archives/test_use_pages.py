@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from secretariat.archives import use_reports
 from secretariat.archives.models import (
     ApplicationStatus,
     DigitizationBatch,
@@ -20,6 +21,7 @@ from secretariat.archives.models import (
 )
 from secretariat.archives.services import use as services
 from secretariat.core import importing
+from secretariat.core.roc import Period
 from tests.archives.test_use_services import filed
 
 pytestmark = pytest.mark.django_db
@@ -237,3 +239,17 @@ def test_api_lists_scoped_applications_and_decides(agency, people, item):
     assert response.status_code == 400 and "查無檔號" in response.json()["fields"]["requests"][0]
     rates = signed_in(people["udd_officer"]).get("/api/v1/archives/use/digitization")
     assert rates.status_code == 200 and rates.json() == []
+
+
+def test_the_issues_digitization_figures_from_imported_records(agency):
+    """Issue 20: 「132萬8,759件 scanned, 73.13%」 — from the imported figures."""
+    data = (
+        "機關,年度,專案名稱,應數位化件數,完成日期,完成件數,影像頁數,說明\n"
+        "秘書處,113,永久保存紙本檔案數位化,1817000,113/12/31,1000000,15000000,\n"
+        "秘書處,113,永久保存紙本檔案數位化,1817000,114/03/31,328759,4900000,\n"
+    ).encode()
+    assert importing.run_import("archive-digitization", data, by=None).ok
+    section = use_reports.digitization(Period.half(114, 1))
+    assert "累計完成132萬8,759件" in section.paragraphs[0]
+    assert "完成率73.13%" in section.paragraphs[0]
+    assert "114年上半年完成掃描32萬8,759件" in section.paragraphs[0]
