@@ -6,6 +6,7 @@ scoping, and the report sections' sentences."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -25,9 +26,9 @@ from secretariat.archives.models import (
 from secretariat.archives.selectors import use as selectors
 from secretariat.archives.services import use as services
 from secretariat.archives.services.use import Decision, Score, Wanted
-from secretariat.core import workdays
+from secretariat.core import sealing, workdays
 from secretariat.core.errors import DomainError, PermissionDenied
-from secretariat.core.models import AuditEntry
+from secretariat.core.models import AuditEntry, OutgoingMail
 from secretariat.core.roc import Period
 from tests.archives.conftest import proposed
 
@@ -189,6 +190,10 @@ def test_fee_follows_the_schedule_for_what_is_given(agency, people, records):
     )
     application.refresh_from_db()
     assert application.fee == 36
+    mail = OutgoingMail.objects.get(purpose="archives:use_decision")
+    message = json.loads(sealing.unseal(bytes(mail.sealed)))
+    assert message["recipients"] == ["lin@example.com"]
+    assert "准予應用" in message["body"] and "應繳費用：36 元" in message["body"]
     with pytest.raises(DomainError):  # decided once
         services.decide_use(application, by=people["archivist"], decisions=[])
 

@@ -42,6 +42,7 @@ from secretariat.archives.models import (
 )
 from secretariat.core import audit, roc, throttle, workdays
 from secretariat.core.errors import DomainError, PermissionDenied
+from secretariat.core.mail import queue_mail
 from secretariat.core.text import text_problem
 
 DECISION_DAYS = 30  # 檔案法 §19
@@ -401,7 +402,38 @@ def decide_use(application: UseApplication, *, by, decisions: list[Decision]) ->
         application.decided_by = by
         application.fee = total
         application.save(update_fields=["status", "decided_on", "decided_by", "fee"])
+        if application.applicant_email:
+            _notify_decision(application, list(requests.values()))
     return application
+
+
+def _notify_decision(application: UseApplication, requests: list[UseRequest]) -> None:
+    """准駁通知 (檔案法 §19: in writing), by mail to the address the applicant gave."""
+    lines = []
+    for request in requests:
+        line = (
+            f"{request.item.file_code}（{request.get_manner_display()}）："
+            f"{request.get_decision_display()}"
+        )
+        if request.ground:
+            line += f"，理由：{request.get_ground_display()}"
+        if request.note:
+            line += f"（{request.note}）"
+        lines.append(line)
+    body = (
+        f"{application.applicant_name} 您好：\n\n"
+        f"您於{roc.format_date(application.received_on, 'long')}向{application.agency.name}"
+        f"申請應用檔案（申請編號 {application.number}），准駁結果如下：\n\n"
+        + "\n".join(lines)
+        + f"\n\n應繳費用：{application.fee:,} 元。\n"
+        "駁回部分如有不服，得依法提起訴願。\n"
+    )
+    queue_mail(
+        f"檔案應用申請准駁通知（{application.number}）",
+        body,
+        [application.applicant_email],
+        purpose="archives:use_decision",
+    )
 
 
 # --- 考評 ---------------------------------------------------------------------------------------
