@@ -132,6 +132,7 @@ api.add_router("/media", "secretariat.media.api.router")
 api.add_router("/lockers", "secretariat.lockers.api.router")
 api.add_router("/service", "secretariat.service.api.router")
 api.add_router("/archives", "secretariat.archives.api.router")
+api.add_router("/archives/use", "secretariat.archives.use_api.router")
 
 
 @login_required

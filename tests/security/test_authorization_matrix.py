@@ -195,6 +195,15 @@ ROUTES: dict[str, Route] = {
     "archives/reviews/": Route(STAFF),
     "archives/transfers/": Route(STAFF),
     "archives/export/": Route(STAFF),
+    # archives use (docs/archives-use.md): the public application form; the staff pages list
+    # what the person may see; a record of another agency is a 404
+    "archives/use/apply/": Route(PUBLIC),
+    "archives/use/": Route(STAFF),
+    "archives/use/<str:number>/": Route(SCOPED, {"number": "use_application"}),
+    "archives/digitization/": Route(STAFF),
+    "archives/digitization/<int:pk>/": Route(SCOPED, {"pk": "digitization_project"}),
+    "archives/inspections/": Route(STAFF),
+    "archives/inspections/<int:pk>/": Route(SCOPED, {"pk": "archive_inspection"}),
     # meetings: a meeting's pages for its members, the chair's office, the presenting agencies
     # and the meeting staff; directives in the engine's scope; the public page of open series
     "meetings/": Route(STAFF),
@@ -333,6 +342,7 @@ SCOPED_API = {
     "/api/v1/media/releases/{release_id}",
     "/api/v1/media/opinion-items/{item_number}",
     "/api/v1/lockers/packages/{package_id}",
+    "/api/v1/archives/use/applications/{application_number}",
 }
 API_PATH_VALUES = {
     "person_id": "person",
@@ -346,6 +356,7 @@ API_PATH_VALUES = {
     "package_id": "locker_package",
     "command_id": "locker_command",
     "dispatch_id": "dispatch",
+    "application_number": "use_application",
 }
 API_QUERY_VALUES = {
     "start": "2026-01-05",
@@ -681,6 +692,7 @@ def records(make_person, agency, settings, tmp_path) -> dict[str, object]:
         **lockers,
         **archives,
         **_service_records(make_person, agency),
+        **_archives_use_records(make_person, police, today),
         "document_number": document.number,
         "exchange": exchange.uid,
         "document_attachment": document.attachments.get().pk,
@@ -731,6 +743,49 @@ def _service_records(make_person, agency) -> dict[str, object]:
         "nursing_room": room.pk,
         "desk_visit": visit.pk,
         "arrival_token": token,
+    }
+
+
+def _archives_use_records(make_person, police, today) -> dict[str, object]:
+    """警察局's 檔案應用申請 (marked applicant), digitization project and 考評 (marked)."""
+    from decimal import Decimal
+
+    from secretariat.archives.models import FilingStatus, Item
+    from secretariat.archives.services import use as archives_use
+
+    archivist = make_person("police-archivist", OTHER, "archivist")
+    reviewer = make_person("sec-archives-reviewer", "秘書處", "archivist")
+    item = Item.objects.create(
+        agency=police,
+        title="治安會報紀錄",
+        retention=999,
+        filing=FilingStatus.FILED,
+        file_code="114-0101-001-001-000001",
+    )
+    application = archives_use.apply_for_use(
+        police,
+        name=f"申請人{MARKER}",
+        email="applicant@example.test",
+        purpose="研究",
+        wanted=[archives_use.Wanted(item.file_code, "read")],
+        client_ip="203.0.113.20",
+    )
+    project = archives_use.start_project(
+        police, by=archivist, year=114, title=f"數位化{MARKER}", target_items=100
+    )
+    inspection = archives_use.record_inspection(
+        police,
+        by=reviewer,
+        kind="field",
+        inspected_on=today,
+        inspectors=f"委員{MARKER}",
+        scores=[archives_use.Score("立案編目", 50, Decimal(40))],
+        follow_ups=[(f"改善{MARKER}", today + dt.timedelta(days=30))],
+    )
+    return {
+        "use_application": application.number,
+        "digitization_project": project.pk,
+        "archive_inspection": inspection.pk,
     }
 
 

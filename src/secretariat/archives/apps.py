@@ -9,7 +9,7 @@ class ArchivesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import pre_delete
 
-        from secretariat.archives import models, reports, selectors, services, tasks
+        from secretariat.archives import models, reports, selectors, services, tasks, use_app
         from secretariat.archives.demo import load_demo
         from secretariat.archives.importers import IMPORTERS
         from secretariat.archives.permissions import signed_in
@@ -42,6 +42,7 @@ class ArchivesConfig(AppConfig):
             register_indicator(indicator)
         for importer in IMPORTERS:
             importing.register(importer)
+        use_app.ready()  # 數位化、檔案應用、考評
 
 
 def _filed(sender, document, **kwargs) -> None:

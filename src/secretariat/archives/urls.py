@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from secretariat.archives import views
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("reviews/", views.reviews, name="reviews"),
     path("transfers/", views.transfers, name="transfers"),
     path("export/", views.export_page, name="export"),
+    path("", include("secretariat.archives.use_urls")),
 ]

@@ -25,6 +25,7 @@ from secretariat.archives.models.disposal import (
     ReviewStatus,
     Transfer,
 )
+from secretariat.archives.models.use import *  # noqa: F403  (數位化、檔案應用、考評)
 
 __all__ = [
     "Access",
