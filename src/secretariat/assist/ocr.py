@@ -33,6 +33,7 @@ PAGE_SEGMENTATION = "4"
 # pixels speckled) it took the fields read from 8 of 24 to all of them, and Tesseract's time
 # from 4–7 s to about 1.5 s a page (docs/assist.md).
 MEDIAN = 3
+HEADING_RETRY = 0.6  # below this confidence the heading line is read again on its own
 TIME_LIMIT = 60  # seconds a program may take on one page before the reading is given up
 NAME_MATCH = 0.6  # the least similarity at which a heading names a registry agency
 HEADING_GUESS = 0.85  # … and at which a line without its document kind is taken for the heading
@@ -122,24 +123,50 @@ def _joined(words: Sequence[str]) -> str:
     return text
 
 
-def recognise(image: Path) -> list[OcrLine]:
-    """The page's lines with their confidence (Tesseract's TSV: one row a word)."""
+def _lines(image: Path, languages: str, segmentation: str) -> list[tuple[OcrLine, tuple]]:
+    """Tesseract's TSV (one row a word) as lines with their confidence and their box
+    (top, bottom) on the page."""
     out = _run(
-        ["tesseract", image.name, "stdout", "-l", LANGUAGES, "--psm", PAGE_SEGMENTATION, "tsv"],
+        ["tesseract", image.name, "stdout", "-l", languages, "--psm", segmentation, "tsv"],
         image.parent,
     )
-    lines: dict[tuple[str, str, str], list[tuple[str, float]]] = {}
+    lines: dict[tuple[str, str, str], list[tuple[str, float, int, int]]] = {}
     rows = csv.DictReader(io.StringIO(out.decode("utf-8", "replace")), delimiter="\t")
     for row in rows:
         word = (row.get("text") or "").strip()
         if row.get("level") != "5" or not word:
             continue
         key = (row["block_num"], row["par_num"], row["line_num"])
-        lines.setdefault(key, []).append((word, max(float(row["conf"]), 0.0) / 100))
+        top, height = int(row["top"]), int(row["height"])
+        confidence = max(float(row["conf"]), 0.0) / 100
+        lines.setdefault(key, []).append((word, confidence, top, top + height))
     return [
-        OcrLine(_joined([w for w, _ in words]), sum(c for _, c in words) / len(words))
+        (
+            OcrLine(_joined([w[0] for w in words]), sum(w[1] for w in words) / len(words)),
+            (min(w[2] for w in words), max(w[3] for w in words)),
+        )
         for words in lines.values()
     ]
+
+
+def recognise(image: Path) -> list[OcrLine]:
+    """The page's lines with their confidence. The heading (the first line, printed larger)
+    is read again on its own, in Chinese only, when the page's reading of it is unsure
+    (``HEADING_RETRY``): on speckled scans the whole-page reading sometimes turned it into
+    Latin letters while the line alone read right (docs/assist.md)."""
+    from PIL import Image
+
+    found = _lines(image, LANGUAGES, PAGE_SEGMENTATION)
+    if not found or found[0][0].confidence >= HEADING_RETRY:
+        return [line for line, _ in found]
+    top, bottom = found[0][1]
+    band = image.with_name("heading.png")
+    with Image.open(image) as page:
+        page.crop((0, max(0, top - 10), page.width, min(page.height, bottom + 10))).save(band)
+    again = _lines(band, "chi_tra", "7")
+    if again and again[0][0].confidence > found[0][0].confidence:
+        found[0] = again[0]
+    return [line for line, _ in found]
 
 
 def read_page(data: bytes, content_type: str) -> list[OcrLine]:
