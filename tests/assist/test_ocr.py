@@ -56,6 +56,7 @@ def test_every_field_of_a_clean_page_with_its_source_line():
 def test_a_confidential_letter_reads_its_secrecy_before_the_declassification_note():
     found = read("密等及解密條件或保密期限:密(本件至116年解密)")
     assert found["secrecy"].value == "secret"
+    assert found["declassify"].value == "本件至116年解密"
 
 
 def test_digits_misread_as_letters_are_read_back_and_specks_before_a_label_ignored():

@@ -341,7 +341,7 @@ def read_letter(
 ) -> dict[str, FieldReading]:
     """The 收文 fields found on the page: ``sender_name`` (the heading's agency, matched to
     ``agency_names``), ``sender_date``, ``sender_number``, ``speed``, ``secrecy`` and
-    ``subject``. ``speeds``/``secrecies`` map each label as printed (速件, 密) to its value;
+    ``subject`` (and ``declassify``, the 解密條件 beside a 密等). ``speeds``/``secrecies`` map each label as printed (速件, 密) to its value;
     a field not found is left out."""
     found = {
         "sender_name": _sender(lines, agency_names),
@@ -351,4 +351,10 @@ def read_letter(
         "secrecy": _choice(lines, ("密等及解密條件或保密期限", "密等"), secrecies, no_secrecy),
         "subject": _subject(lines),
     }
+    secrecy = found["secrecy"]
+    if secrecy is not None and secrecy.value != no_secrecy:
+        # 「密（本件至116年解密）」: the 解密條件 printed beside the 密等
+        note = re.search(r"[（(]([^）)]+)[）)]?", _normal(secrecy.source))
+        if note:
+            found["declassify"] = FieldReading(note.group(1), secrecy.confidence, secrecy.source)
     return {name: reading for name, reading in found.items() if reading is not None}

@@ -112,13 +112,16 @@ READ_FIELDS = {
     "secrecy": "密等",
     "subject": "主旨",
 }
+# Read only when printed (a confidential letter's 解密條件), listed only then.
+READ_WHEN_FOUND = {"declassify": "解密條件或保密期限"}
 
 
 def _read_rows(reading) -> list[dict]:
     """The OCR readings as the page lists them: label, value as shown, confidence, source."""
     shown = {"speed": dict(Speed.choices), "secrecy": dict(Secrecy.choices)}
     rows = []
-    for name, label in READ_FIELDS.items():
+    labels = READ_FIELDS | {k: v for k, v in READ_WHEN_FOUND.items() if k in reading.fields}
+    for name, label in labels.items():
         found = reading.fields.get(name)
         if found is None:
             rows.append({"label": label, "value": "", "confidence": None, "source": ""})
