@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import difflib
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -35,6 +36,9 @@ PAGE_SEGMENTATION = "4"
 MEDIAN = 3
 HEADING_RETRY = 0.6  # below this confidence the heading line is read again on its own
 TIME_LIMIT = 60  # seconds a program may take on one page before the reading is given up
+# Tesseract's OpenMP threads cost more than they save on a shared machine: one page took
+# 3.8 s with them and 2.1 s on one thread (2 cores, other work running); a page is read
+# on one core, and several clerks' pages run side by side.
 NAME_MATCH = 0.6  # the least similarity at which a heading names a registry agency
 HEADING_GUESS = 0.85  # … and at which a line without its document kind is taken for the heading
 
@@ -75,7 +79,12 @@ def available() -> bool:
 def _run(arguments: Sequence[str], cwd: Path) -> bytes:
     try:
         done = subprocess.run(
-            list(arguments), cwd=cwd, capture_output=True, timeout=TIME_LIMIT, check=False
+            list(arguments),
+            cwd=cwd,
+            capture_output=True,
+            timeout=TIME_LIMIT,
+            check=False,
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
         )
     except FileNotFoundError as missing:
         raise OcrUnavailable(f"{arguments[0]} is not installed") from missing

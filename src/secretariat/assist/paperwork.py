@@ -4,14 +4,15 @@ no queries).
 The documents module (or archives) hands over the agency's history as ``PastDocument`` rows;
 the same NB-SVM with calibrated confidences that routes cases (``learning.fit``) learns the
 unit a document went to (分文) and the 分類號 it was filed under (歸檔). A model is fitted
-when it is first asked for and kept in memory for that exact history (a new 分文 or 歸檔
-makes a new one): an agency's few thousand documents train in well under a second."""
+when it is first asked for and kept in memory (``_fitted``): an agency's 5,000 newest
+documents train in about 2 s (bench/assist/filing.py, docs/assist.md)."""
 
 from __future__ import annotations
 
 import hashlib
 import math
 import re
+import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from secretariat.documents.assistance import PastDocument
 
 MIN_HISTORY = 10  # past documents needed before anything is learned
 CACHED_MODELS = 16  # fitted models kept per process (two purposes × a few agencies)
+REFIT_AFTER = 600  # seconds a scoped model is used before the grown history is fitted again
+REFIT_GROWTH = 0.1  # … unless the history's size changed by more than this share
 SUMMARY_SENTENCES = 3
 SUMMARY_MAX = 300  # characters of the 案情摘要
 SUBJECT_TERMS = 4  # 主題項 proposed
@@ -72,23 +75,35 @@ class FilingProposal:
     notes: tuple[str, ...] = field(default=())
 
 
-_models: OrderedDict[str, object] = OrderedDict()
+_models: OrderedDict[str, tuple[float, int, object]] = OrderedDict()
 
 
-def _fitted(texts: Sequence[str], labels: Sequence[str]):
-    """The model for this exact history, fitted once per process."""
+def _fitted(texts: Sequence[str], labels: Sequence[str], scope: str):
+    """The model for this history, fitted once per process. With a ``scope`` (the agency and
+    purpose, 「unit:12」) a model fitted in the last ``REFIT_AFTER`` seconds is used even if
+    the history has grown since, by less than ``REFIT_GROWTH``: every 分文 adds to it, and
+    fitting a few thousand documents takes 2–5 s, which the desk should not wait for at each
+    document. Without one, the model is that of this exact history."""
     from secretariat.assist import learning  # scikit-learn: loaded on first use only
 
-    digest = hashlib.sha256()
-    for text, label in zip(texts, labels, strict=True):
-        digest.update(f"{label}\x1f{text}\x1e".encode())
-    key = digest.hexdigest()
-    if key not in _models:
-        _models[key] = learning.fit(texts, labels)
+    if scope:
+        key = scope
+    else:
+        digest = hashlib.sha256()
+        for text, label in zip(texts, labels, strict=True):
+            digest.update(f"{label}\x1f{text}\x1e".encode())
+        key = digest.hexdigest()
+    cached = _models.get(key)
+    if (
+        cached is None
+        or time.monotonic() - cached[0] > REFIT_AFTER
+        or abs(len(texts) - cached[1]) > REFIT_GROWTH * cached[1]
+    ):
+        _models[key] = (time.monotonic(), len(texts), learning.fit(texts, labels))
         while len(_models) > CACHED_MODELS:
             _models.popitem(last=False)
     _models.move_to_end(key)
-    return _models[key]
+    return _models[key][2]
 
 
 def learn(
@@ -97,13 +112,14 @@ def learn(
     text: str,
     words: Callable[[str], Sequence[str]],
     limit: int = 3,
+    scope: str = "",
 ) -> Learned | None:
     """The ``limit`` most likely labels for ``text`` with their grounds (the two of
     ``words(text)`` that count most), or None when the history is too small (fewer than
-    ``MIN_HISTORY`` rows or one label)."""
+    ``MIN_HISTORY`` rows or one label). ``scope``: see ``_fitted``."""
     if len(texts) < MIN_HISTORY or len(set(labels)) < 2:
         return None
-    model = _fitted(texts, labels)
+    model = _fitted(texts, labels, scope)
     candidates = words(text)
     ranked = tuple(
         Suggestion(r.label, r.confidence, tuple(model.explain(text, r.label, candidates)))
@@ -113,11 +129,14 @@ def learn(
 
 
 def suggest_unit(
-    history: Sequence[PastDocument], text: str, words: Callable[[str], Sequence[str]]
+    history: Sequence[PastDocument],
+    text: str,
+    words: Callable[[str], Sequence[str]],
+    scope: str = "",
 ) -> Learned | None:
     """公文分辦: the units (科/室) past documents like this one were distributed to."""
     rows = [past for past in history if past.unit]
-    return learn([p.text for p in rows], [p.unit for p in rows], text, words)
+    return learn([p.text for p in rows], [p.unit for p in rows], text, words, scope=scope)
 
 
 def classification_of(file_code: str) -> str:
@@ -164,6 +183,7 @@ def propose_filing(
     parts: Mapping[str, str],
     keywords: Callable[[str, int], Sequence[str]],
     words: Callable[[str], Sequence[str]],
+    scope: str = "",
 ) -> FilingProposal:
     """檔案編目 proposals for a closed document whose text is ``parts`` (主旨, 說明 … →
     text): its 分類號 learned from the agency's filed documents, the 保存年限 most used
@@ -172,9 +192,8 @@ def propose_filing(
     filed = [p for p in history if classification_of(p.file_code)]
     notes = []
     classification = retention = None
-    learned = learn(
-        [p.text for p in filed], [classification_of(p.file_code) for p in filed], text, words, 1
-    )
+    labels = [classification_of(p.file_code) for p in filed]
+    learned = learn([p.text for p in filed], labels, text, words, 1, scope)
     if learned is None:
         notes.append(f"已歸檔且有檔號的公文僅 {len(filed)} 件，不足以學習分類號。")
     else:

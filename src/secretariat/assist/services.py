@@ -227,23 +227,27 @@ def read_scanned_letter(
     return LetterReading(fields, sender_code, len(lines), time.perf_counter() - started)
 
 
-def suggest_unit(history: list[PastDocument], text: str) -> Learned | None:
+def suggest_unit(history: list[PastDocument], text: str, scope: str = "") -> Learned | None:
     """公文分辦: the units (科/室) the agency distributed documents like ``text`` to, learned
     from ``history`` (its past 分文, handed over by the documents module), with calibrated
-    confidences and grounds; None while the history is too small. Writes nothing."""
+    confidences and grounds; None while the history is too small. ``scope`` names whose
+    history it is (「unit:12」): its model is kept for a while (``paperwork._fitted``).
+    Writes nothing."""
     from secretariat.assist import keywords, paperwork
 
-    return paperwork.suggest_unit(history, text, keywords.words)
+    return paperwork.suggest_unit(history, text, keywords.words, scope)
 
 
-def propose_filing(history: list[PastDocument], parts: dict[str, str]) -> FilingProposal:
+def propose_filing(
+    history: list[PastDocument], parts: dict[str, str], scope: str = ""
+) -> FilingProposal:
     """檔案編目 proposals for a closed document (``parts``: 主旨, 說明 … → text): 分類號 and
     保存年限 learned from the agency's filed documents (``history``), 主題項 and an
     extractive 案情摘要, each with what it was derived from. Writes nothing; the documents
     and archives modules show it to the person who files."""
     from secretariat.assist import keywords, paperwork
 
-    return paperwork.propose_filing(history, parts, keywords.keywords, keywords.words)
+    return paperwork.propose_filing(history, parts, keywords.keywords, keywords.words, scope)
 
 
 class DocumentsAssistant:

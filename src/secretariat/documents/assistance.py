@@ -38,10 +38,12 @@ class Assistant(Protocol):
         no_secrecy: str,
     ) -> LetterReading: ...
 
-    def suggest_unit(self, history: list[PastDocument], text: str) -> Learned | None: ...
+    def suggest_unit(
+        self, history: list[PastDocument], text: str, scope: str = ""
+    ) -> Learned | None: ...
 
     def propose_filing(
-        self, history: list[PastDocument], parts: dict[str, str]
+        self, history: list[PastDocument], parts: dict[str, str], scope: str = ""
     ) -> FilingProposal | None: ...
 
 
@@ -53,10 +55,10 @@ class _Unavailable:
             {"scan": ["本系統未提供文字辨識，請自行填寫欄位。"]},
         )
 
-    def suggest_unit(self, history, text):
+    def suggest_unit(self, history, text, scope=""):
         return None
 
-    def propose_filing(self, history, parts):
+    def propose_filing(self, history, parts, scope=""):
         return None
 
 
@@ -72,9 +74,12 @@ def read_letter(data: bytes, content_type: str, **choices) -> LetterReading:
     return _assistant.read_letter(data, content_type, **choices)
 
 
-def suggest_unit(history: list[PastDocument], text: str) -> Learned | None:
-    return _assistant.suggest_unit(history, text)
+def suggest_unit(history: list[PastDocument], text: str, scope: str = "") -> Learned | None:
+    """``scope``: whose history it is (「unit:12」), so the assistant may keep its model."""
+    return _assistant.suggest_unit(history, text, scope)
 
 
-def propose_filing(history: list[PastDocument], parts: dict[str, str]) -> FilingProposal | None:
-    return _assistant.propose_filing(history, parts)
+def propose_filing(
+    history: list[PastDocument], parts: dict[str, str], scope: str = ""
+) -> FilingProposal | None:
+    return _assistant.propose_filing(history, parts, scope)

@@ -580,7 +580,8 @@ def unit_suggestion(document: Document) -> assist.Learned | None:
     agency's history is too small."""
     if document.confidential:
         return None
-    return assist.suggest_unit(past_distributions(document.agency_id), document.subject)
+    history = past_distributions(document.agency_id)
+    return assist.suggest_unit(history, document.subject, f"unit:{document.agency_id}")
 
 
 def document_parts(document: Document) -> dict[str, str]:
@@ -606,4 +607,5 @@ def filing_proposal(document: Document) -> assist.FilingProposal | None:
     from its agency's filed documents. None for a confidential document."""
     if document.confidential:
         return None
-    return assist.propose_filing(past_filings(document.agency_id), document_parts(document))
+    history = past_filings(document.agency_id)
+    return assist.propose_filing(history, document_parts(document), f"filing:{document.agency_id}")
