@@ -34,6 +34,7 @@ PAGE_SEGMENTATION = "4"
 # pixels speckled) it took the fields read from 8 of 24 to all of them, and Tesseract's time
 # from 4–7 s to about 1.5 s a page (docs/assist.md).
 MEDIAN = 3
+SCAN_PIXELS = 1200 * 1600  # an embedded image this large is the page's scan (150 dpi A4)
 HEADING_RETRY = 0.6  # below this confidence the heading line is read again on its own
 TIME_LIMIT = 60  # seconds a program may take on one page before the reading is given up
 # Tesseract's OpenMP threads cost more than they save on a shared machine: one page took
@@ -73,7 +74,7 @@ class FieldReading:
 
 
 def available() -> bool:
-    return bool(shutil.which("tesseract") and shutil.which("pdftoppm"))
+    return all(shutil.which(program) for program in ("tesseract", "pdftoppm", "pdfimages"))
 
 
 def _run(arguments: Sequence[str], cwd: Path) -> bytes:
@@ -97,19 +98,22 @@ def _run(arguments: Sequence[str], cwd: Path) -> bytes:
 
 def first_page_image(data: bytes, content_type: str, folder: Path) -> Path:
     """The file's first page as the image Tesseract reads: a PDF rasterised at ``DPI`` in
-    grey (an image as it is), in grey with the speckle filtered out (``MEDIAN``)."""
+    grey (a scanner's PDF: its page image), in grey with the speckle filtered out (``MEDIAN``)."""
     from PIL import Image, ImageFilter, UnidentifiedImageError
 
     if content_type == "application/pdf":
         (folder / "scan.pdf").write_bytes(data)
-        _run(
-            ["pdftoppm", "-r", str(DPI), "-f", "1", "-l", "1", "-gray", "-png", "scan.pdf", "page"],
-            folder,
-        )
-        pages = sorted(folder.glob("page*.png"))
-        if not pages:
-            raise OcrUnavailable("pdftoppm wrote no page")
-        source = pages[0]
+        source = _scanned_image(folder)
+        if source is None:
+            _run(
+                ["pdftoppm", "-r", str(DPI), "-f", "1", "-l", "1", "-gray", "-png"]
+                + ["scan.pdf", "page"],
+                folder,
+            )
+            pages = sorted(folder.glob("page*.png"))
+            if not pages:
+                raise OcrUnavailable("pdftoppm wrote no page")
+            source = pages[0]
     else:
         source = folder / "scan.img"
         source.write_bytes(data)
@@ -120,6 +124,23 @@ def first_page_image(data: bytes, content_type: str, folder: Path) -> Path:
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as bad:
         raise OcrUnavailable(f"not an image: {bad}") from bad
     return path
+
+
+def _scanned_image(folder: Path) -> Path | None:
+    """A scanner's PDF is one image a page: that image as it was scanned (``pdfimages``), or
+    None for a PDF whose first page is not one large image (a printed letter's PDF, which
+    is rasterised instead). Rasterising a scan again at another resolution enlarges its
+    speckle past what the median filter removes: on the generated 200-dpi scans wrapped in
+    PDFs that took Tesseract from about 1 to 10 CPU-seconds a page."""
+    _run(["pdfimages", "-f", "1", "-l", "1", "-png", "scan.pdf", "embedded"], folder)
+    from PIL import Image
+
+    largest, area = None, 0
+    for path in folder.glob("embedded*.png"):
+        with Image.open(path) as image:
+            if image.width * image.height > area:
+                largest, area = path, image.width * image.height
+    return largest if area >= SCAN_PIXELS else None
 
 
 def _joined(words: Sequence[str]) -> str:
