@@ -48,9 +48,14 @@ class Letter:
     secrecy: str  # as printed; "" for an ordinary letter
     subject: str
 
+    @property
+    def declassify(self) -> str:
+        """The 解密條件 printed beside a confidential letter's 密等."""
+        return f"本件至{self.date.year - 1911 + 1}年解密" if self.secrecy else ""
+
     def expected(self) -> dict[str, str]:
         """The fields a perfect reading returns (values as ``ocr.read_letter`` gives them)."""
-        return {
+        found = {
             "sender_name": self.sender,
             "sender_number": self.number,
             "sender_date": self.date.isoformat(),
@@ -58,6 +63,9 @@ class Letter:
             "secrecy": SECRECIES[self.secrecy or "普通"],
             "subject": self.subject,
         }
+        if self.secrecy:
+            found["declassify"] = self.declassify
+        return found
 
 
 def random_letter(rng: random.Random) -> Letter:
