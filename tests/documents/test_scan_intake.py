@@ -4,12 +4,16 @@ documents like it went to; 歸檔 shows the 檔案編目 proposals."""
 
 from __future__ import annotations
 
+import io
+import os
 import random
 import re
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
 
 from secretariat.assist import ocr
 from secretariat.documents import scans, selectors, services
@@ -177,3 +181,30 @@ def test_filing_shows_the_catalogue_proposals_and_learns_from_filed_documents(of
     assert "檔案編目建議" in html
     assert "已歸檔且有檔號的公文僅 1 件，不足以學習分類號。" in html
     assert "摘錄自" in html and "市政大樓節能改善工程" in html
+
+
+class _Clerk:
+    def __init__(self, pk: int) -> None:
+        self.pk = pk
+
+
+def test_a_kept_scan_is_the_clerks_own_and_an_image_is_kept_as_a_pdf(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    image = io.BytesIO()
+    Image.new("L", (200, 100), 255).save(image, "PNG")
+    name, pdf = scans.as_pdf("來文.png", image.getvalue(), "image/png")
+    assert name == "來文.pdf" and pdf.startswith(b"%PDF-")
+    assert scans.as_pdf("a.pdf", b"%PDF-1.7", "application/pdf") == ("a.pdf", b"%PDF-1.7")
+    mine, theirs = _Clerk(1), _Clerk(2)
+    token = scans.keep(mine, name, pdf)
+    assert scans.pending(mine, token).data == pdf
+    assert scans.pending(theirs, token) is None
+    assert scans.pending(mine, "../../secret-key") is None
+    # a scan left longer than KEEP is dropped when the next one is kept
+    old = tmp_path / "pending-scans" / "1" / f"{token}.pdf"
+    stale = time.time() - scans.KEEP.total_seconds() - 60
+    os.utime(old, (stale, stale))
+    scans.keep(mine, name, pdf)
+    assert not old.exists()
+    scans.drop(mine, token)
+    assert scans.pending(mine, token) is None
