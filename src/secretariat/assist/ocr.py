@@ -35,7 +35,11 @@ PAGE_SEGMENTATION = "4"
 # from 4–7 s to about 1.5 s a page (docs/assist.md).
 MEDIAN = 3
 SCAN_PIXELS = 1200 * 1600  # an embedded image this large is the page's scan (150 dpi A4)
-HEADING_RETRY = 0.6  # below this confidence the heading line is read again on its own
+# A line of the heading block read below this confidence, or without a Chinese character,
+# is read again on its own; the block is the first RETRY_LINES lines, RETRIES at most a page.
+RETRY_BELOW = 0.6
+RETRY_LINES = 12
+RETRIES = 4
 TIME_LIMIT = 60  # seconds a program may take on one page before the reading is given up
 # Tesseract's OpenMP threads cost more than they save on a shared machine: one page took
 # 3.8 s with them and 2.1 s on one thread (2 cores, other work running); a page is read
@@ -179,23 +183,37 @@ def _lines(image: Path, languages: str, segmentation: str) -> list[tuple[OcrLine
     ]
 
 
+def _chinese_confidence(line: OcrLine) -> float:
+    """The line's confidence, or 0 when it has no Chinese character (a misread line)."""
+    return line.confidence if re.search(r"[\u4e00-\u9fff]", line.text) else 0.0
+
+
+def _unsure(line: OcrLine) -> bool:
+    return _chinese_confidence(line) < RETRY_BELOW
+
+
 def recognise(image: Path) -> list[OcrLine]:
-    """The page's lines with their confidence. The heading (the first line, printed larger)
-    is read again on its own, in Chinese only, when the page's reading of it is unsure
-    (``HEADING_RETRY``): on speckled scans the whole-page reading sometimes turned it into
-    Latin letters while the line alone read right (docs/assist.md)."""
+    """The page's lines with their confidence. A line of the heading block (the first
+    ``RETRY_LINES``: the agency's name, printed larger, and the short fields 速別, 密等) that
+    was read unsure or without a Chinese character is read again on its own, in Chinese
+    only, at most ``RETRIES`` lines a page: on speckled scans the page's reading sometimes
+    made 「速別：速件」 or the heading Latin letters while the line alone read right."""
     from PIL import Image
 
     found = _lines(image, LANGUAGES, PAGE_SEGMENTATION)
-    if not found or found[0][0].confidence >= HEADING_RETRY:
-        return [line for line, _ in found]
-    top, bottom = found[0][1]
-    band = image.with_name("heading.png")
-    with Image.open(image) as page:
-        page.crop((0, max(0, top - 10), page.width, min(page.height, bottom + 10))).save(band)
-    again = _lines(band, "chi_tra", "7")
-    if again and again[0][0].confidence > found[0][0].confidence:
-        found[0] = again[0]
+    unsure = [i for i, (line, _) in enumerate(found[:RETRY_LINES]) if _unsure(line)][:RETRIES]
+    if unsure:
+        band = image.with_name("line.png")
+        with Image.open(image) as page:
+            for i in unsure:
+                top, bottom = found[i][1]
+                box = (0, max(0, top - 10), page.width, min(page.height, bottom + 10))
+                page.crop(box).save(band)
+                again = [line for line, _ in _lines(band, "chi_tra", "7")]
+                if again and _chinese_confidence(again[0]) > max(
+                    RETRY_BELOW, _chinese_confidence(found[i][0])
+                ):
+                    found[i] = (again[0], found[i][1])
     return [line for line, _ in found]
 
 
