@@ -2,8 +2,11 @@
 
 # Debian packages: CJK fonts and HarfBuzz subsetting for PDF output (without libharfbuzz-subset0
 # WeasyPrint takes seconds per font), Pango for WeasyPrint, SoftHSM2 (a PKCS#11 token that
-# stands in for staff's smart cards when the demo and the tests sign).
+# stands in for staff's smart cards when the demo and the tests sign), Tesseract with its
+# Traditional Chinese model and Poppler's pdftoppm (文件登錄: OCR of a scanned letter, offline;
+# docs/assist.md).
 RUN_DEBS="fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 softhsm2"
+RUN_DEBS="$RUN_DEBS tesseract-ocr tesseract-ocr-chi-tra poppler-utils"
 # Tests also need Debian's Chromium (Playwright drives it; never `playwright install`), the
 # PostgreSQL 15 server binaries (the tests start their own throwaway cluster) and the openssl
 # command (a second, independent check of the CMS signatures).

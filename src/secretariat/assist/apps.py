@@ -13,6 +13,11 @@ class AssistConfig(AppConfig):
         from secretariat.core.tasks import register_daily
 
         suggest.set_suggester(LearnedSuggester())
+
+        from secretariat.assist.services import DocumentsAssistant
+        from secretariat.documents import assistance
+
+        assistance.install(DocumentsAssistant())
         register_daily("assist.retrain", RETRAIN_AT, retrain_task.enqueue)
 
         from secretariat.assist.tasks import embed_new_cases

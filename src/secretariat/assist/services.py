@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,9 +15,14 @@ from django.utils import timezone
 from secretariat.assist import embeddings, selectors
 from secretariat.assist.minutes import AgendaEntry, MinutesDraft
 from secretariat.assist.models import RoutingFeedback, TrainedModel, Trigger
+from secretariat.assist.ocr import FieldReading, OcrUnavailable
+from secretariat.assist.paperwork import FilingProposal, Learned
 from secretariat.core import audit
 from secretariat.core.errors import DomainError, PermissionDenied
 from secretariat.core.models import Agency
+from secretariat.documents.assistance import PastDocument
+
+__all__ = ["FieldReading", "FilingProposal", "Learned", "LetterReading", "PastDocument"]
 from secretariat.core.permissions import is_administrator
 
 logger = logging.getLogger(__name__)
@@ -169,3 +175,84 @@ def draft_minutes(
         agency_names=selectors.agency_codes_by_name(),
         chair_titles=chair_titles,
     )
+
+
+# --- 文件登錄, 公文分辦, 檔案編目 (issue 20) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LetterReading:
+    """What OCR read on a scanned letter: the fields found (``ocr.read_letter``), the
+    matched agency's 機關代碼 (when it has one) and how long the reading took."""
+
+    fields: dict[str, FieldReading]
+    sender_code: str
+    lines: int
+    seconds: float
+
+
+def read_scanned_letter(
+    data: bytes,
+    content_type: str,
+    *,
+    speeds: dict[str, str],
+    secrecies: dict[str, str],
+    no_secrecy: str,
+) -> LetterReading:
+    """文件登錄: OCR the first page of a scanned letter (PDF, PNG or JPEG, already checked by
+    ``core.uploads.check_upload``) and read its 來文機關 (matched to the agency registry),
+    發文字號, 發文日期, 速別, 密等 and 主旨, each with a confidence and the line it was read
+    from. ``speeds``/``secrecies``: each label as printed → the caller's value. Writes
+    nothing; DomainError ``ocr_unavailable`` when Tesseract cannot read the file."""
+    from secretariat.assist import ocr
+
+    started = time.perf_counter()
+    try:
+        lines = ocr.read_page(data, content_type)
+    except OcrUnavailable as failed:
+        logger.warning("OCR failed: %s", failed)
+        raise DomainError(
+            "ocr_unavailable",
+            "無法辨識掃描檔（文字辨識程式未安裝或檔案無法讀取），請自行填寫欄位。",
+            {"scan": ["無法辨識掃描檔，請自行填寫欄位。"]},
+        ) from failed
+    codes = selectors.agency_codes_by_name()
+    fields = ocr.read_letter(lines, codes, speeds, secrecies, no_secrecy)
+    sender_code = ""
+    if "sender_name" in fields and fields["sender_name"].value in codes:
+        agency = selectors.agencies_by_code([codes[fields["sender_name"].value]]).popitem()[1]
+        reading = fields["sender_name"]
+        fields["sender_name"] = FieldReading(agency.name, reading.confidence, reading.source)
+        sender_code = agency.official_code
+    return LetterReading(fields, sender_code, len(lines), time.perf_counter() - started)
+
+
+def suggest_unit(history: list[PastDocument], text: str, scope: str = "") -> Learned | None:
+    """公文分辦: the units (科/室) the agency distributed documents like ``text`` to, learned
+    from ``history`` (its past 分文, handed over by the documents module), with calibrated
+    confidences and grounds; None while the history is too small. ``scope`` names whose
+    history it is (「unit:12」): its model is kept for a while (``paperwork._fitted``).
+    Writes nothing."""
+    from secretariat.assist import keywords, paperwork
+
+    return paperwork.suggest_unit(history, text, keywords.words, scope)
+
+
+def propose_filing(
+    history: list[PastDocument], parts: dict[str, str], scope: str = ""
+) -> FilingProposal:
+    """檔案編目 proposals for a closed document (``parts``: 主旨, 說明 … → text): 分類號 and
+    保存年限 learned from the agency's filed documents (``history``), 主題項 and an
+    extractive 案情摘要, each with what it was derived from. Writes nothing; the documents
+    and archives modules show it to the person who files."""
+    from secretariat.assist import keywords, paperwork
+
+    return paperwork.propose_filing(history, parts, keywords.keywords, keywords.words, scope)
+
+
+class DocumentsAssistant:
+    """What ``documents.assistance`` asks for, installed by ``AssistConfig.ready``."""
+
+    read_letter = staticmethod(read_scanned_letter)
+    suggest_unit = staticmethod(suggest_unit)
+    propose_filing = staticmethod(propose_filing)

@@ -74,7 +74,13 @@ class ReceiveForm(DomainErrorForm):
     signing_mode = forms.ChoiceField(
         label="簽核方式", choices=SigningMode.choices, initial=SigningMode.ONLINE
     )
-    scan = forms.FileField(label="紙本來文掃描檔（PDF）", required=False)
+    scan = forms.FileField(
+        label="紙本來文掃描檔（PDF；讀取時亦可為 PNG、JPEG 圖片）",
+        required=False,
+        help_text="按「讀取掃描檔」可由文字辨識預填來文機關、字號、日期、速別、密等及主旨。",
+    )
+    # The scan read before (文件登錄) waits under this token until the form is saved.
+    scan_token = forms.CharField(label="", required=False, max_length=22, widget=forms.HiddenInput)
     attachments = MultipleFileField(label="附件（選填）", required=False)
     pin = pin_field()
 

@@ -20,6 +20,7 @@ from secretariat.core import roc
 from secretariat.core.errors import NotFound
 from secretariat.core.models import RoleCode, User
 from secretariat.core.permissions import is_administrator, sees_all_agencies
+from secretariat.documents import assistance as assist
 from secretariat.documents import paragraphs
 from secretariat.documents.models import (
     OPEN_STATUSES,
@@ -687,3 +688,80 @@ def outgoing_letter(document: Document) -> OutgoingLetter:
         recipients=recipients,
         files=files,
     )
+
+
+# --- 公文分辦 and 檔案編目 suggestions (issue 20) -------------------------------------------------
+
+# How much of an agency's history the suggestions learn from: the newest documents, enough
+# for every unit and 分類號 in use, few enough to train in a fraction of a second.
+HISTORY_LIMIT = 5000
+
+
+def past_distributions(agency_id: int) -> list[assist.PastDocument]:
+    """The agency's received documents distributed to a unit (分文), newest first — the
+    training set of the 分文 suggestion. Confidential ones are left out: a model's
+    vocabulary keeps fragments of its texts (docs/assist.md)."""
+    rows = (
+        Document.objects.filter(
+            agency_id=agency_id,
+            origin__in=RECEIVED_ORIGINS,
+            secrecy=Secrecy.NONE,
+            distributed_at__isnull=False,
+            unit__isnull=False,
+        )
+        .order_by("-distributed_at")
+        .values_list("subject", "unit__name")[:HISTORY_LIMIT]
+    )
+    return [assist.PastDocument(text=subject, unit=unit) for subject, unit in rows]
+
+
+def past_filings(agency_id: int) -> list[assist.PastDocument]:
+    """The agency's filed documents with a 檔號, newest first (the 歸檔 proposals' training
+    set; confidential ones left out as above)."""
+    rows = (
+        Document.objects.filter(agency_id=agency_id, secrecy=Secrecy.NONE, filed_on__isnull=False)
+        .exclude(file_code="")
+        .order_by("-filed_on", "-pk")
+        .values_list("subject", "file_code", "retention")[:HISTORY_LIMIT]
+    )
+    return [
+        assist.PastDocument(text=subject, file_code=code, retention=retention)
+        for subject, code, retention in rows
+    ]
+
+
+def unit_suggestion(document: Document) -> assist.Learned | None:
+    """分文建議 for a document at the desk: the units its agency sent documents like it to.
+    None for a confidential document (its subject is not read for suggestions) or while the
+    agency's history is too small."""
+    if document.confidential:
+        return None
+    history = past_distributions(document.agency_id)
+    return assist.suggest_unit(history, document.subject, f"unit:{document.agency_id}")
+
+
+def document_parts(document: Document) -> dict[str, str]:
+    """The text of an ordinary document by part — 主旨, each section of its newest 簽 and 稿,
+    the 來文's 主旨 — for the 歸檔 proposals' 案情摘要."""
+    from secretariat.documents import content as contents
+    from secretariat.documents import storage
+
+    parts = {"主旨": document.subject}
+    versions = DraftVersion.objects.filter(draft__document=document).select_related("draft")
+    for version in versions.order_by("draft__role", "-number"):
+        role = version.draft.get_role_display()
+        data = storage.version_content(document, version)
+        if data.get("subject") and f"{role}主旨" not in parts:
+            parts[f"{role}主旨"] = data["subject"]
+        for title, text in contents.section_texts(data).items():
+            parts.setdefault(f"{role}{title}", text)
+    return parts
+
+
+def filing_proposal(document: Document) -> assist.FilingProposal | None:
+    """檔案編目 proposals for a document being filed (分類號, 保存年限, 主題項, 案情摘要), learned
+    from its agency's filed documents. None for a confidential document."""
+    if document.confidential:
+        return None
+    history = past_filings(document.agency_id)
+    return assist.propose_filing(history, document_parts(document), f"filing:{document.agency_id}")

@@ -5,6 +5,7 @@ services act and check, selectors read within the person's scope."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass
 
@@ -23,7 +24,16 @@ from secretariat.core.errors import DomainError
 from secretariat.core.models import Unit
 from secretariat.core.permissions import is_administrator
 from secretariat.core.text import spreadsheet_cell
-from secretariat.documents import changes, forms, rendering, selectors, services, storage, trail
+from secretariat.documents import (
+    changes,
+    forms,
+    rendering,
+    scans,
+    selectors,
+    services,
+    storage,
+    trail,
+)
 from secretariat.documents import content as contents
 from secretariat.documents.models import (
     DecisionMark,
@@ -31,6 +41,9 @@ from secretariat.documents.models import (
     Document,
     DraftRole,
     Level,
+    Origin,
+    Secrecy,
+    Speed,
     Status,
     Step,
 )
@@ -90,23 +103,97 @@ def _write(request: HttpRequest, form, write, done: str):
     return written, 200
 
 
+# What each field read from a scan is called on the page (文件登錄).
+READ_FIELDS = {
+    "sender_name": "來文機關",
+    "sender_number": "發文字號",
+    "sender_date": "發文日期",
+    "speed": "速別",
+    "secrecy": "密等",
+    "subject": "主旨",
+}
+# Read only when printed (a confidential letter's 解密條件), listed only then.
+READ_WHEN_FOUND = {"declassify": "解密條件或保密期限"}
+
+
+def _read_rows(reading) -> list[dict]:
+    """The OCR readings as the page lists them: label, value as shown, confidence, source."""
+    shown = {"speed": dict(Speed.choices), "secrecy": dict(Secrecy.choices)}
+    rows = []
+    labels = READ_FIELDS | {k: v for k, v in READ_WHEN_FOUND.items() if k in reading.fields}
+    for name, label in labels.items():
+        found = reading.fields.get(name)
+        if found is None:
+            rows.append({"label": label, "value": "", "confidence": None, "source": ""})
+            continue
+        value = found.value
+        if name == "sender_date":
+            value = roc.format_date(dt.date.fromisoformat(value), "long")
+        value = shown.get(name, {}).get(value, value)
+        rows.append(
+            {
+                "label": label,
+                "value": value,
+                "confidence": round(found.confidence * 100),
+                "source": found.source,
+            }
+        )
+    return rows
+
+
+def _read_scan(request: HttpRequest):
+    """文件登錄: read the uploaded scan and return the 收文 form pre-filled with what OCR
+    found (the clerk confirms and saves; the scan waits under the form's token)."""
+    try:
+        read = services.read_scan(request.FILES.get("scan"), by=request.user)
+    except DomainError as error:
+        form = forms.ReceiveForm(request.POST)
+        form.is_valid()
+        form.add_domain_error(error)
+        return render(request, "documents/receive.html", {"form": form}, status=error.status)
+    reading = read.reading
+    initial = {name: found.value for name, found in reading.fields.items()}
+    if "sender_date" in initial:
+        initial["sender_date"] = dt.date.fromisoformat(initial["sender_date"])
+    initial.update(origin=Origin.PAPER, scan_token=read.token, sender_code=reading.sender_code)
+    context = {
+        "form": forms.ReceiveForm(initial=initial),
+        "read_rows": _read_rows(reading),
+        "scan_name": read.name,
+        "read_seconds": reading.seconds,
+    }
+    return render(request, "documents/receive.html", context)
+
+
 @login_required
 def receive(request: HttpRequest) -> HttpResponse:
-    """收文 (收發人員)."""
+    """收文 (收發人員); with 「讀取掃描檔」 OCR pre-fills the form from a paper letter's scan."""
     if not request.user.has_role("registry_clerk"):
         raise PermissionDenied
+    if request.method == "POST" and request.POST.get("read"):
+        return _read_scan(request)
     form = forms.ReceiveForm(request.POST or None, request.FILES or None)
-    status = 200
+    status, context = 200, {"form": form}
     if request.method == "POST":
+        kept = None
+        if form.is_valid() and not form.cleaned_data.get("scan"):
+            kept = scans.pending(request.user, form.cleaned_data.get("scan_token", ""))
+            if kept is not None:
+                form.cleaned_data["scan"] = kept.upload()
+                context["scan_name"] = kept.name
         document, status = _write(
             request,
             form,
-            lambda data: services.receive_document(**data, by=request.user),
+            lambda data: services.receive_document(
+                **{k: v for k, v in data.items() if k != "scan_token"}, by=request.user
+            ),
             "已收文，請分文。",
         )
         if document is not None:
+            if kept is not None:
+                scans.drop(request.user, kept.token)
             return redirect(document)
-    return render(request, "documents/receive.html", {"form": form}, status=status)
+    return render(request, "documents/receive.html", context, status=status)
 
 
 @login_required
@@ -142,6 +229,8 @@ class Action:
     form: object
     button: str
     help: str = ""
+    unit_suggestion: object = None  # 分文建議 (assist.Learned)
+    filing_proposal: object = None  # 檔案編目 proposals (assist.FilingProposal)
 
 
 def _held_steps(request: HttpRequest, document: Document) -> set[str]:
@@ -158,6 +247,13 @@ def _actions(request: HttpRequest, document: Document, posted: dict | None = Non
     def add(step, label, form_class, button, help="", **kwargs):
         form = posted.get(step) or form_class(auto_id=f"{step}-%s", **kwargs)
         found.append(Action(step, label, form, button, help))
+        return found[-1]
+
+    def add_filing(label):
+        proposal = selectors.filing_proposal(document)
+        retention = proposal.retention.value if proposal and proposal.retention else ""
+        add("file", label, forms.FileForm, "歸檔", initial={"retention": retention})
+        found[-1].filing_proposal = proposal
 
     if Step.DISTRIBUTE in held:
         add(
@@ -166,10 +262,10 @@ def _actions(request: HttpRequest, document: Document, posted: dict | None = Non
             forms.DistributeForm,
             "分文",
             officers=selectors.officers_for(document),
-        )
+        ).unit_suggestion = selectors.unit_suggestion(document)
     if Step.DRAFT in held:
         if document.status == Status.APPROVED:
-            add("file", "歸檔（存查）", forms.FileForm, "歸檔")
+            add_filing("歸檔（存查）")
         add(
             "submit",
             "陳核",
@@ -201,7 +297,7 @@ def _actions(request: HttpRequest, document: Document, posted: dict | None = Non
     if Step.DISPATCH in held:
         add("dispatch", "發文", forms.OpinionForm, "發文")
     if Step.FILE in held:
-        add("file", "歸檔", forms.FileForm, "歸檔")
+        add_filing("歸檔")
     if (
         document.officer_id == user.pk
         and not held

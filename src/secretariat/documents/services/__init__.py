@@ -38,12 +38,14 @@ from secretariat.documents.services.drafting import (
     save_draft,
 )
 from secretariat.documents.services.intake import (
+    ScanReading,
     create_document,
     distribute,
     document_received,
     due_date,
     issuing_code,
     may_create,
+    read_scan,
     receive_document,
     reroute,
 )
@@ -70,6 +72,7 @@ from secretariat.documents.services.verification import verify_all, verify_docum
 __all__ = [
     "EDITING_STEPS",
     "Opened",
+    "ScanReading",
     "add_attachments",
     "cosign",
     "create_document",
@@ -95,6 +98,7 @@ __all__ = [
     "may_open",
     "open_document",
     "proof",
+    "read_scan",
     "receive_document",
     "register_card",
     "required_level",

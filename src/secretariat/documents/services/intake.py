@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -13,8 +14,9 @@ from secretariat.core import audit, roc, workdays
 from secretariat.core.errors import DomainError
 from secretariat.core.models import OFFICIAL_CODE_PATTERN, RoleCode, Unit, User
 from secretariat.core.text import check_fields, model_rule
+from secretariat.core.uploads import check_upload
+from secretariat.documents import assistance, numbering, scans, storage
 from secretariat.documents import content as contents
-from secretariat.documents import numbering, storage
 from secretariat.documents.models import (
     LIMIT_DAYS,
     Decision,
@@ -243,6 +245,40 @@ def receive_document(
             hold(document, Step.DISTRIBUTE)
         transaction.on_commit(lambda: document_received.send(Document, document=document))
     return document
+
+
+@dataclass(frozen=True)
+class ScanReading:
+    """文件登錄: a scan read before 收文 — the token it waits under (``scans``), its file
+    name and what OCR read (``assist.LetterReading``)."""
+
+    token: str
+    name: str
+    reading: object  # assist's LetterReading: fields, sender_code, lines, seconds
+
+
+def read_scan(upload, *, by) -> ScanReading:
+    """Read a paper letter's scan (PDF or image) to pre-fill the 收文 form: the file is
+    checked (``core.uploads``), an image becomes a one-page PDF, the PDF waits for the
+    clerk's save under a token, and OCR reads the heading fields (``assist``). The clerk
+    confirms or corrects them; ``receive_document`` checks them as it checks typed ones."""
+    require(
+        getattr(by, "agency", None) is not None and by.has_role(RoleCode.REGISTRY_CLERK),
+        "只有收發人員可以收文。",
+    )
+    if upload is None:
+        raise DomainError.invalid({"scan": ["請選擇要辨識的掃描檔（PDF 或圖片）。"]})
+    content_type = check_upload(upload, field="scan", types=scans.SCAN_TYPES)
+    data = read_upload(upload)
+    reading = assistance.read_letter(
+        data,
+        content_type,
+        speeds={label: value for value, label in Speed.choices},
+        secrecies={label: value for value, label in Secrecy.choices},
+        no_secrecy=Secrecy.NONE,
+    )
+    name, pdf = scans.as_pdf(upload.name, data, content_type)
+    return ScanReading(scans.keep(by, name, pdf), name, reading)
 
 
 def may_create(user) -> bool:

@@ -1,0 +1,210 @@
+"""文件登錄 and the learned suggestions on the 公文 pages (issue 20): a scanned letter read by
+OCR pre-fills 收文 and is saved through the same receive service; 分文 shows the units past
+documents like it went to; 歸檔 shows the 檔案編目 proposals."""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import re
+import time
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from PIL import Image
+
+from secretariat.assist import ocr
+from secretariat.documents import scans, selectors, services
+from secretariat.documents.models import Document, DraftRole, Origin, SigningMode
+from tests.assist import letters
+
+from .flow import receive, to_decision, to_officer, whole_path
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(person) -> Client:
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+@pytest.fixture(scope="module")
+def scanned_letter():
+    """A 工務局 letter printed, rasterised, skewed and speckled (PNG), and its fields."""
+    if not ocr.available():
+        pytest.skip(
+            "找不到 tesseract 或 pdftoppm（apt-get install tesseract-ocr-chi-tra poppler-utils）"
+        )
+    rng = random.Random(7)
+    letter = letters.Letter(
+        sender="臺北市政府工務局",
+        number="北市工建字第1153001234號",
+        date=letters.random_letter(rng).date.replace(year=2026, month=11, day=20),
+        speed="速件",
+        secrecy="",
+        subject="有關市政大樓節能改善工程一案，請查照。",
+    )
+    return letter, letters.scanned(letters.rasterise(letters.letter_pdf(letter)), rng)
+
+
+def _hidden_token(html: str) -> str:
+    return re.search(r'name="scan_token" value="([^"]+)"', html).group(1)
+
+
+def test_a_scan_read_pre_fills_the_form_and_is_saved_with_the_document(office, scanned_letter):
+    letter, png = scanned_letter
+    clerk = client_for(office.clerk)
+    read = clerk.post(
+        "/documents/receive/",
+        {"read": "1", "scan": SimpleUploadedFile("來文.png", png, content_type="image/png")},
+    )
+    html = read.content.decode()
+    assert read.status_code == 200
+    assert "文字辨識預填結果" in html
+    # each field pre-filled, with its confidence and the line it was read from
+    assert 'value="臺北市政府工務局"' in html
+    assert 'value="北市工建字第1153001234號"' in html
+    assert "115/11/20" in html or "115年11月20日" in html
+    assert '<option value="urgent" selected>' in html
+    assert "有關市政大樓節能改善工程一案，請查照。</textarea>" in html
+    assert "發文字號:北市工建字第1153001234號" in html
+    assert re.search(r"<td>\d{2,3}%", html)
+    token = _hidden_token(html)
+    assert scans.pending(office.clerk, token) is not None
+    # the clerk confirms; the scan kept under the token is saved as the 來文's PDF
+    saved = clerk.post(
+        "/documents/receive/",
+        {
+            "origin": "paper",
+            "doc_type": "letter",
+            "subject": letter.subject,
+            "sender_name": letter.sender,
+            "sender_number": letter.number,
+            "sender_date": "115/11/20",
+            "speed": "urgent",
+            "secrecy": "none",
+            "signing_mode": "online",
+            "scan_token": token,
+            "pin": office.pin,
+        },
+    )
+    document = Document.objects.get()
+    assert saved.status_code == 302
+    assert (document.origin, document.sender_number) == (Origin.PAPER, letter.number)
+    stored = document.attachments.get(role=DraftRole.INCOMING, is_scan=True)
+    assert stored.content_type == "application/pdf"
+    assert scans.pending(office.clerk, token) is None
+
+
+def test_another_clerks_token_brings_no_scan(office, scanned_letter, make_person):
+    _, png = scanned_letter
+    read = client_for(office.clerk).post(
+        "/documents/receive/",
+        {"read": "1", "scan": SimpleUploadedFile("來文.png", png, content_type="image/png")},
+    )
+    token = _hidden_token(read.content.decode())
+    other = make_person("doc-clerk2", "秘書處", "registry_clerk")
+    answer = client_for(other).post(
+        "/documents/receive/",
+        {
+            "origin": "paper",
+            "doc_type": "letter",
+            "subject": "函",
+            "sender_name": "臺北市政府工務局",
+            "speed": "normal",
+            "secrecy": "none",
+            "signing_mode": "paper",
+            "scan_token": token,
+        },
+    )
+    assert answer.status_code == 400
+    assert "紙本來文請上傳掃描檔（PDF）。" in answer.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_reading_refuses_a_file_that_is_not_a_scan_and_a_person_who_is_no_clerk(office):
+    clerk = client_for(office.clerk)
+    fake = SimpleUploadedFile("來文.png", b"MZ\x90\x00 not an image", content_type="image/png")
+    answer = clerk.post("/documents/receive/", {"read": "1", "scan": fake})
+    assert answer.status_code == 400
+    assert "附件「來文.png」的內容不是PNG 圖片，與副檔名不符。" in answer.content.decode()
+    missing = clerk.post("/documents/receive/", {"read": "1"})
+    assert "請選擇要辨識的掃描檔（PDF 或圖片）。" in missing.content.decode()
+    officer = client_for(office.officer)
+    assert officer.post("/documents/receive/", {"read": "1"}).status_code == 403
+
+
+def test_distribution_shows_the_units_past_documents_like_it_went_to(office):
+    for n in range(6):
+        for subject, officer in (
+            (f"有關市政大樓空調設備維護第{n}案", office.officer),
+            (f"有關機密文件保管稽核第{n}案", office.cosigner),
+        ):
+            document = receive(office, subject=subject, signing_mode=SigningMode.PAPER)
+            services.distribute(document, officer=officer, by=office.clerk)
+    confidential = receive(
+        office,
+        subject="有關市政大樓空調密件",
+        secrecy="secret",
+        declassify="本件於116年解密",
+        signing_mode=SigningMode.PAPER,
+    )
+    services.distribute(confidential, officer=office.officer, by=office.clerk)
+    history = selectors.past_distributions(office.officer.agency_id)
+    assert len(history) == 12  # the confidential one is not learned from
+    waiting = receive(
+        office, subject="有關市政大樓空調設備汰換一案", signing_mode=SigningMode.PAPER
+    )
+    html = client_for(office.clerk).get(waiting.get_absolute_url()).content.decode()
+    assert "分文建議" in html and "學習自本機關近 12 件分文紀錄" in html
+    first = re.search(r'id="unit-suggestion".*?<li>([^：]+)：信心 (\d+)%', html, re.S)
+    assert first.groups()[0] == "總務組"
+
+
+def test_filing_shows_the_catalogue_proposals_and_learns_from_filed_documents(office):
+    filed = whole_path(office)
+    assert [p.file_code for p in selectors.past_filings(filed.agency_id)] == ["115/010101/1"]
+    document = to_officer(office, receive(office, subject="有關市政大樓節能改善工程一案"))
+    services.save_draft(
+        document,
+        DraftRole.MEMO,
+        doc_type="memo",
+        subject="擬存查",
+        sections={"說明": "工務局函知市政大樓節能改善工程期程。本處無須辦理。", "擬辦": "擬存查。"},
+        by=office.officer,
+    )
+    to_decision(office, document, cosign=False)
+    html = client_for(office.officer).get(document.get_absolute_url()).content.decode()
+    assert "檔案編目建議" in html
+    assert "已歸檔且有檔號的公文僅 1 件，不足以學習分類號。" in html
+    assert "摘錄自" in html and "市政大樓節能改善工程" in html
+
+
+class _Clerk:
+    def __init__(self, pk: int) -> None:
+        self.pk = pk
+
+
+def test_a_kept_scan_is_the_clerks_own_and_an_image_is_kept_as_a_pdf(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    image = io.BytesIO()
+    Image.new("L", (200, 100), 255).save(image, "PNG")
+    name, pdf = scans.as_pdf("來文.png", image.getvalue(), "image/png")
+    assert name == "來文.pdf" and pdf.startswith(b"%PDF-")
+    assert scans.as_pdf("a.pdf", b"%PDF-1.7", "application/pdf") == ("a.pdf", b"%PDF-1.7")
+    mine, theirs = _Clerk(1), _Clerk(2)
+    token = scans.keep(mine, name, pdf)
+    assert scans.pending(mine, token).data == pdf
+    assert scans.pending(theirs, token) is None
+    assert scans.pending(mine, "../../secret-key") is None
+    # a scan left longer than KEEP is dropped when the next one is kept
+    old = tmp_path / "pending-scans" / "1" / f"{token}.pdf"
+    stale = time.time() - scans.KEEP.total_seconds() - 60
+    os.utime(old, (stale, stale))
+    scans.keep(mine, name, pdf)
+    assert not old.exists()
+    scans.drop(mine, token)
+    assert scans.pending(mine, token) is None
