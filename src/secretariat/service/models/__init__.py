@@ -31,3 +31,5 @@ __all__ = [
     "VisitKind",
     "VisitSource",
 ]
+from secretariat.service.models.consult import *  # noqa: E402, F403
+from secretariat.service.models.volunteers import *  # noqa: E402, F403
