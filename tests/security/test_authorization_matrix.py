@@ -192,6 +192,12 @@ ROUTES: dict[str, Route] = {
     "meetings/public/attachments/<int:pk>/": Route(PUBLIC, {"pk": "public_attachment"}),
     # service: the desk's pages for its staff (服務台人員) and supervisors; agencies see none
     "service/": Route(SECRETARIAT),
+    # service: professional consultations (booking is public) and volunteers (issue 23 part 2)
+    **{
+        f"service/{p}/": Route(SECRETARIAT)
+        for p in ("consult", "consult/manage", "volunteers", "volunteers/manage")
+    },
+    "service/consult/book/": Route(PUBLIC),
     # media: staff pages (an agency's releases and opinion items are scoped; the press
     # contacts are shared by every agency, so they carry no marker)
     "media/": Route(STAFF),
