@@ -192,6 +192,14 @@ ROUTES: dict[str, Route] = {
     "meetings/public/attachments/<int:pk>/": Route(PUBLIC, {"pk": "public_attachment"}),
     # service: the desk's pages for its staff (服務台人員) and supervisors; agencies see none
     "service/": Route(SECRETARIAT),
+    "service/call/": Route(SECRETARIAT, post_only=True),
+    "service/board/": Route(SECRETARIAT),
+    "service/calls/": Route(STAFF),
+    "service/calls/<int:pk>/arrived/": Route(SECRETARIAT, {"pk": "dispatch"}, post_only=True),
+    "service/visits/<int:pk>/remove/": Route(SECRETARIAT, {"pk": "desk_visit"}, post_only=True),
+    "service/rooms/<int:pk>/use/": Route(SECRETARIAT, {"pk": "nursing_room"}, post_only=True),
+    "service/manage/": Route(SECRETARIAT),
+    "service/arrive/<str:token>/": Route(PUBLIC, {"token": "arrival_token"}),
     # service: professional consultations (booking is public) and volunteers (issue 23 part 2)
     **{
         f"service/{p}/": Route(SECRETARIAT)
@@ -625,6 +633,7 @@ def records(make_person, agency, settings, tmp_path) -> dict[str, object]:
     meetings = _meeting_records(make_person, desk, police, person, agency, today)
     return {
         **meetings,
+        **_service_records(make_person, agency),
         "document_number": document.number,
         "document_attachment": document.attachments.get().pk,
         "seal_use": seal_use.pk,
@@ -656,6 +665,24 @@ def records(make_person, agency, settings, tmp_path) -> dict[str, object]:
         "calendar_adjustment": adjustment.pk,
         "saved_filter": saved_filter.pk,
         "reply_template": template.pk,
+    }
+
+
+def _service_records(make_person, agency) -> dict[str, object]:
+    """A call from the desk to 警察局 (its purpose marked) and a nursing room."""
+    from secretariat.service import services as service
+
+    desk = make_person("sec-desk-matrix", "秘書處", "service_desk", "supervisor")
+    dispatch = service.call_agency(by=desk, agency=agency("警察局"), purpose=f"臨櫃陳情{MARKER}")
+    room = service.add_room(by=desk, name="1樓哺集乳室")
+    category = service.add_category(by=desk, code="matrix", name="民政")
+    visit = service.log_visit(by=desk, category=category, note=f"臨櫃{MARKER}")
+    token = service.arrival_url(dispatch).rstrip("/").rsplit("/", 1)[-1]
+    return {
+        "dispatch": dispatch.pk,
+        "nursing_room": room.pk,
+        "desk_visit": visit.pk,
+        "arrival_token": token,
     }
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("board/", desk.board, name="board"),
     path("calls/", desk.calls, name="calls"),
     path("calls/<int:pk>/arrived/", desk.arrived, name="arrived"),
+    path("visits/<int:pk>/remove/", desk.remove_visit, name="remove_visit"),
     path("rooms/<int:pk>/use/", desk.room_use, name="room_use"),
     path("manage/", desk.manage, name="manage"),
     path("arrive/<str:token>/", desk.arrival, name="arrival"),

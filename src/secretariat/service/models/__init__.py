@@ -15,6 +15,8 @@ from secretariat.service.models.desk import (
     Referral,
     VisitKind,
     VisitSource,
+    decided_q,
+    on_time_q,
 )
 
 __all__ = [
@@ -30,6 +32,8 @@ __all__ = [
     "Referral",
     "VisitKind",
     "VisitSource",
+    "decided_q",
+    "on_time_q",
 ]
 from secretariat.service.models.consult import *  # noqa: E402, F403
 from secretariat.service.models.volunteers import *  # noqa: E402, F403

@@ -13,7 +13,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q
+from django.utils import timezone
 
 from secretariat.core.audit import Audited
 from secretariat.core.models import Agency
@@ -37,7 +38,7 @@ class ConsultationCategory(Audited):
         ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:
-        return self.name_on(dt.date.today())
+        return self.name_on(timezone.localdate())
 
     def name_on(self, day: dt.date) -> str:
         """The category's name in force on ``day`` (its first name before it had one)."""
@@ -196,10 +197,29 @@ class Dispatch(Audited):
         return self.called_at + dt.timedelta(minutes=DISPATCH_MINUTES)
 
     def is_late_at(self, at: dt.datetime) -> bool:
-        """Late: arrived after the 10 minutes, or not arrived and the 10 minutes are over."""
+        """Late: arrived after the 10 minutes, or not arrived and the 10 minutes are over
+        (the same rule as :func:`on_time_q` and :func:`decided_q` in the database)."""
         if self.arrived_at is not None:
             return self.arrived_at > self.due_at
         return at > self.due_at
+
+
+def _due() -> ExpressionWrapper:
+    return ExpressionWrapper(
+        F("called_at") + dt.timedelta(minutes=DISPATCH_MINUTES), output_field=DateTimeField()
+    )
+
+
+def on_time_q() -> Q:
+    """Calls whose person arrived within the 10 minutes (exactly 10 is on time)."""
+    return Q(arrived_at__isnull=False, arrived_at__lte=_due())
+
+
+def decided_q(at: dt.datetime) -> Q:
+    """Calls counted in the rate at ``at``: arrived, or the 10 minutes are over."""
+    return Q(arrived_at__isnull=False) | Q(
+        called_at__lt=at - dt.timedelta(minutes=DISPATCH_MINUTES)
+    )
 
 
 class NursingRoom(Audited):

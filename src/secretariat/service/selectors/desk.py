@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -19,7 +19,6 @@ from secretariat.core import roc
 from secretariat.core.models import Agency
 from secretariat.core.permissions import scope_to_agency
 from secretariat.service.models import (
-    DISPATCH_MINUTES,
     ConsultationCategory,
     DeskVisit,
     Dispatch,
@@ -27,6 +26,8 @@ from secretariat.service.models import (
     NursingRoomUse,
     Referral,
     VisitKind,
+    decided_q,
+    on_time_q,
 )
 from secretariat.service.permissions import is_desk_staff
 
@@ -124,31 +125,17 @@ class DispatchRate:
         return roc.percent_value(self.on_time, self.calls) if self.calls else None
 
 
-def _decided(start: dt.date, end: dt.date, at: dt.datetime) -> QuerySet[Dispatch]:
-    first, after = _span(start, end)
-    deadline_passed = at - dt.timedelta(minutes=DISPATCH_MINUTES)
-    return Dispatch.objects.filter(called_at__gte=first, called_at__lt=after).filter(
-        Q(arrived_at__isnull=False) | Q(called_at__lt=deadline_passed)
-    )
-
-
-def _on_time_q() -> Q:
-    # arrived_at <= called_at + 10 minutes, written so every database can compare it.
-    limit = ExpressionWrapper(
-        F("called_at") + dt.timedelta(minutes=DISPATCH_MINUTES), output_field=DateTimeField()
-    )
-    return Q(arrived_at__isnull=False, arrived_at__lte=limit)
-
-
 def dispatch_rates(
     start: dt.date, end: dt.date, at: dt.datetime | None = None
 ) -> tuple[list[DispatchRate], DispatchRate]:
     """The on-time rate per agency (by its short name at the period's end) and overall."""
     at = at or timezone.now()
+    first, after = _span(start, end)
     counted = (
-        _decided(start, end, at)
+        Dispatch.objects.filter(called_at__gte=first, called_at__lt=after)
+        .filter(decided_q(at))
         .values("agency")
-        .annotate(calls=Count("pk"), on_time=Count("pk", filter=_on_time_q()))
+        .annotate(calls=Count("pk"), on_time=Count("pk", filter=on_time_q()))
         .order_by()
     )
     agencies = Agency.objects.prefetch_related("name_history").in_bulk(

@@ -149,6 +149,21 @@ def arrived(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def remove_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo a mistaken tap (the same day; earlier ones by the supervisor)."""
+    _require_desk(request)
+    visit = get_object_or_404(selectors.visits_for(request.user), pk=pk)
+    try:
+        services.remove_visit(visit, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "已刪除該筆服務紀錄。")
+    return redirect("service:desk")
+
+
+@login_required
+@require_POST
 def room_use(request: HttpRequest, pk: int) -> HttpResponse:
     """One more use of a nursing room (count only)."""
     _require_desk(request)
