@@ -16,7 +16,7 @@ from django.utils import timezone
 from secretariat.core import audit, registry, roc
 from secretariat.core import services as core_services
 from secretariat.core.models import IndicatorTarget, RoleCode, User
-from secretariat.core.roc import Period
+from secretariat.core.roc import TAIPEI, Period
 from secretariat.service import consult_reports, services
 from secretariat.service.models import (
     Association,
@@ -122,7 +122,7 @@ def load_demo() -> str:
             for mode, count in ((Mode.FACE_TO_FACE, face), (Mode.PHONE, phone)):
                 for k in range(count):
                     day = dt.date(year, month, 1 + k % 28)
-                    if day >= today:
+                    if day > today:
                         continue
                     association = associations[k % 3][0]
                     past.append(
@@ -150,17 +150,24 @@ def load_demo() -> str:
             )
             for n, name in enumerate(VOLUNTEERS)
         ]
-        # Mornings by the first five volunteers, afternoons by the last five.
+        # Mornings by the first five volunteers, afternoons by the last five; the first
+        # morning's volunteer has signed in and out (so the half-year has a shift on its first
+        # day too).
         for n, post in enumerate(posts):
             for first, (starts, ends) in ((0, MORNING), (3, AFTERNOON)):
-                services.roster_shift(
+                shift = services.roster_shift(
                     by=chief,
                     post=post,
                     volunteer=volunteers[first + n],
                     day=today,
-                    starts=starts,
+                    starts=dt.time(0, 0) if (n, first) == (0, 0) else starts,
                     ends=ends,
                 )
+                if (n, first) == (0, 0):
+                    now = timezone.now()
+                    midnight = dt.datetime.combine(today, dt.time(0, 0), tzinfo=TAIPEI)
+                    services.sign_in(shift, by=desk, at=max(now - dt.timedelta(hours=1), midnight))
+                    services.sign_out(shift, by=desk, people_served=86, leaflets=12, at=now)
         tallies = [
             Shift(
                 post=post,
