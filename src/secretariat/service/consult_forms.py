@@ -19,15 +19,20 @@ from secretariat.service.models import (
 WEEKDAYS = "一二三四五六日"
 
 
+def session_label(session) -> str:
+    """A session as a citizen chooses it: 115/12/08（二）14:00–17:00 臺北律師公會 面對面諮詢（…）."""
+    free = getattr(session, "free", None)
+    left = f"，尚餘{free}名" if free is not None else ""
+    return (
+        f"{roc.format_date(session.day, 'slash')}（{WEEKDAYS[session.day.weekday()]}）"
+        f"{session.starts:%H:%M}–{session.ends:%H:%M} {session.association.name}"
+        f" {session.get_mode_display()}（{session.place}{left}）"
+    )
+
+
 class SessionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        free = getattr(obj, "free", None)
-        left = f"，尚餘{free}名" if free is not None else ""
-        return (
-            f"{roc.format_date(obj.day, 'slash')}（{WEEKDAYS[obj.day.weekday()]}）"
-            f"{obj.starts:%H:%M}–{obj.ends:%H:%M} {obj.association.name}"
-            f" {obj.get_mode_display()}（{obj.place}{left}）"
-        )
+        return session_label(obj)
 
 
 class BookingForm(DomainErrorForm):

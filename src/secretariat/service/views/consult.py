@@ -47,7 +47,7 @@ def book(request: HttpRequest) -> HttpResponse:
         form,
         write,
         lambda b: (
-            f"已預約：{forms.SessionChoiceField().label_from_instance(b.session)}，"
+            f"已預約：{forms.session_label(b.session)}，"
             f"序號第{b.slot}號。前一日服務台將以電話提醒。"
         ),
     )
