@@ -1,13 +1,14 @@
 """What the professional consultations and the volunteers register with the project (imported
 once by the app's ``ready``): report sections and indicators (chapter 六, orders 20–39), the
-importers, the reminders' daily job and the demo data."""
+importers, the reminders' daily job, the public booking page on the home page and the demo
+data."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from secretariat.core import importing
-from secretariat.core.modules import register_demo
+from secretariat.core.modules import PublicService, register_demo, register_public_service
 from secretariat.core.tasks import register_daily
 from secretariat.reports.registry import register_indicator, register_section
 from secretariat.service import (
@@ -28,5 +29,14 @@ for importer in (*consult_importers.IMPORTERS, *volunteer_importers.IMPORTERS):
 # The afternoon before: the desk still has time to phone the citizens.
 register_daily(
     "service.consultation_reminders", dt.time(15, 0), services.send_reminders_task.enqueue
+)
+register_public_service(
+    PublicService(
+        "consult_booking",
+        "免費專業諮詢預約",
+        "service:consult_book",
+        "預約律師、建築師、地政士的免費諮詢（面對面或電話），只需姓名與聯絡電話。",
+        order=30,
+    )
 )
 register_demo("service_consult", "專業諮詢及志工示範資料", load_demo)
