@@ -21,7 +21,7 @@ from secretariat.service import selectors, services
 from secretariat.service.permissions import is_desk_staff, is_desk_supervisor
 
 # Bookings from one address: a family books a few, a script does not.
-BOOKING_SCOPE = "service_consult_booking"
+BOOKING_SCOPE = "consult_booking"  # RateLimitEvent.scope holds 20 characters
 BOOKING_LIMIT = throttle.Limit(10, 3600)
 
 
