@@ -335,6 +335,7 @@ def test_odt_follows_the_seed_layout(report):
         ["輿情依限回應率", "—", "—", "—", "—"],  # media: no target, no response
         ["電子化會議場次", "—", "—", "—", "—"],
         ["電子化會議比率", "—", "—", "—", "—"],
+        ["機關10分鐘內派員到場達成率", "—", "—", "—", "—"],  # service: no call, no target
     ]
     styles = document.stylesxml()
     assert 'style:font-name-asian="Noto Sans CJK TC"' in styles

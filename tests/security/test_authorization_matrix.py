@@ -313,6 +313,7 @@ API_PATH_VALUES = {
     "meeting_id": "meeting",
     "release_id": "press_release",
     "item_number": "opinion_number",
+    "dispatch_id": "dispatch",
 }
 API_QUERY_VALUES = {
     "start": "2026-01-05",

@@ -132,3 +132,14 @@ def test_a_mistaken_tap_is_removed(desk, categories):
     response = client.post(reverse("service:remove_visit", args=[visit.pk]))
     assert response.status_code == 302
     assert not desk_visits(desk).exists()
+
+
+def test_desk_staff_register_counter_petitions_only(desk):
+    from secretariat.core.errors import PermissionDenied
+    from secretariat.petitions import services as petitions
+
+    fields = {"subject": "人行道破損", "body": "市府路人行道地磚破損。", "category": "roads"}
+    with pytest.raises(PermissionDenied):
+        petitions.submit_petition(channel="letter", by=desk, **fields)
+    receipt = petitions.submit_petition(channel="counter", by=desk, **fields)
+    assert receipt.petition.case.channel == "counter"

@@ -114,7 +114,7 @@ def _require_channel_permission(channel: str, by) -> None:
             raise PermissionDenied("只有秘書處收發人員或服務台人員可以登錄臨櫃陳情。")
     elif channel in STAFF_CHANNELS:
         if not routes_petitions(by):
-            raise PermissionDenied("只有秘書處收發人員可以登錄書信、電子郵件、電話或臨櫃陳情。")
+            raise PermissionDenied("只有秘書處收發人員可以登錄書信、電子郵件或電話陳情。")
     elif channel == Channel.API:
         if not (routes_petitions(by) or getattr(by, "is_system_account", False)):
             raise PermissionDenied("只有系統介接帳號可以透過 API 登錄陳情。")

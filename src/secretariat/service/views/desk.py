@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from secretariat.core import errors
 from secretariat.core.errors import DomainError
-from secretariat.core.roc import Period
+from secretariat.core.roc import Period, roc_year
 from secretariat.service import forms, selectors, services
 from secretariat.service.models import VisitKind
 from secretariat.service.permissions import is_desk_staff, is_desk_supervisor
@@ -217,7 +217,7 @@ def manage(request: HttpRequest) -> HttpResponse:
             return redirect("service:manage")
         status = 400
     today = timezone.localdate()
-    year = Period.year(today.year - 1911)
+    year = Period.year(roc_year(today))
     rows, total = selectors.dispatch_rates(year.start, year.end)
     context = {
         "categories": selectors.categories(active_only=False),
