@@ -80,8 +80,9 @@ def professional_consultations(period: Period) -> SectionData:
 
 
 def consultations_count(period: Period) -> Decimal | None:
+    """專業諮詢服務件數; None (no figure) for a period without records."""
     found = selectors.consultations_by_month(period.start, period.end)
-    return Decimal(sum(entry.total() for entry in found))
+    return Decimal(sum(entry.total() for entry in found)) or None
 
 
 SECTIONS = (

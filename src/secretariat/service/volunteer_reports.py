@@ -55,7 +55,8 @@ def volunteers(period: Period) -> SectionData:
 
 
 def people_served(period: Period) -> Decimal | None:
-    return Decimal(selectors.shift_figures(period.start, period.end).people)
+    """志工服務人次; None (no figure) for a period without records."""
+    return Decimal(selectors.shift_figures(period.start, period.end).people) or None
 
 
 SECTIONS = (Section("service.volunteers", chapter="六", order=30, compute=volunteers),)
