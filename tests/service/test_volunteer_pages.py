@@ -133,3 +133,36 @@ def test_the_api_refuses_others_and_states_the_figures(desk, make_person, shift)
     assert (figures["people_served"], figures["leaflets"]) == (40, 5)
     wrong = client.get(f"/api/v1/service/consult-volunteer-figures?start={today}&end=2000-01-01")
     assert wrong.status_code == 400
+
+
+def test_the_supervisor_opens_a_session_on_the_page(desk, desk_supervisor):
+    lawyers = services.add_association(by=desk_supervisor, name="臺北律師公會", profession="legal")
+    client = _client(desk_supervisor)
+    assert client.get("/service/consult/manage/").status_code == 200
+    day = timezone.localdate() + dt.timedelta(days=3)
+    data = {
+        "step": "session",
+        "association": lawyers.pk,
+        "day": day.isoformat(),
+        "starts": "14:00",
+        "ends": "13:00",
+        "mode": Mode.FACE_TO_FACE,
+        "place": "聯合服務中心",
+        "capacity": "4",
+    }
+    refused = client.post("/service/consult/manage/", data)
+    assert refused.status_code == 400 and "結束時間須晚於開始時間" in refused.content.decode()
+    assert client.post("/service/consult/manage/", {**data, "ends": "17:00"}).status_code == 302
+    assert "臺北律師公會" in client.get("/service/consult/book/").content.decode()
+    assert _client(desk).get("/service/consult/manage/").status_code == 403
+
+
+def test_the_supervisor_adds_a_volunteer_on_the_page(desk_supervisor):
+    from secretariat.service.models import VolunteerContact
+
+    client = _client(desk_supervisor)
+    data = {"step": "volunteer", "name": "羅\x1b志工", "phone": PHONE}
+    assert client.post("/service/volunteers/manage/", data).status_code == 400
+    assert not VolunteerContact.objects.exists()
+    assert client.post("/service/volunteers/manage/", {**data, "name": "羅志工"}).status_code == 302
+    assert VolunteerContact.objects.get().volunteer.name == "羅志工"
