@@ -13,9 +13,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from secretariat.core import audit, registry, roc
-from secretariat.core import services as core_services
-from secretariat.core.models import IndicatorTarget, RoleCode, User
+from secretariat.core import audit, roc
+from secretariat.core.models import IndicatorTarget, User
 from secretariat.core.roc import TAIPEI, Period
 from secretariat.service import consult_reports, services
 from secretariat.service.models import (
@@ -29,8 +28,6 @@ from secretariat.service.models import (
 )
 from secretariat.service.selectors import PEOPLE_SERVED, months_of
 
-DEMO_PASSWORD = "taipei-demo-115"
-SUPERVISOR = ("sec-desk-chief", "周督導", "秘書處", "市民服務組組長")
 ASSOCIATIONS = (
     ("臺北律師公會", Profession.LEGAL, ("吳律師", "鄭律師")),
     ("臺北市建築師公會", Profession.ARCHITECTURE, ("林建築師", "陳建築師")),
@@ -46,23 +43,6 @@ MONTHLY_PEOPLE, MONTHLY_LEAFLETS = 4_128, 576
 MORNING, AFTERNOON = (dt.time(9, 0), dt.time(12, 0)), (dt.time(13, 30), dt.time(16, 30))
 
 
-def _supervisor() -> User:
-    username, name, agency, title = SUPERVISOR
-    person = User.objects.filter(username=username).first()
-    if person is None:
-        person = core_services.create_person(
-            by=None,
-            username=username,
-            password=DEMO_PASSWORD,
-            agency=registry.agency_by_name(agency),
-            display_name=name,
-            job_title=title,
-            email=f"{username}@demo.secretariat.localhost",
-            roles=[RoleCode.SERVICE_DESK, RoleCode.SUPERVISOR],
-        )
-    return person
-
-
 def _workdays(start: dt.date, days: int) -> list[dt.date]:
     return [
         start + dt.timedelta(days=n)
@@ -74,8 +54,9 @@ def _workdays(start: dt.date, days: int) -> list[dt.date]:
 def load_demo() -> str:
     if Association.objects.filter(name=ASSOCIATIONS[0][0]).exists():
         return "已有示範資料"
-    chief = _supervisor()
-    desk = User.objects.filter(username="sec-desk").first() or chief
+    # The desk's demo (registered first) makes the supervisor and desk accounts.
+    chief = User.objects.get(username="sec-desk-chief")
+    desk = User.objects.get(username="sec-desk")
     today = timezone.localdate()
     period = Period.half_containing(today)
     with transaction.atomic():
