@@ -348,6 +348,8 @@ def test_odt_follows_the_seed_layout(report):
         ["電子化會議場次", "—", "—", "—", "—"],
         ["電子化會議比率", "—", "—", "—", "—"],
         ["機關10分鐘內派員到場達成率", "—", "—", "—", "—"],  # service: no call, no target
+        ["專業諮詢服務件數", "—", "—", "—", "—"],
+        ["志工服務人次", "—", "—", "—", "—"],
     ]
     styles = document.stylesxml()
     assert 'style:font-name-asian="Noto Sans CJK TC"' in styles

@@ -231,6 +231,12 @@ ROUTES: dict[str, Route] = {
     "service/rooms/<int:pk>/use/": Route(SECRETARIAT, {"pk": "nursing_room"}, post_only=True),
     "service/manage/": Route(SECRETARIAT),
     "service/arrive/<str:token>/": Route(PUBLIC, {"token": "arrival_token"}),
+    # service: professional consultations (booking is public) and volunteers (issue 23 part 2)
+    **{
+        f"service/{p}/": Route(SECRETARIAT)
+        for p in ("consult", "consult/manage", "volunteers", "volunteers/manage")
+    },
+    "service/consult/book/": Route(PUBLIC),
     # media: staff pages (an agency's releases and opinion items are scoped; the press
     # contacts are shared by every agency, so they carry no marker)
     "media/": Route(STAFF),

@@ -432,7 +432,8 @@ def problems_at(outcome, column: str) -> list[str]:
 def prepare(type_code: str) -> None:
     """What an example row refers to and no import creates: the meeting series (set up in
     the app) and, for a directive, the meeting that gave it (imported first); the service
-    desk's categories and nursing rooms (set up in the app)."""
+    desk's categories and nursing rooms, the consultations' associations and the volunteers'
+    posts (set up in the app)."""
     if type_code in ("service-desk-log", "service-nursing-rooms"):
         from secretariat.service import services as service
         from secretariat.service.models import NursingRoom
@@ -440,6 +441,15 @@ def prepare(type_code: str) -> None:
         service.load_default_categories()
         if type_code == "service-nursing-rooms":
             NursingRoom.objects.get_or_create(name=example(type_code)[1][1])
+        return
+    if type_code in ("service-consultations", "service-volunteer-shifts"):
+        from secretariat.service.models import Association, Post
+
+        name = example(type_code)[1][1]  # the partner association's or the post's
+        if type_code == "service-consultations":
+            Association.objects.get_or_create(name=name, defaults={"profession": "architecture"})
+        else:
+            Post.objects.get_or_create(name=name)
         return
     if type_code not in ("meetings", "meeting-directives"):
         return

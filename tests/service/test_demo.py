@@ -29,5 +29,7 @@ def test_the_demo_fills_the_desk_sections(day):
         "service.consultations",
         "service.dispatch",
         "service.nursing_rooms",
+        "service.professional_consultations",
+        "service.volunteers",
     ]
     assert [s.key for s in sections if not s.has_records] == []

@@ -254,3 +254,6 @@ def dispatch_rate(request, filters: Query[RateFilters]):
         "agencies": [row(r) for r in rows],
         "target": core_selectors.indicator_target(selectors.DISPATCH_RATE, end),
     }
+
+
+from secretariat.service import consult_api  # noqa: E402, F401 - its operations join the router

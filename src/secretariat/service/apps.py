@@ -33,3 +33,4 @@ class ServiceConfig(AppConfig):
             register_indicator(indicator)
         for importer in IMPORTERS:
             importing.register(importer)
+        from secretariat.service import consult_registrations  # noqa: F401

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from secretariat.service.views import desk
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("rooms/<int:pk>/use/", desk.room_use, name="room_use"),
     path("manage/", desk.manage, name="manage"),
     path("arrive/<str:token>/", desk.arrival, name="arrival"),
+    path("", include("secretariat.service.consult_urls")),
 ]

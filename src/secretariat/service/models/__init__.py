@@ -35,3 +35,5 @@ __all__ = [
     "decided_q",
     "on_time_q",
 ]
+from secretariat.service.models.consult import *  # noqa: E402, F403
+from secretariat.service.models.volunteers import *  # noqa: E402, F403

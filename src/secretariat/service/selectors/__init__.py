@@ -43,3 +43,5 @@ __all__ = [
     "visits_by_kind",
     "visits_for",
 ]
+from secretariat.service.selectors.consult import *  # noqa: E402, F403
+from secretariat.service.selectors.volunteers import *  # noqa: E402, F403

@@ -42,3 +42,5 @@ __all__ = [
     "set_category_active",
     "validate_visit",
 ]
+from secretariat.service.services.consult import *  # noqa: E402, F403
+from secretariat.service.services.volunteers import *  # noqa: E402, F403
