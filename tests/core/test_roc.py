@@ -651,3 +651,17 @@ def test_rates_round_half_up_exactly():
 def test_the_half_year_a_day_falls_in(day, label):
     half = Period.half_containing(day)
     assert half.label == label and half.contains(day)
+
+
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (35, "三十五"), (99, "九十九")],
+)
+def test_item_numbers_are_written_in_chinese(n, text):
+    assert roc.chinese_numeral(n) == text
+
+
+@pytest.mark.parametrize("n", [0, 100, -1])
+def test_item_numbers_are_bounded(n):
+    with pytest.raises(RocNumberError):
+        roc.chinese_numeral(n)

@@ -18,6 +18,7 @@ from odf.table import TableCell, TableRow
 from pypdf import PdfReader
 
 from secretariat.archives import reports as archives_reports
+from secretariat.archives import use_reports as archives_use_reports
 from secretariat.cases import services as case_services
 from secretariat.core.models import IndicatorTarget
 from secretariat.core.roc import parse_period
@@ -337,6 +338,7 @@ def test_odt_follows_the_seed_layout(report):
             *documents_reports.INDICATORS,
             *exchange_reports.INDICATORS,
             *archives_reports.INDICATORS,
+            *archives_use_reports.INDICATORS,
         )
     }
     assert [row for row in _rows(tables[-1]) if row[0] not in elsewhere] == [

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from secretariat.cases import services as case_services
+from secretariat.core import roc
 from secretariat.core.models import IndicatorTarget
 from secretariat.core.roc import parse_period
 from secretariat.council import selectors as council_selectors
@@ -56,6 +57,17 @@ def test_the_chapters_follow_the_seed_and_modules_slot_in(registry):
         "council.data_requests",
     ]
     assert report.period.label == "114年上半年"
+
+
+def test_the_report_numbers_each_chapter_s_sections_by_their_place(registry):
+    """Modules write their heading with the seed's number; the report gives the number, so
+    two modules' （二） in one chapter cannot both print."""
+    report = build_report(H1)
+    for chapter in report.chapters:
+        numbers = [s.heading[: s.heading.index("）") + 1] for s in chapter.sections]
+        assert numbers == [f"（{roc.chinese_numeral(n)}）" for n in range(1, len(numbers) + 1)]
+    assert len(report.chapters[5].sections) > 3  # the desk's and the consultations' （二）s
+    assert report.chapters[2].sections[0].heading == "（一）妥處市民送交市長之陳情案件"
 
 
 def test_petitions_by_agency_counts_records_of_the_period(make_person, agency):

@@ -759,7 +759,7 @@ def _archives_use_records(make_person, police, today) -> dict[str, object]:
     from secretariat.archives.models import FilingStatus, Item
     from secretariat.archives.services import use as archives_use
 
-    archivist = make_person("police-archivist", OTHER, "archivist")
+    archivist = make_person("police-archivist-use", OTHER, "archivist")
     reviewer = make_person("sec-archives-reviewer", "秘書處", "archivist")
     item = Item.objects.create(
         agency=police,

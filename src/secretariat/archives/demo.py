@@ -138,7 +138,7 @@ def load_demo() -> None:
         services.receive_review(
             udd,
             by=second,
-            received_on=half.start + dt.timedelta(days=20),
+            received_on=min(today, half.start + dt.timedelta(days=20)),
             reference="北市都秘字第1153000123號",
             items=12_480,
             cases=36,
@@ -148,7 +148,7 @@ def load_demo() -> None:
         old = services.receive_review(
             registry.agency_by_name("警察局"),
             by=second,
-            received_on=half.start + dt.timedelta(days=5),
+            received_on=min(today, half.start + dt.timedelta(days=5)),
             reference="北市警秘字第1153000045號",
             items=8_300,
             cases=21,
@@ -160,7 +160,7 @@ def load_demo() -> None:
             old,
             by=second,
             approval_number="檔徵字第1150000321號",
-            approved_on=half.start + dt.timedelta(days=12),
+            approved_on=min(today, half.start + dt.timedelta(days=12)),
         )
         national = Folder.objects.filter(
             agency=secretariat, disposal=Disposal.NATIONAL, status=RecordStatus.ACTIVE

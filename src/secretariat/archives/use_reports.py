@@ -66,7 +66,7 @@ def digitization(period: Period) -> SectionData:
                 ),
             ),
         ),
-        has_records=bool(total.target),
+        has_records=bool(total.scanned),  # nothing scanned by the period's end: 本期無資料
     )
 
 

@@ -435,6 +435,18 @@ def format_count(n: Number, unit: str = "") -> str:
     return sign + "".join(parts) + unit
 
 
+_DIGITS = "〇一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """1–99 as the numbering of a report's items is written: 一, 十, 十一, 二十, 九十九."""
+    if not 1 <= n <= 99:
+        raise RocNumberError(f"編號須為1至99：{n}")
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else f"{_DIGITS[tens]}十")
+    return head + (_DIGITS[ones] if ones else "")
+
+
 _GROUP = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _COUNT = re.compile(

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 
 from django.utils import timezone
 
 from secretariat.core.models import IndicatorTarget
-from secretariat.core.roc import Period, roc_year
+from secretariat.core.roc import Period, chinese_numeral, roc_year
 from secretariat.reports import registry
-from secretariat.reports.structure import Chapter, IndicatorResult, Report, Section
+from secretariat.reports.structure import (
+    Chapter,
+    IndicatorResult,
+    Report,
+    Section,
+    SectionData,
+)
 
 TITLE = "臺北市政府秘書處工作報告"
 
@@ -26,7 +34,7 @@ def build_report(period: Period, progress=None) -> Report:
         if progress:
             progress(done, total)
     chapters = tuple(
-        Chapter(code, title, tuple(computed[code])) for code, title in registry.CHAPTERS
+        Chapter(code, title, _numbered(computed[code])) for code, title in registry.CHAPTERS
     )
     report = Report(
         title=TITLE,
@@ -38,6 +46,23 @@ def build_report(period: Period, progress=None) -> Report:
     if progress:
         progress(total, total)
     return report
+
+
+# A heading's own item number, 「（三）」: modules write the seed's, the report renumbers.
+_NUMBER = re.compile(r"^（[^）]*）")
+
+
+def _numbered(sections: list[SectionData]) -> tuple[SectionData, ...]:
+    """A chapter's sections numbered （一）（二）… by their place in it: each module writes its
+    heading as the seed prints it, but which sections a chapter holds depends on the modules
+    installed (lockers between 公文's （一） and its volume; the desk's and the consultations'
+    sections in 六), so the number is the report's to give, in one place."""
+    return tuple(
+        dataclasses.replace(
+            section, heading=f"（{chinese_numeral(place)}）{_NUMBER.sub('', section.heading)}"
+        )
+        for place, section in enumerate(sections, start=1)
+    )
 
 
 def _sections() -> list[Section]:
