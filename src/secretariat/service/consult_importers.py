@@ -13,7 +13,7 @@ from django.utils import timezone
 from secretariat.core import importing, roc
 from secretariat.core.importing import Column, Plan, Problems, Row
 from secretariat.service import services
-from secretariat.service.importers import _count, _DeskImporter, _key
+from secretariat.service.importers import DeskImporter, read_count, row_key
 from secretariat.service.models import (
     TOPIC_MAX_LENGTH,
     Association,
@@ -32,7 +32,7 @@ MODES = {label: value for value, label in Mode.choices} | {"面對面": "face", 
 MAX_COUNT = 1_000
 
 
-class ConsultationImporter(_DeskImporter):
+class ConsultationImporter(DeskImporter):
     type = "service-consultations"
     label = "專業諮詢紀錄"
     columns = (
@@ -45,20 +45,20 @@ class ConsultationImporter(_DeskImporter):
 
     def check(self, rows: list[Row], problems: Problems, tick: Callable[[], None]) -> Plan:
         today = timezone.localdate()
-        associations = {_key(a.name): a for a in Association.objects.all()}
+        associations = {row_key(a.name): a for a in Association.objects.all()}
         seen: dict[tuple, int] = {}
         read: list[tuple[Row, tuple, int, Consultation]] = []
         for row in rows:
             found = len(problems)
             day = importing.parse_date(row[DATE], row.number, DATE, problems, not_after=today)
             mode = importing.parse_choice(row[MODE], row.number, MODE, problems, MODES)
-            association = associations.get(_key(row[ASSOCIATION])) if row[ASSOCIATION] else None
+            association = associations.get(row_key(row[ASSOCIATION])) if row[ASSOCIATION] else None
             if row[ASSOCIATION] and association is None:
                 known = "、".join(a.name for a in associations.values()) or "（尚未設定）"
                 problems.add(
                     row.number, ASSOCIATION, f"找不到公會「{row[ASSOCIATION]}」（可用：{known}）。"
                 )
-            count = _count(row[COUNT], row, COUNT, problems, MAX_COUNT)
+            count = read_count(row[COUNT], row, COUNT, problems, MAX_COUNT)
             if len(problems) == found:
                 key = (day, association.pk, mode, row[TOPIC])
                 if key in seen:

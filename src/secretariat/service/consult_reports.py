@@ -12,14 +12,14 @@ from secretariat.core.roc import Period
 from secretariat.reports.structure import Column, Figure, Indicator, Section, SectionData, Table
 from secretariat.service import selectors
 from secretariat.service.models import Mode, Profession
-from secretariat.service.reports import _month_columns, _month_row
+from secretariat.service.reports import month_row, period_month_columns
 
 CONSULTATIONS = "service.professional_consultations"
 
 
 def professional_consultations(period: Period) -> SectionData:
     """（二）專業諮詢服務: by association, face to face and by phone, by month."""
-    months, month_columns = _month_columns(period)
+    months, month_columns = period_month_columns(period)
     found = selectors.consultations_by_month(period.start, period.end)
     associations = [entry.association for entry in found] or list(selectors.associations())
     fields = [
@@ -50,7 +50,7 @@ def professional_consultations(period: Period) -> SectionData:
     for entry in found:
         prefix = f"{entry.association.name}" if len(found) > 1 else ""
         for mode, label in Mode.choices:
-            rows.append(_month_row("kind", prefix + label, months, entry.by_mode.get(mode, {})))
+            rows.append(month_row("kind", prefix + label, months, entry.by_mode.get(mode, {})))
     summed = {"kind": "合計"}
     for column in [*month_columns, Column("total", "")]:
         summed[column.key] = sum(row[column.key] for row in rows)

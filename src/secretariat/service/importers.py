@@ -51,7 +51,7 @@ MAX_COUNT = 10_000
 NOON = dt.time(12, 0)
 
 
-def _count(text_: str, row: Row, column: str, problems: Problems, bound: int) -> int | None:
+def read_count(text_: str, row: Row, column: str, problems: Problems, bound: int) -> int | None:
     if not text_:
         return 1 if column == COUNT else None
     value = importing.parse_positive(text_, row.number, column, problems)
@@ -65,7 +65,7 @@ def _moment(day: dt.date, at: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, at, tzinfo=timezone.get_current_timezone())
 
 
-class _DeskImporter(Importer):
+class DeskImporter(Importer):
     @classmethod
     def allowed(cls, user) -> bool:
         """The desk supervisor captures the desk's history, as administrators may."""
@@ -84,18 +84,18 @@ class CategoryIndex:
         self.by_code: dict[str, ConsultationCategory] = {}
         self.by_name: dict[str, list[ConsultationCategory]] = {}
         for category in ConsultationCategory.objects.prefetch_related("names"):
-            self.by_code[_key(category.code)] = category
+            self.by_code[row_key(category.code)] = category
             for name in category.names.all():
-                self.by_name.setdefault(_key(name.name), []).append(category)
+                self.by_name.setdefault(row_key(name.name), []).append(category)
 
     def find(self, text_: str, on: dt.date | None) -> tuple[ConsultationCategory | None, str]:
         """The category and "" — or None and why not."""
-        key = _key(text_)
+        key = row_key(text_)
         if key in self.by_code:
             return self.by_code[key], ""
         found = self.by_name.get(key, [])
         if on is not None:
-            in_force = [c for c in found if _key(c.name_on(on)) == key]
+            in_force = [c for c in found if row_key(c.name_on(on)) == key]
             if in_force:
                 return in_force[0], ""
         if found:
@@ -104,11 +104,11 @@ class CategoryIndex:
         return None, f"找不到類別「{text_}」（請用類別名稱或代號）。"
 
 
-def _key(text_: str) -> str:
+def row_key(text_: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text_).split()).lower()
 
 
-class DeskLogImporter(_DeskImporter):
+class DeskLogImporter(DeskImporter):
     type = "service-desk-log"
     label = "服務台服務紀錄"
     columns = (
@@ -141,7 +141,7 @@ class DeskLogImporter(_DeskImporter):
             referral = importing.parse_choice(
                 row[REFERRAL], row.number, REFERRAL, problems, REFERRALS
             )
-            count = _count(row[COUNT], row, COUNT, problems, MAX_COUNT)
+            count = read_count(row[COUNT], row, COUNT, problems, MAX_COUNT)
             if kind is not None and len(problems) == found:
                 errors: dict[str, list[str]] = {}
                 services.validate_visit(
@@ -240,7 +240,7 @@ def _time(text_: str, row: Row, column: str, problems: Problems) -> dt.time | No
         return None
 
 
-class DispatchImporter(_DeskImporter):
+class DispatchImporter(DeskImporter):
     type = "service-dispatches"
     label = "派員通知紀錄"
     columns = (
@@ -314,7 +314,7 @@ ROOM = "哺集乳室"
 USES = "使用人次"
 
 
-class NursingRoomImporter(_DeskImporter):
+class NursingRoomImporter(DeskImporter):
     type = "service-nursing-rooms"
     label = "哺集乳室使用人次"
     columns = (
@@ -325,17 +325,17 @@ class NursingRoomImporter(_DeskImporter):
 
     def check(self, rows: list[Row], problems: Problems, tick: Callable[[], None]) -> Plan:
         today = timezone.localdate()
-        rooms = {_key(room.name): room for room in NursingRoom.objects.all()}
+        rooms = {row_key(room.name): room for room in NursingRoom.objects.all()}
         seen: dict[tuple, int] = {}
         read: list[tuple[Row, NursingRoomUse]] = []
         for row in rows:
             found = len(problems)
             day = importing.parse_date(row[DATE], row.number, DATE, problems, not_after=today)
-            room = rooms.get(_key(row[ROOM])) if row[ROOM] else None
+            room = rooms.get(row_key(row[ROOM])) if row[ROOM] else None
             if row[ROOM] and room is None:
                 known = "、".join(r.name for r in rooms.values()) or "（尚未設定）"
                 problems.add(row.number, ROOM, f"找不到哺集乳室「{row[ROOM]}」（可用：{known}）。")
-            uses = _count(row[USES], row, USES, problems, services.MAX_ROOM_USES)
+            uses = read_count(row[USES], row, USES, problems, services.MAX_ROOM_USES)
             key = (room and room.pk, day)
             if len(problems) == found and key in seen:
                 problems.add(row.number, DATE, f"與第{seen[key]}列是同一哺集乳室、同一日。")

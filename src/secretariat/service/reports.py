@@ -17,7 +17,7 @@ from secretariat.service import selectors
 from secretariat.service.selectors import DISPATCH_RATE
 
 
-def _month_columns(period: Period) -> tuple[list[tuple[int, int]], tuple[Column, ...]]:
+def period_month_columns(period: Period) -> tuple[list[tuple[int, int]], tuple[Column, ...]]:
     months = selectors.months_of(period.start, period.end)
     one_year = period.start.year == period.end.year
     columns = tuple(
@@ -29,7 +29,7 @@ def _month_columns(period: Period) -> tuple[list[tuple[int, int]], tuple[Column,
     return months, columns
 
 
-def _month_row(label_key: str, label: str, months, counts: dict) -> dict:
+def month_row(label_key: str, label: str, months, counts: dict) -> dict:
     row = {label_key: label}
     for year, month in months:
         row[f"m{year}{month:02d}"] = counts.get((year, month), 0)
@@ -40,7 +40,7 @@ def _month_row(label_key: str, label: str, months, counts: dict) -> dict:
 def consultations(period: Period) -> SectionData:
     """（一）市政業務諮詢服務: consultations and petitions assisted by month (seed 001's
     table), then consultations by category by month (the 106年 table), and referrals."""
-    months, month_columns = _month_columns(period)
+    months, month_columns = period_month_columns(period)
     by_kind = selectors.visits_by_kind(period.start, period.end)
     consulted = sum(by_kind["consultation"].get(m, 0) for m in months)
     petitions = sum(by_kind["petition"].get(m, 0) for m in months)
@@ -61,11 +61,11 @@ def consultations(period: Period) -> SectionData:
         )
     kind_columns = (Column("kind", "類別"), *month_columns, Column("total", "總計", "件"))
     kind_rows = (
-        _month_row("kind", "諮詢服務", months, by_kind["consultation"]),
-        _month_row("kind", "陳情服務", months, by_kind["petition"]),
+        month_row("kind", "諮詢服務", months, by_kind["consultation"]),
+        month_row("kind", "陳情服務", months, by_kind["petition"]),
     )
     category_rows = tuple(
-        _month_row("category", c.name, months, c.by_month) for c in categories if c.total
+        month_row("category", c.name, months, c.by_month) for c in categories if c.total
     )
     category_total = {"category": "合計"}
     for key in [c.key for c in month_columns] + ["total"]:

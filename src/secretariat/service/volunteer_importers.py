@@ -13,7 +13,7 @@ from django.utils import timezone
 from secretariat.core import importing, roc
 from secretariat.core.importing import Column, Plan, Problems, Row
 from secretariat.service import services
-from secretariat.service.importers import _DeskImporter, _key
+from secretariat.service.importers import DeskImporter, row_key
 from secretariat.service.models import LEAFLETS_MAX, PEOPLE_MAX, Post, Shift, ShiftSource
 
 DATE = "日期"
@@ -52,7 +52,7 @@ def _time(text_: str, row: Row, column: str, problems: Problems, default: dt.tim
         return default
 
 
-class VolunteerShiftImporter(_DeskImporter):
+class VolunteerShiftImporter(DeskImporter):
     type = "service-volunteer-shifts"
     label = "志工服務統計"
     columns = (
@@ -66,13 +66,13 @@ class VolunteerShiftImporter(_DeskImporter):
 
     def check(self, rows: list[Row], problems: Problems, tick: Callable[[], None]) -> Plan:
         today = timezone.localdate()
-        posts = {_key(p.name): p for p in Post.objects.all()}
+        posts = {row_key(p.name): p for p in Post.objects.all()}
         seen: dict[tuple, int] = {}
         read: list[tuple[Row, Shift]] = []
         for row in rows:
             found = len(problems)
             day = importing.parse_date(row[DATE], row.number, DATE, problems, not_after=today)
-            post = posts.get(_key(row[POST])) if row[POST] else None
+            post = posts.get(row_key(row[POST])) if row[POST] else None
             if row[POST] and post is None:
                 known = "、".join(p.name for p in posts.values()) or "（尚未設定）"
                 problems.add(row.number, POST, f"找不到崗位「{row[POST]}」（可用：{known}）。")
