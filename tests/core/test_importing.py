@@ -393,3 +393,33 @@ def test_an_agency_cell_is_read_as_of_the_row_s_date(registry):
         (3, "機關", "找不到機關「火星局」（請用全銜、簡稱或舊名，且不可同時指多個機關）。"),
         (4, "發布機關", "臺北市政府青年局於113年6月1日成立，不能用於113年5月3日的新聞稿。"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "blank", "read", "problem"),
+    [
+        ("1,000", None, 1000, None),
+        ("９９９", None, 999, None),  # full-width digits, as sheets typed in Chinese have
+        (" 12 ", None, 12, None),
+        ("", 0, 0, None),
+        ("", None, None, "必填，不可空白。"),
+        ("-1", 0, None, "須為0至1,000的整數：「-1」。"),
+        ("1001", 0, None, "須為0至1,000的整數：「1001」。"),
+        ("十二", 0, None, "須為0至1,000的整數：「十二」。"),
+    ],
+)
+def test_a_whole_number_cell_is_read_one_way_for_every_importer(text, blank, read, problem):
+    problems = importing.Problems()
+
+    found = importing.parse_whole(text, 4, "件數", problems, most=1000, blank=blank)
+
+    assert found == read
+    assert [(p.row, p.column, p.message) for p in problems.items] == (
+        [(4, "件數", problem)] if problem else []
+    )
+
+
+def test_a_whole_number_below_its_least_is_refused():
+    problems = importing.Problems()
+    assert importing.parse_whole("0", 2, "件數", problems, least=1, most=9) is None
+    assert problems.items[0].message == "須為1至9的整數：「0」。"

@@ -58,13 +58,8 @@ ACCESSES = {choice.label: choice.value for choice in Access} | {"開放": Access
 
 
 def _count(text: str, row: Row, column: str, problems: Problems, most: int) -> int:
-    folded = unicodedata.normalize("NFKC", text).replace(",", "").strip()
-    if not folded:
-        return 0
-    if not folded.isdigit() or int(folded) > most:
-        problems.add(row.number, column, f"須為0至{most:,}的整數：「{text}」。")
-        return 0
-    return int(folded)
+    """A whole number 0 … ``most`` (blank: 0; a wrong one is reported and read as 0)."""
+    return importing.parse_whole(text, row.number, column, problems, most=most, blank=0) or 0
 
 
 def _metres(text: str, row: Row, column: str, problems: Problems) -> Decimal:

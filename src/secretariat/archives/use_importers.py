@@ -27,11 +27,8 @@ NOTE = "說明"
 
 
 def _number(row: Row, column: str, problems: Problems, low: int, high: int) -> int:
-    text = row[column].replace(",", "").strip()
-    if not text.isdigit() or not low <= int(text) <= high:
-        problems.add(row.number, column, f"須為{low:,}至{high:,}的整數：「{row[column]}」。")
-        return 0
-    return int(text)
+    found = importing.parse_whole(row[column], row.number, column, problems, least=low, most=high)
+    return found or 0
 
 
 class DigitizationImporter(Importer):

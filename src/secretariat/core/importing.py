@@ -468,6 +468,30 @@ def how_read(text: str) -> str:
     return str(reading) if reading.needs_explaining else ""
 
 
+def parse_whole(
+    text: str,
+    row: int,
+    column: str,
+    problems: Problems,
+    *,
+    most: int,
+    least: int = 0,
+    blank: int | None = None,
+) -> int | None:
+    """A whole number ``least`` … ``most`` as a sheet writes it (full-width digits, thousands
+    commas: 「3,598」). A blank cell is ``blank`` — or, when ``blank`` is None, a required
+    cell left empty. None (and a problem naming the row and column) when it is not one."""
+    folded = unicodedata.normalize("NFKC", text or "").replace(",", "").strip()
+    if not folded:
+        if blank is None:
+            problems.add(row, column, "必填，不可空白。")
+        return blank
+    if not folded.isdigit() or not least <= int(folded) <= most:
+        problems.add(row, column, f"須為{least:,}至{most:,}的整數：「{text}」。")
+        return None
+    return int(folded)
+
+
 def parse_positive(text: str, row: int, column: str, problems: Problems) -> int | None:
     if not text:
         return None

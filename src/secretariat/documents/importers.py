@@ -35,19 +35,6 @@ KEY = ("date", "agency_id", "doc_type", "speed", "origin", "signing_mode")
 COUNTS = ("count", "late", "dispatched", "impressions")
 
 
-def _count(row: Row, column: str, problems: Problems, *, default: int | None) -> int | None:
-    text = row[column]
-    if not text:
-        if default is None:
-            problems.add(row.number, column, "必填，不可空白。")
-        return default
-    folded = text.replace(",", "").strip()
-    if not folded.isdigit() or int(folded) > COUNT_MAX:
-        problems.add(row.number, column, f"須為 0 至 {COUNT_MAX:,} 的整數：「{text}」。")
-        return None
-    return int(folded)
-
-
 class HistoryImporter(Importer):
     type = "document-history"
     label = "公文歷史統計"
@@ -116,10 +103,16 @@ class HistoryImporter(Importer):
         speed = importing.parse_choice(row[SPEED], row.number, SPEED, problems, SPEEDS)
         origin = importing.parse_choice(row[ORIGIN], row.number, ORIGIN, problems, ORIGINS)
         mode = importing.parse_choice(row[MODE], row.number, MODE, problems, MODES)
-        count = _count(row, COUNT, problems, default=1)
-        late = _count(row, LATE, problems, default=0)
-        dispatched = _count(row, DISPATCHED, problems, default=0)
-        impressions = _count(row, IMPRESSIONS, problems, default=0)
+        count = importing.parse_whole(
+            row[COUNT], row.number, COUNT, problems, most=COUNT_MAX, blank=1
+        )
+        late = importing.parse_whole(row[LATE], row.number, LATE, problems, most=COUNT_MAX, blank=0)
+        dispatched = importing.parse_whole(
+            row[DISPATCHED], row.number, DISPATCHED, problems, most=COUNT_MAX, blank=0
+        )
+        impressions = importing.parse_whole(
+            row[IMPRESSIONS], row.number, IMPRESSIONS, problems, most=COUNT_MAX, blank=0
+        )
         if count is not None and count < 1:
             problems.add(row.number, COUNT, "件數至少為 1。")
         for column, value in ((LATE, late), (DISPATCHED, dispatched)):

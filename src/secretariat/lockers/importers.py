@@ -48,19 +48,6 @@ def _month(text: str, row: Row, problems: Problems, today: dt.date) -> dt.date |
     return day
 
 
-def _count(row: Row, column: str, problems: Problems, limit: int, default: int | None):
-    text = row[column]
-    if not text:
-        if default is None:
-            problems.add(row.number, column, "必填，不可空白。")
-        return default
-    folded = text.replace(",", "").strip()
-    if not folded.isdigit() or int(folded) > limit:
-        problems.add(row.number, column, f"須為 0 至 {limit:,} 的整數：「{text}」。")
-        return None
-    return int(folded)
-
-
 class LockerHistoryImporter(Importer):
     type = "locker-history"
     label = "智取櫃歷史統計"
@@ -120,9 +107,15 @@ class LockerHistoryImporter(Importer):
         receiver = importing.parse_agency(
             index, row[RECEIVER], row.number, RECEIVER, problems, month, record="包件"
         )
-        packages = _count(row, PACKAGES, problems, COUNT_MAX, None)
-        collected = _count(row, COLLECTED, problems, COUNT_MAX, 0)
-        minutes = _count(row, MINUTES, problems, MINUTES_MAX, 0)
+        packages = importing.parse_whole(
+            row[PACKAGES], row.number, PACKAGES, problems, most=COUNT_MAX, blank=None
+        )
+        collected = importing.parse_whole(
+            row[COLLECTED], row.number, COLLECTED, problems, most=COUNT_MAX, blank=0
+        )
+        minutes = importing.parse_whole(
+            row[MINUTES], row.number, MINUTES, problems, most=MINUTES_MAX, blank=0
+        )
         if packages is not None and packages < 1:
             problems.add(row.number, PACKAGES, "包數至少為 1。")
         if collected is not None and packages is not None and collected > packages:
