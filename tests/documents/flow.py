@@ -85,7 +85,7 @@ def to_decision(office, document: Document, *, decider=None, cosign=True) -> Doc
     return document
 
 
-def out_the_door(office, document: Document) -> Document:
+def to_sealed(office, document: Document) -> Document:
     services.proof(document, by=office.officer, pin=office.pin)
     services.seal(
         document,
@@ -95,6 +95,11 @@ def out_the_door(office, document: Document) -> Document:
         pin=office.pin,
         seal_pin=office.pin,
     )
+    return document
+
+
+def out_the_door(office, document: Document) -> Document:
+    to_sealed(office, document)
     services.dispatch(document, by=office.clerk, pin=office.pin)
     return document
 

@@ -128,3 +128,16 @@ def pick(page, label: str, name: str) -> None:
     page.wait_for_load_state("load")
     page.get_by_role("combobox", name=label).fill(name[:2])
     page.get_by_role("listbox").get_by_role("option", name=name).first.click()
+
+
+def step(page, name: str, **fields) -> None:
+    """Fill and send the form of one step (its card on the document page)."""
+    card = page.locator(f"#step-{name}")
+    for field, value in fields.items():
+        control = card.locator(f"#{name}-{field}")
+        if control.evaluate("e => e.tagName") == "SELECT":
+            control.select_option(label=value)
+        else:
+            control.fill(value)
+    card.get_by_role("button").click()
+    page.locator(".msg-success").wait_for()

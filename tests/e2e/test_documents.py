@@ -10,22 +10,9 @@ from django.core.management import call_command
 
 from secretariat.documents.models import Document, DraftVersion, Point, PointStatus
 from tests.documents.flow import PDF
-from tests.e2e.conftest import assert_accessible, login, logout
+from tests.e2e.conftest import assert_accessible, login, logout, step
 
 DEMO_PASSWORD = "taipei-demo-115"
-
-
-def step(page, name: str, **fields) -> None:
-    """Fill and send the form of one step (its card on the document page)."""
-    card = page.locator(f"#step-{name}")
-    for field, value in fields.items():
-        control = card.locator(f"#{name}-{field}")
-        if control.evaluate("e => e.tagName") == "SELECT":
-            control.select_option(label=value)
-        else:
-            control.fill(value)
-    card.get_by_role("button").click()
-    page.locator(".msg-success").wait_for()
 
 
 def act_as(page, office, who: str, document: Document) -> None:

@@ -1,17 +1,14 @@
-"""公文交換 in a real browser: a 函 the Secretariat dispatched electronically (through the
-services, as tests/e2e/test_documents.py drives 發文 in the browser already) reaches 民政局's
-收發 at once; the clerk opens it from 待簽收 and signs for it (簽收) on the page; the 收文 is
+"""公文交換 in a real browser: the Secretariat's 收發 dispatches a sealed 函 (發文 on the
+document's page) electronically; it reaches 民政局's 收發 at once; the clerk opens it from 待簽收 and signs for it (簽收) on the page; the 收文 is
 registered; the sender's 發文交換 and the document's exchange log show 已簽收. Every page
 passes axe-core and does not scroll sideways at phone width."""
 
 from __future__ import annotations
 
-import contextlib
-
 from secretariat.exchange.models import Exchange, State
-from tests.e2e.conftest import assert_accessible, login, logout
+from tests.e2e.conftest import assert_accessible, login, logout, step
 from tests.exchange.conftest import CIVIL_AFFAIRS_CODE
-from tests.exchange.flow import dispatch_letter
+from tests.exchange.flow import exchanges_of, sealed_letter
 
 
 def _phone_width(page) -> None:
@@ -24,9 +21,13 @@ def _phone_width(page) -> None:
 def test_a_letter_exchanged_inside_the_platform_is_signed_for(
     page, office, codes, receiver_clerk, outbox
 ):
-    document, exchanges = dispatch_letter(office, lambda execute: contextlib.nullcontext())
-    exchange = exchanges[CIVIL_AFFAIRS_CODE]
+    document = sealed_letter(office)
+    login(page, office.clerk.username)
+    page.goto(document.get_absolute_url())
+    step(page, "dispatch", pin=office.pin)
+    exchange = exchanges_of(document)[CIVIL_AFFAIRS_CODE]
     assert exchange.state == State.DELIVERED
+    logout(page)
 
     login(page, receiver_clerk.username)
     page.goto("/exchange/")

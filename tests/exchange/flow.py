@@ -17,7 +17,8 @@ RECIPIENTS = [
 ATTACHMENT = flow.PDF + b"% plan\n"
 
 
-def dispatch_letter(office, capture, **extra):
+def sealed_letter(office, **extra):
+    """The 函 decided, proofed and sealed: what the 收發 dispatches next."""
     document = flow.to_officer(office, flow.receive(office, **extra))
     flow.write_drafts(office, document, recipients=RECIPIENTS)
     services.add_attachments(
@@ -26,7 +27,17 @@ def dispatch_letter(office, capture, **extra):
         by=office.officer,
     )
     flow.to_decision(office, document, cosign=False)
+    flow.to_sealed(office, document)
+    return document
+
+
+def exchanges_of(document) -> dict:
+    return {e.recipient_code: e for e in Exchange.objects.filter(document=document)}
+
+
+def dispatch_letter(office, capture, **extra):
+    document = sealed_letter(office, **extra)
     with capture(execute=True):
-        flow.out_the_door(office, document)
+        services.dispatch(document, by=office.clerk, pin=office.pin)
     document.refresh_from_db()
-    return document, {e.recipient_code: e for e in Exchange.objects.filter(document=document)}
+    return document, exchanges_of(document)
