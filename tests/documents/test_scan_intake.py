@@ -200,8 +200,14 @@ def test_a_kept_scan_is_the_clerks_own_and_an_image_is_kept_as_a_pdf(settings, t
     assert scans.pending(mine, token).data == pdf
     assert scans.pending(theirs, token) is None
     assert scans.pending(mine, "../../secret-key") is None
+    # it waits sealed: the file on disk is not the PDF, and a changed byte does not open
+    old = tmp_path / "pending-scans" / "1" / f"{token}.sealed"
+    sealed = old.read_bytes()
+    assert b"%PDF" not in sealed
+    old.write_bytes(sealed[:-1] + bytes([sealed[-1] ^ 1]))
+    assert scans.pending(mine, token) is None
+    old.write_bytes(sealed)
     # a scan left longer than KEEP is dropped when the next one is kept
-    old = tmp_path / "pending-scans" / "1" / f"{token}.pdf"
     stale = time.time() - scans.KEEP.total_seconds() - 60
     os.utime(old, (stale, stale))
     scans.keep(mine, name, pdf)
