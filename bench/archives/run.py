@@ -19,15 +19,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
+
+from postgres import database_url, recreate_database, setup_django, timed  # noqa: E402
+
 DB_NAME = "bench_archives"
 ITEMS_PER_FOLDER = 20
 WORDS = (
@@ -36,32 +37,6 @@ WORDS = (
     "系統 安全 消防 衛生 環境 交通 道路 停車 住宅 都更 教育 學校 文化 藝術 觀光 產業 "
     "勞工 社會 福利 兒童 長照 醫療 防疫 警政 治安 災害 颱風 水利"
 ).split()
-
-
-def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("DATABASE_URL must name a PostgreSQL server (run through scripts/pgcluster.py).")
-    return url
-
-
-def _recreate_database(url: str) -> str:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        connection.execute(f"CREATE DATABASE {DB_NAME} TEMPLATE template0 ENCODING 'UTF8'")
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{DB_NAME}"))
-
-
-def _setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secretariat.settings")
-    os.environ.setdefault("SECRETARIAT_DATA_DIR", str(ROOT / "var"))
-    import django
-
-    django.setup()
 
 
 FOLDERS = """
@@ -131,21 +106,6 @@ def generate(items: int) -> dict:
     return counts
 
 
-def timed(fn, runs: int) -> dict:
-    fn()  # warm caches and the connection
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return {
-        "p50_ms": round(statistics.median(samples), 1),
-        "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)], 1),
-        "max_ms": round(samples[-1], 1),
-    }
-
-
 def mixed(fns, runs: int) -> dict:
     """p50/p95 over every query of a set, each run ``runs`` times."""
     samples = []
@@ -178,8 +138,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--explain", action="store_true", help="print the search plans too")
     args = parser.parse_args()
-    url = _recreate_database(_database_url())
-    _setup_django(url)
+    url = recreate_database(database_url(), DB_NAME)
+    setup_django(url)
 
     from django.core.management import call_command
     from django.db import connection

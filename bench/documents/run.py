@@ -21,44 +21,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
+
+from postgres import database_url, recreate_database, setup_django, timed  # noqa: E402
+
 DB_NAME = "bench_documents"
 START, END = dt.date(2026, 1, 1), dt.date(2026, 6, 30)  # 115年上半年
 OFFICERS_PER_AGENCY = 30
-
-
-def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("DATABASE_URL must name a PostgreSQL server (run through scripts/pgcluster.py).")
-    return url
-
-
-def _recreate_database(url: str) -> str:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        connection.execute(f"CREATE DATABASE {DB_NAME} TEMPLATE template0 ENCODING 'UTF8'")
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{DB_NAME}"))
-
-
-def _setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secretariat.settings")
-    os.environ.setdefault("SECRETARIAT_DATA_DIR", str(ROOT / "var"))
-    import django
-
-    django.setup()
 
 
 def _people() -> dict:
@@ -208,20 +182,6 @@ def generate(n: int) -> dict:
     return counts
 
 
-def timed(fn, runs: int) -> dict:
-    fn()  # warm caches and the connection
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return {
-        "p50_ms": round(statistics.median(samples), 1),
-        "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)], 1),
-    }
-
-
 def page(client, path: str):
     def get():
         response = client.get(path, HTTP_HOST="127.0.0.1")
@@ -252,8 +212,8 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=2_500_000)
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
-    url = _recreate_database(_database_url())
-    _setup_django(url)
+    url = recreate_database(database_url(), DB_NAME)
+    setup_django(url)
 
     from django.core.management import call_command
     from django.db import connection

@@ -1,0 +1,57 @@
+"""What the PostgreSQL benchmarks share (bench/documents, bench/archives): a database of their
+own on the server ``DATABASE_URL`` names (run them through scripts/pgcluster.py), Django set
+up on it, and one way of timing a call."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("DATABASE_URL must name a PostgreSQL server (run through scripts/pgcluster.py).")
+    return url
+
+
+def recreate_database(url: str, name: str) -> str:
+    """Drop and create the benchmark's database ``name``; its URL."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name}")
+        connection.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'")
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secretariat.settings")
+    os.environ.setdefault("SECRETARIAT_DATA_DIR", str(ROOT / "var"))
+    import django
+
+    django.setup()
+
+
+def timed(fn, runs: int) -> dict:
+    """p50, p95 and the slowest of ``runs`` calls in milliseconds, after one warming call."""
+    fn()  # warm caches and the connection
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return {
+        "p50_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)], 1),
+        "max_ms": round(samples[-1], 1),
+    }
