@@ -22,9 +22,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_loads_once_and_fills_the_half_year(registry):
-    load_demo()
+    said = load_demo()
     counts = (Item.objects.count(), Folder.objects.count(), DestructionReview.objects.count())
-    load_demo()
+    assert f"案卷 {Folder.objects.filter(agency__code='sec').count()} 卷" in said
+    assert "初審 2 件、移轉 1 次" in said
+    assert load_demo() == "已存在"
     assert (
         Item.objects.count(),
         Folder.objects.count(),

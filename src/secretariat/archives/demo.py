@@ -14,7 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from secretariat.archives import reports, selectors, services
-from secretariat.archives.models import Disposal, Folder, Level, RecordStatus, Retention, Scheme
+from secretariat.archives.models import (
+    DestructionReview,
+    Disposal,
+    Folder,
+    Level,
+    RecordStatus,
+    Retention,
+    Scheme,
+    Transfer,
+)
 from secretariat.core import registry, roc
 from secretariat.core import services as core_services
 from secretariat.core.models import IndicatorTarget, RoleCode, User
@@ -103,9 +112,9 @@ def _legacy(agency, today: dt.date) -> None:
     services.import_catalogue(records)
 
 
-def load_demo() -> None:
+def load_demo() -> str:
     if Scheme.objects.filter(agency__code="sec").exists():
-        return
+        return "已存在"
     today = timezone.localdate()
     people = _people()
     archivist, second = people["sec-archivist"], people["sec-archivist2"]
@@ -178,3 +187,9 @@ def load_demo() -> None:
             IndicatorTarget.objects.get_or_create(
                 indicator=code, year=year, defaults={"value": Decimal(value)}
             )
+    folders = Folder.objects.filter(agency=secretariat).count()
+    reviews = DestructionReview.objects.count()
+    return (
+        f"分類表類目 {len(ENTRIES)} 個、案卷 {folders} 卷、屆期送意見 {len(ids)} 卷、"
+        f"初審 {reviews} 件、移轉 {Transfer.objects.count()} 次"
+    )
