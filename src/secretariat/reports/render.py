@@ -50,6 +50,7 @@ from secretariat.core.documents import (
 from secretariat.core.text import spreadsheet_cell
 from secretariat.reports.charts import bar_chart
 from secretariat.reports.structure import (
+    ITEM_NUMBER,
     Chapter,
     Column,
     IndicatorResult,
@@ -484,7 +485,6 @@ def to_odt(report: Report) -> bytes:
 # Characters a sheet name may not hold in the office suites, and Excel's length limit.
 _SHEET_FORBIDDEN = re.compile(r"[\[\]*?:/\\']")
 SHEET_NAME_MAX = 31
-_NUMBERING = re.compile(r"^（[^）]*）")
 
 
 def _ods_styles(document: OpenDocumentSpreadsheet) -> dict[str, Style]:
@@ -595,7 +595,7 @@ def _figures_sheet(report: Report, styles: dict[str, Style], taken: set[str]) ->
 def _table_sheet(
     section: SectionData, table: Table, styles: dict[str, Style], taken: set[str]
 ) -> OdfTable:
-    base = _NUMBERING.sub("", section.heading)
+    base = ITEM_NUMBER.sub("", section.heading)
     if len(section.tables) > 1:
         base = f"{base}-{section.tables.index(table) + 1}"
     sheet = _sheet(

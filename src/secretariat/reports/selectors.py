@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 
 from django.utils import timezone
 
@@ -12,6 +11,7 @@ from secretariat.core.models import IndicatorTarget
 from secretariat.core.roc import Period, chinese_numeral, roc_year
 from secretariat.reports import registry
 from secretariat.reports.structure import (
+    ITEM_NUMBER,
     Chapter,
     IndicatorResult,
     Report,
@@ -48,10 +48,6 @@ def build_report(period: Period, progress=None) -> Report:
     return report
 
 
-# A heading's own item number, 「（三）」: modules write the seed's, the report renumbers.
-_NUMBER = re.compile(r"^（[^）]*）")
-
-
 def _numbered(sections: list[SectionData]) -> tuple[SectionData, ...]:
     """A chapter's sections numbered （一）（二）… by their place in it: each module writes its
     heading as the seed prints it, but which sections a chapter holds depends on the modules
@@ -59,7 +55,7 @@ def _numbered(sections: list[SectionData]) -> tuple[SectionData, ...]:
     sections in 六), so the number is the report's to give, in one place."""
     return tuple(
         dataclasses.replace(
-            section, heading=f"（{chinese_numeral(place)}）{_NUMBER.sub('', section.heading)}"
+            section, heading=f"（{chinese_numeral(place)}）{ITEM_NUMBER.sub('', section.heading)}"
         )
         for place, section in enumerate(sections, start=1)
     )

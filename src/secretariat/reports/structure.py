@@ -9,6 +9,7 @@ the government style (「4萬6,011件」, 98.42%, 民國 dates) is the renderers
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,6 +17,9 @@ from decimal import Decimal
 from secretariat.core.roc import Period
 
 Value = int | Decimal | str | dt.date | None
+
+# A section heading's item number, 「（三）」: modules write the seed's, the report gives it.
+ITEM_NUMBER = re.compile(r"^（[^）]*）")
 
 
 @dataclass(frozen=True)
