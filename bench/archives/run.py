@@ -80,18 +80,37 @@ JOIN archives_folder f ON f.id = %(first)s + g / %(per)s,
 """
 
 
+# The indexes a bulk load drops and builds again afterwards (those backing no constraint).
+SECONDARY_INDEXES = """
+SELECT i.indexname, i.indexdef FROM pg_indexes i
+WHERE i.tablename IN ('archives_folder', 'archives_item')
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexname::regclass)
+"""
+
+
 def generate(items: int) -> dict:
+    """The rows, loaded as a bulk import is: the secondary indexes dropped first and built
+    again after (every index of the migrations, the 案名 grams included)."""
     from django.db import connection
 
     started = time.perf_counter()
     folders = items // ITEMS_PER_FOLDER
     with connection.cursor() as cursor:
+        cursor.execute(SECONDARY_INDEXES)
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
         cursor.execute(FOLDERS, {"folders": folders, "per": ITEMS_PER_FOLDER, "words": WORDS})
         cursor.execute("SELECT min(id) FROM archives_folder")
         first = cursor.fetchone()[0]
         cursor.execute(
             ITEMS, {"items": items, "per": ITEMS_PER_FOLDER, "first": first, "words": WORDS}
         )
+        loaded = time.perf_counter()
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        for _, definition in indexes:
+            cursor.execute(definition)
+        indexed = time.perf_counter()
         for table in ("archives_folder", "archives_item"):
             cursor.execute(f"VACUUM ANALYZE {table}")
         counts = {}
@@ -102,6 +121,9 @@ def generate(items: int) -> dict:
         ):
             cursor.execute(sql)
             counts[key] = cursor.fetchone()[0]
+    counts["rows_s"] = round(loaded - started, 1)
+    counts["indexes_s"] = round(indexed - loaded, 1)
+    counts["indexes_rebuilt"] = len(indexes)
     counts["generate_s"] = round(time.perf_counter() - started, 1)
     return counts
 

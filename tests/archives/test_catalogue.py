@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from secretariat.archives import selectors, services
 from secretariat.archives.models import Disposal, FilingStatus, Folder, Item, Level, Retention
@@ -209,6 +209,46 @@ def test_search_by_code_prefix_and_title_words_is_scoped(people, agency, scheme,
         "都更節能"
     ]
     assert not selectors.search_items(people["sec_officer"], words="會議紀錄").exists()
+
+
+def test_title_words_of_any_length_find_exactly_the_titles_holding_them(people, agency, scheme):
+    rows = ["市政大樓節能改善", "節能會議紀錄", "颱風災害", "風災颱", "A棟"]
+    legacy(
+        agency("秘書處"),
+        [
+            (("105", "0102", str(n), "1", "1"), title, dt.date(2016, 2, 1), 10, "destroy", 0)
+            for n, title in enumerate(rows, start=1)
+        ],
+    )
+    archivist = people["archivist"]
+
+    def found(words):
+        return set(selectors.search_items(archivist, words=words).values_list("title", flat=True))
+
+    assert found("颱") == {"颱風災害", "風災颱"}
+    assert found("颱風") == {"颱風災害"}
+    # its grams (風災, 災颱) are in 「風災颱」 but 「災颱風」 is in no title
+    assert found("災颱風") == set()
+    assert found("會議紀錄") == {"節能會議紀錄"}
+    assert found("節能 改善") == {"市政大樓節能改善"}
+    assert found("A棟") == {"A棟"}
+    folders = selectors.search_folders(archivist, words="災害")
+    assert list(folders.values_list("title", flat=True)) == ["颱風災害"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's grams index")
+def test_title_words_are_looked_up_in_the_grams_index():
+    """The search's grams expression is the indexes' one: with sequential scans off, PostgreSQL
+    answers it from the index (on a large catalogue the planner chooses it; bench/archives)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    for model, index in (
+        (Item, "archive_item_title_grams"),
+        (Folder, "archive_folder_title_grams"),
+    ):
+        found = model.objects.alias(grams=selectors.TitleGrams("title"))
+        plan = found.filter(grams__contains=selectors.title_grams("颱風")).explain()
+        assert index in plan, plan
 
 
 def test_a_catalogue_record_is_never_deleted(agency, scheme):

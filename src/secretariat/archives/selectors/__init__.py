@@ -8,7 +8,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
+from django.db.models import Count, F, Func, Q, QuerySet, Sum, TextField
 
 from secretariat.archives import permissions
 from secretariat.archives.models import (
@@ -71,23 +73,46 @@ def search_words(words: str) -> list[str]:
     return [w for w in (words or "").split() if w][:SEARCH_WORDS_MAX]
 
 
+class TitleGrams(Func):
+    """PostgreSQL: the title's characters and character bigrams (``archives_grams``, migration
+    0004), the expression of the catalogues' GIN indexes."""
+
+    function = "archives_grams"
+    output_field = ArrayField(TextField())
+
+
+def title_grams(word: str) -> list[str]:
+    """The grams ``archives_grams`` gives a title holding ``word``, that the word needs."""
+    if len(word) == 1:
+        return [word]
+    return sorted({word[i : i + 2] for i in range(len(word) - 1)})
+
+
+def _titled(found: QuerySet, words: str) -> QuerySet:
+    """Every 案名 word is in the title; on PostgreSQL first narrowed by the grams index (a
+    two-character word has no trigram), the ``LIKE`` deciding."""
+    wanted = search_words(words)
+    for word in wanted:
+        found = found.filter(title__contains=word)
+    if wanted and connection.vendor == "postgresql":
+        grams = sorted({gram for word in wanted for gram in title_grams(word)})
+        found = found.alias(title_grams=TitleGrams("title")).filter(title_grams__contains=grams)
+    return found
+
+
 def search_items(user, *, code_prefix: str = "", words: str = "") -> QuerySet[Item]:
     """Catalogue search of 件: by 檔號 prefix (115-0101-…) and by 案名 words (all of them)."""
     found = items_for(user).filter(filing=FilingStatus.FILED)
     if code_prefix:
         found = found.filter(file_code__startswith=code_prefix)
-    for word in search_words(words):
-        found = found.filter(title__contains=word)
-    return found.order_by("file_code")
+    return _titled(found, words).order_by("file_code")
 
 
 def search_folders(user, *, code_prefix: str = "", words: str = "") -> QuerySet[Folder]:
     found = folders_for(user)
     if code_prefix:
         found = found.filter(file_code__startswith=code_prefix)
-    for word in search_words(words):
-        found = found.filter(title__contains=word)
-    return found.order_by("file_code")
+    return _titled(found, words).order_by("file_code")
 
 
 def awaiting_check(user) -> QuerySet[Item]:
