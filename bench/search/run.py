@@ -200,7 +200,7 @@ def write_rows(corpus: Corpus) -> float:
     table = SearchDocument._meta.db_table
     sql = (
         f"INSERT INTO {table} (source, object_id, kind, status, date, url, title, body, "
-        "match_title, match_body, length, agencies) "
+        "match_title, match_body, length, holders) "
         "VALUES (%s, %s, %s, '', %s, %s, %s, %s, %s, %s, %s, '[]')"
     )
     matched = [(match_form(a["title"]), match_form(a["body"])) for a in corpus.articles]

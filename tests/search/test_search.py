@@ -113,7 +113,14 @@ def test_every_substring_is_found_and_nothing_else(people):
     cases = [new_case(subject=f"測試{i}", body=body) for i, body in enumerate(bodies)]
     texts = {c.number: (match_form(f"{c.number} {c.subject}"), match_form(c.body)) for c in cases}
     queries = {body[i : i + n] for body in bodies for n in (1, 2, 3, 4) for i in range(len(body))}
-    queries |= {"".join(rng.choice(alphabet) for _ in range(3)) for _ in range(40)}
+    # longer ones: phrases of overlapping four-grams on tantivy (runs end inside some)
+    longer = sorted({body[i : i + n] for body in bodies for n in (5, 6, 7, 9) for i in range(20)})
+    queries |= set(rng.sample(longer, 150))
+    # …and the same with their spaces taken out: the term's grams lie on both sides of a run's
+    # end in the text, where a gram phrase that did not overlap would find it
+    joined = sorted({q.replace(" ", "") for q in longer if " " in q.strip()})
+    queries |= set(rng.sample(joined, 150))
+    queries |= {"".join(rng.choice(alphabet) for _ in range(n)) for n in (3, 5) for _ in range(40)}
     queries = sorted(q for q in queries if q.strip())
     for query in queries:
         terms = parse(query)

@@ -246,3 +246,18 @@ def test_check_reports_the_lag(db, settings):
     assert message.id == "search.W001" and "secretariat search apply" in message.hint
     tantivy_index.apply_outbox()
     assert checks.index_in_step() == []
+
+
+@pytest.mark.django_db
+def test_a_new_index_schema_is_built_from_the_rows_after_migrate(registry, settings, tmp_path):
+    """An upgrade to a new SCHEMA_VERSION finds an empty directory; `migrate`'s post_migrate
+    step builds it from the rows (and leaves an index that has documents alone)."""
+    from secretariat.search.apps import _forget_tokens_of_an_emptied_index
+
+    cases = [new_case(body=f"第{i}件中央主管機關核定") for i in range(3)]
+    IndexOutbox.objects.all().delete()  # the old index had them; the new one is empty
+    settings.SEARCH_INDEX_DIR = str(tmp_path / "upgraded")
+    assert in_index("中央主管機關") == set()
+    _forget_tokens_of_an_emptied_index(sender=None, using="default")
+    assert in_index("中央主管機關") == {c.pk for c in cases}
+    assert tantivy_index.build_if_new() is None

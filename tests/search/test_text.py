@@ -22,6 +22,22 @@ def test_tokens_are_bigrams_and_each_runs_last_character():
     assert tokens("a") == ["a"]
 
 
+def test_longer_grams_give_one_token_per_character():
+    assert tokens("違規停車 罰單", 3) == ["違規停", "規停車", "停車", "車", "罰單", "單"]
+    assert tokens("abcde", 4) == ["abcd", "bcde", "cde", "de", "e"]
+    assert tokens("abcde", 2) == tokens("abcde")
+
+
+def test_a_long_term_is_covered_by_overlapping_grams():
+    assert Term(("主管机关",)).gram_phrase(4) == (4, [(0, "主管机关")])
+    assert Term(("第一项",)).gram_phrase(4) == (3, [(0, "第一项")])
+    assert Term(("abcdefg",)).gram_phrase(4) == (4, [(0, "abcd"), (3, "defg")])
+    assert Term(("abcdefgh",)).gram_phrase(4) == (4, [(0, "abcd"), (3, "defg"), (4, "efgh")])
+    # two characters, a prefix, several runs: the bigram phrase
+    assert Term(("停车",)).gram_phrase(4) is None
+    assert Term(("人行道", "地")).gram_phrase(4) is None
+
+
 def test_a_query_reads_words_and_quoted_phrases():
     terms = parse('違規  停車 "人行道 地磚" “公園”')
     assert [t.runs for t in terms] == [("违规",), ("停车",), ("人行道", "地砖"), ("公园",)]

@@ -18,6 +18,11 @@ def _forget_tokens_of_an_emptied_index(sender, using, **kwargs) -> None:
         backends.backend_for(connection.vendor).clear(using)
         if backends.backend().name == "tantivy":
             backends.backend().clear(using)
+    elif backends.backend().name == "tantivy" and using == "default":
+        # An upgrade to a new index schema (a new, empty directory): built from the rows.
+        from secretariat.search import tantivy_index
+
+        tantivy_index.build_if_new()
 
 
 class SearchConfig(AppConfig):

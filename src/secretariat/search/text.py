@@ -11,6 +11,13 @@ every adjacent pair, then the run's last character by itself. So
   its run), so it needs no index of its own — it is a prefix query, slower, as allowed.
 
 No hit is lost to word segmentation: there is none.
+
+The tantivy engine also indexes longer grams (``tokens(text, n)``: at each character the ``n``
+characters from it, shorter at its run's end — one token per character, so positions line up
+with the bigrams'). A term of ``n`` characters is then one token, and a longer one a phrase of
+``n``-grams that overlap by a character (``Term.gram_phrase``): a real ``n``-gram lies inside
+one run, so overlapping ones mean one run holds the whole term. Far fewer tokens to match,
+and far rarer ones, than its bigrams.
 """
 
 from __future__ import annotations
@@ -33,12 +40,12 @@ def match_form(text: str) -> str:
     return " ".join(project(text).split())
 
 
-def tokens(match_text: str) -> list[str]:
-    """The token sequence of a match text (see the module docstring)."""
+def tokens(match_text: str, n: int = 2) -> list[str]:
+    """The token sequence of a match text (see the module docstring): at each character of
+    a run, the ``n`` characters from it (fewer at the run's end)."""
     out: list[str] = []
     for run in match_text.split():
-        out.extend(run[i : i + 2] for i in range(len(run) - 1))
-        out.append(run[-1])
+        out.extend(run[i : i + n] for i in range(len(run)))
     return out
 
 
@@ -69,6 +76,20 @@ class Term:
                 out.append(run)
                 return out, True
         return out, False
+
+    def gram_phrase(self, longest: int) -> tuple[int, list[tuple[int, str]]] | None:
+        """For a term of one run of at least three characters: the gram length ``n`` (the
+        term's length, at most ``longest``) and the ``n``-grams (offset, gram) that cover it,
+        each overlapping the next by at least one character — one token when the term is no
+        longer than ``longest``. None for other terms (their bigram phrase finds them)."""
+        if len(self.runs) != 1 or len(self.runs[0]) < 3:
+            return None
+        run = self.runs[0]
+        n = min(len(run), longest)
+        offsets = list(range(0, len(run) - n + 1, n - 1))
+        if offsets[-1] != len(run) - n:
+            offsets.append(len(run) - n)
+        return n, [(offset, run[offset : offset + n]) for offset in offsets]
 
     def index_tokens(self) -> tuple[set[str], str | None]:
         """Tokens every matching text holds, and the one-character prefix when the term is a
