@@ -51,7 +51,7 @@ def timed(fn, runs: int) -> dict:
         samples.append((time.perf_counter() - started) * 1000)
     samples.sort()
     return {
-        "p50_ms": round(statistics.median(samples), 1),
-        "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)], 1),
-        "max_ms": round(samples[-1], 1),
+        "p50_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)], 2),
+        "max_ms": round(samples[-1], 2),
     }
