@@ -1,16 +1,16 @@
 """Benchmark of the archives catalogue on PostgreSQL (issue 20): with N 件 records (default
 10,000,000) in N/20 案卷 over the 72 agencies of the registry, an agency archivist's catalogue
 search by 檔號 prefix and by 案名 words (the selector the page and the API use, first 100 in
-檔號 order), and the 屆期 selection of one year against the hand-written SQL.
+檔號 order), and the 屆期 selection of one year against the hand-written SQL — timed back
+to back and as a page asks it, each call after the connection has been idle (``--idle-ms``).
 
     nice -n 10 python scripts/pgcluster.py -- .venv/bin/python bench/archives/run.py \
-        [--items 10000000] [--runs 20]
+        [--items 10000000] [--runs 20] [--idle-ms 2]
 
 Needs DATABASE_URL naming a PostgreSQL server (pgcluster.py sets one); creates and drops its
 own database ``bench_archives``. Rows are generated with SQL (generate_series): 案卷 of 民國
 100–115 under 81 分類號, retention spread over the table (永久, 30 … 1 年) in every agency,
-20 件 each; a
-件's 案名 is three two-character words of a 60-word vocabulary (216,000 titles). Prints one
+20 件 each; a 件's 案名 is three two-character words of a 60-word vocabulary (216,000 titles). Prints one
 JSON object; results are kept in docs/performance.md.
 """
 
@@ -27,7 +27,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
 
-from postgres import database_url, recreate_database, setup_django, timed  # noqa: E402
+from postgres import (  # noqa: E402
+    database_url,
+    recreate_database,
+    setup_django,
+    timed,
+    timed_per_request,
+)
 
 DB_NAME = "bench_archives"
 ITEMS_PER_FOLDER = 20
@@ -159,6 +165,9 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=10_000_000)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--explain", action="store_true", help="print the search plans too")
+    parser.add_argument(
+        "--idle-ms", type=float, default=2.0, help="pause before each 屆期 call, per request"
+    )
     args = parser.parse_args()
     url = recreate_database(database_url(), DB_NAME)
     setup_django(url)
@@ -239,15 +248,34 @@ def main() -> None:
     assert [row[0] for row in orm()] == [row[0] for row in raw()] == [r[0] for r in selector_sql()]
     selection, hand_written = timed(orm, args.runs), timed(raw, args.runs)
     its_sql = timed(selector_sql, args.runs)
+    # As a page asks it: each call after the connection has been idle (bench/postgres.py says
+    # why back-to-back calls flatter bare SQL). The target is judged on this protocol.
+    per_request = timed_per_request(
+        {"selector": orm, "raw_sql": raw, "selector_sql_alone": selector_sql},
+        args.runs,
+        args.idle_ms,
+    )
+
+    def ratios(times: dict) -> dict:
+        hand = times["raw_sql"]
+        return {
+            "ratio_p50": round(times["selector"]["p50_ms"] / hand["p50_ms"], 2),
+            "ratio_p95": round(times["selector"]["p95_ms"] / hand["p95_ms"], 2),
+            "sql_ratio_p50": round(times["selector_sql_alone"]["p50_ms"] / hand["p50_ms"], 2),
+        }
+
+    # What the pause alone does to the hand-written SQL: p50 after each idle time.
+    after_idle = {
+        f"{idle:g}ms": timed_per_request({"raw_sql": raw}, args.runs, idle)["raw_sql"]["p50_ms"]
+        for idle in (0.05, 0.1, 0.2, 0.5, 1, 2, 10)
+    }
+    back_to_back = {"selector": selection, "raw_sql": hand_written, "selector_sql_alone": its_sql}
     result["expiring_one_year"] = {
         "year": year,
         "folders": len(raw()),
-        "selector": selection,
-        "raw_sql": hand_written,
-        "selector_sql_alone": its_sql,
-        "ratio_p50": round(selection["p50_ms"] / hand_written["p50_ms"], 2),
-        "ratio_p95": round(selection["p95_ms"] / hand_written["p95_ms"], 2),
-        "sql_ratio_p50": round(its_sql["p50_ms"] / hand_written["p50_ms"], 2),
+        "back_to_back": back_to_back | ratios(back_to_back),
+        f"per_request_after_{args.idle_ms:g}ms_idle": per_request | ratios(per_request),
+        "raw_sql_p50_after_idle": after_idle,
     }
     connection.close()
     print(json.dumps(result, ensure_ascii=False, indent=2))
