@@ -4,6 +4,7 @@ documents like it went to; 歸檔 shows the 檔案編目 proposals."""
 
 from __future__ import annotations
 
+import base64
 import io
 import os
 import random
@@ -137,7 +138,47 @@ def test_reading_refuses_a_file_that_is_not_a_scan_and_a_person_who_is_no_clerk(
     assert officer.post("/documents/receive/", {"read": "1"}).status_code == 403
 
 
-def test_distribution_shows_the_units_past_documents_like_it_went_to(office):
+def _post_scan(client: Client, name: str, data: bytes | str):
+    content = data if isinstance(data, str) else base64.b64encode(data).decode("ascii")
+    return client.post(
+        "/api/v1/documents/scan-reading",
+        {"name": name, "content_base64": content},
+        content_type="application/json",
+    )
+
+
+def test_the_api_reads_a_scan_and_keeps_nothing(office, scanned_letter, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    letter, png = scanned_letter
+    answer = _post_scan(client_for(office.clerk), "掃描/來文.png", png)
+    assert answer.status_code == 200, answer.content
+    read = answer.json()
+    found = {row["field"]: row for row in read["fields"]}
+    assert found["sender_number"]["value"] == letter.number
+    assert found["sender_date"]["value"] == "2026-11-20"
+    assert found["speed"]["value"] == "urgent"
+    assert found["subject"]["value"] == letter.subject
+    assert all(0 < row["confidence"] <= 1 and row["source"] for row in read["fields"])
+    assert read["lines"] > 0
+    assert list(tmp_path.rglob("*.sealed")) == []  # the caller sends the file again to 收文
+
+
+def test_the_api_reading_names_what_is_wrong(office):
+    clerk = client_for(office.clerk)
+    not_base64 = _post_scan(clerk, "來文.png", "這不是Base64")
+    assert not_base64.status_code == 400
+    assert not_base64.json()["fields"] == {"scan": ["掃描檔「來文.png」不是有效的 Base64 內容。"]}
+    no_name = _post_scan(clerk, "掃描/", b"%PDF-1.7")
+    assert no_name.json()["fields"] == {"scan": ["掃描檔檔名「掃描/」無效，請提供含副檔名的檔名。"]}
+    fake = _post_scan(clerk, "來文.png", b"MZ\x90\x00 not an image")
+    assert fake.status_code == 400
+    assert fake.json()["fields"] == {"scan": ["附件「來文.png」的內容不是PNG 圖片，與副檔名不符。"]}
+    control = _post_scan(clerk, "來文\x07.png", b"%PDF-1.7")
+    assert control.status_code == 422
+    assert _post_scan(client_for(office.officer), "來文.pdf", b"%PDF-1.7").status_code == 403
+
+
+def _distribution_history(office):
     for n in range(6):
         for subject, officer in (
             (f"有關市政大樓空調設備維護第{n}案", office.officer),
@@ -155,9 +196,11 @@ def test_distribution_shows_the_units_past_documents_like_it_went_to(office):
     services.distribute(confidential, officer=office.officer, by=office.clerk)
     history = selectors.past_distributions(office.officer.agency_id)
     assert len(history) == 12  # the confidential one is not learned from
-    waiting = receive(
-        office, subject="有關市政大樓空調設備汰換一案", signing_mode=SigningMode.PAPER
-    )
+    return receive(office, subject="有關市政大樓空調設備汰換一案", signing_mode=SigningMode.PAPER)
+
+
+def test_distribution_shows_the_units_past_documents_like_it_went_to(office):
+    waiting = _distribution_history(office)
     html = client_for(office.clerk).get(waiting.get_absolute_url()).content.decode()
     assert "分文建議" in html and "學習自本機關近 12 件分文紀錄" in html
     first = re.search(r'id="unit-suggestion".*?<li>([^：]+)：信心 (\d+)%', html, re.S)
@@ -214,3 +257,45 @@ def test_a_kept_scan_is_the_clerks_own_and_an_image_is_kept_as_a_pdf(settings, t
     assert not old.exists()
     scans.drop(mine, token)
     assert scans.pending(mine, token) is None
+
+
+def _assistance(person, document) -> dict:
+    url = f"/api/v1/documents/{document.agency.code}/{document.number}/assistance"
+    answer = client_for(person).get(url)
+    assert answer.status_code == 200, answer.content
+    return answer.json()
+
+
+def test_the_api_gives_whoever_holds_a_step_the_suggestions_its_page_shows(office):
+    waiting = _distribution_history(office)
+    at_desk = _assistance(office.clerk, waiting)
+    ranked = at_desk["unit_suggestion"]["ranked"]
+    assert ranked[0]["label"] == "總務組" and ranked[0]["grounds"]
+    assert at_desk["unit_suggestion"]["trained_on"] == 12
+    assert at_desk["filing_proposal"] is None
+    # the officer holds no step of it yet: nothing to suggest
+    assert _assistance(office.officer, waiting) == {
+        "unit_suggestion": None,
+        "filing_proposal": None,
+    }
+    services.distribute(waiting, officer=office.officer, by=office.clerk)
+    assert _assistance(office.clerk, waiting)["unit_suggestion"] is None
+
+
+def test_the_api_gives_the_filing_proposal_to_whoever_may_file(office):
+    whole_path(office)
+    document = to_officer(office, receive(office, subject="有關市政大樓節能改善工程一案"))
+    assert _assistance(office.officer, document)["filing_proposal"] is None  # not approved
+    services.save_draft(
+        document,
+        DraftRole.MEMO,
+        doc_type="memo",
+        subject="擬存查",
+        sections={"說明": "工務局函知市政大樓節能改善工程期程。本處無須辦理。", "擬辦": "擬存查。"},
+        by=office.officer,
+    )
+    to_decision(office, document, cosign=False)
+    proposal = _assistance(office.officer, document)["filing_proposal"]
+    assert proposal["notes"] == ["已歸檔且有檔號的公文僅 1 件，不足以學習分類號。"]
+    assert "市政大樓節能改善工程" in proposal["summary"]["value"]
+    assert proposal["summary"]["derived_from"].startswith("摘錄自")

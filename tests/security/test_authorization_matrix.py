@@ -342,6 +342,7 @@ SCOPED_API = {
     "/api/v1/petitions/{number}",
     "/api/v1/cases/{number}",
     "/api/v1/documents/{agency_code}/{document_number}",
+    "/api/v1/documents/{agency_code}/{document_number}/assistance",
     "/api/v1/exchange/documents/{agency_code}/{document_number}/package",
     "/api/v1/exchange/documents/{agency_code}/{document_number}/log",
     "/api/v1/meetings/{meeting_id}",

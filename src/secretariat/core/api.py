@@ -7,10 +7,15 @@ schema cannot say (a date outside the calendar's range) is a documented 400."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import mimetypes
+import posixpath
 import re
 from typing import Annotated
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import BaseModel, BeforeValidator, ConfigDict
@@ -69,6 +74,24 @@ class InputSchema(BaseModel):
     attributes off any object and so would take a list or a number for an object."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def sent_file(name: str, content_base64: str, *, field: str, what: str = "附件"):
+    """A file sent in a JSON body — its name and its content in Base64 — as an upload for
+    the upload rule (``core.uploads.check_upload``) to judge. The name loses any folder part,
+    as a browser sends it; a DomainError on ``field`` names the file when no name is left or
+    the content is not Base64."""
+    base = posixpath.basename(name.replace("\\", "/")).strip()
+    if base in {"", ".", ".."}:
+        message = f"{what}檔名「{name}」無效，請提供含副檔名的檔名。"
+        raise DomainError("invalid", f"資料有誤：{message}", {field: [message]})
+    try:
+        content = base64.b64decode(content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        message = f"{what}「{base}」不是有效的 Base64 內容。"
+        raise DomainError("invalid", f"資料有誤：{message}", {field: [message]}) from None
+    content_type = mimetypes.guess_type(base)[0] or "application/octet-stream"
+    return SimpleUploadedFile(base, content, content_type=content_type)
 
 
 def object_id(description: str = "識別碼"):

@@ -2,17 +2,21 @@
 signing trail and 驗章 on demand, the inbox, and the online-signing figures. Read through the
 same selectors as the pages — the same scope, 「密不錄由」 in lists, a confidential document
 a 404 for anyone off its chain. Signing steps stay on the pages: they need the signer's card
-PIN at the server's card reader (docs/documents.md). JSON, ISO dates and times."""
+PIN at the server's card reader (docs/documents.md). The assistance is here too: the OCR
+reading of a scanned letter for a 收文 form, and the 分文 and 檔案編目 suggestions the
+document's page shows. JSON, ISO dates and times."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from ninja import Field, Path, Query, Router, Schema
 
-from secretariat.core.api import ERRORS, IsoDate
+from secretariat.core.api import ERRORS, InputSchema, IsoDate, sent_file
 from secretariat.core.errors import DomainError
+from secretariat.core.text import api_text
 from secretariat.documents import selectors, services, storage
 from secretariat.documents.models import NUMBER_LENGTH, OPEN_STATUSES, Status
 
@@ -96,6 +100,104 @@ class SigningFiguresOut(Schema):
     paper_received: int = Field(description="其中紙本來文")
     paper_received_online: int = Field(description="紙本來文採線上簽核")
     paper_received_rate: Decimal | None
+
+
+class ScanIn(InputSchema):
+    name: api_text("檔名", max_length=200) = Field(
+        min_length=1, description="檔名：pdf、jpg 或 png，副檔名須與內容相符"
+    )
+    content_base64: str = Field(
+        max_length=settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        description="掃描檔內容（Base64）；整個請求以 2.5 MB 為限",
+    )
+
+
+class ReadFieldOut(Schema):
+    field: str = Field(
+        description="收文欄位：sender_name 來文機關、sender_number 發文字號、sender_date "
+        "發文日期（ISO）、speed 速別、secrecy 密等、subject 主旨、declassify 解密條件"
+    )
+    value: str = Field(description="讀到的值，格式同收文欄位（速別、密等為代碼）")
+    confidence: float = Field(description="信心（0–1）")
+    source: str = Field(description="讀取的來源文字")
+
+
+class ScanReadingOut(Schema):
+    fields: list[ReadFieldOut] = Field(description="讀到的欄位；沒有讀到的不列")
+    sender_code: str = Field(description="比對到的來文機關代碼；空白表示未比對到")
+    lines: int = Field(description="辨識出的文字行數")
+    seconds: float = Field(description="辨識所花秒數")
+
+
+class SuggestionOut(Schema):
+    label: str = Field(description="建議的單位")
+    confidence: float = Field(description="信心（0–1，已校準）")
+    grounds: list[str] = Field(description="依據：與本件相近的過去公文")
+
+
+class UnitSuggestionOut(Schema):
+    ranked: list[SuggestionOut]
+    trained_on: int = Field(description="學習的分文紀錄件數")
+    heldout_top1: float | None = Field(description="保留驗證的首位正確率")
+    threshold: float | None = Field(description="預選門檻；首位信心達此值時預選")
+    preselected: str | None = Field(description="預選的單位")
+
+
+class ProposalOut(Schema):
+    value: str
+    confidence: float | None = Field(description="信心（0–1）；不是機率時為空")
+    derived_from: str = Field(description="建議的依據")
+
+
+class FilingProposalOut(Schema):
+    classification: ProposalOut | None = Field(description="分類號（檔號）")
+    retention: ProposalOut | None = Field(description="保存年限")
+    subjects: ProposalOut | None = Field(description="主題項")
+    summary: ProposalOut | None = Field(description="案情摘要（摘錄）")
+    notes: list[str] = Field(description="說明，例如歷史紀錄不足以學習分類號")
+
+
+class AssistanceOut(Schema):
+    unit_suggestion: UnitSuggestionOut | None = Field(
+        description="分文建議：僅給持有本件分文的人；密件或歷史不足時為空"
+    )
+    filing_proposal: FilingProposalOut | None = Field(
+        description="檔案編目建議：僅給此刻可歸檔本件的人；密件時為空"
+    )
+
+
+def _unit_suggestion(learned) -> dict | None:
+    if learned is None:
+        return None
+    return {
+        "ranked": [
+            {"label": s.label, "confidence": s.confidence, "grounds": list(s.grounds)}
+            for s in learned.ranked
+        ],
+        "trained_on": learned.trained_on,
+        "heldout_top1": learned.heldout_top1,
+        "threshold": learned.threshold,
+        "preselected": learned.preselected.label if learned.preselected else None,
+    }
+
+
+def _filing_proposal(proposal) -> dict | None:
+    if proposal is None:
+        return None
+    parts = ("classification", "retention", "subjects", "summary")
+    return {
+        **{
+            part: None
+            if (found := getattr(proposal, part)) is None
+            else {
+                "value": found.value,
+                "confidence": found.confidence,
+                "derived_from": found.derived_from,
+            }
+            for part in parts
+        },
+        "notes": list(proposal.notes),
+    }
 
 
 def _out(document, today: dt.date, subject: str | None = None) -> dict:
@@ -193,6 +295,43 @@ def _points(document) -> list[dict]:
         }
         for p in selectors.trail_of(document)
     ]
+
+
+@router.post(
+    "/scan-reading",
+    response={200: ScanReadingOut, **ERRORS},
+    summary="文件登錄：辨識紙本來文掃描檔，預填收文欄位（收發）",
+)
+def read_scan(request, payload: ScanIn):
+    """OCR of a scanned paper letter (PDF, JPEG or PNG): the 收文 fields it found, each with
+    its confidence and the text it was read from. Nothing is saved; the clerk confirms the
+    fields and 收文 with the scan. 400 when the file or its content is not accepted, or the
+    server has no OCR; 403 for anyone but the agency's 收發."""
+    upload = sent_file(payload.name, payload.content_base64, field="scan", what="掃描檔")
+    reading = services.read_scan(upload, by=request.user, keep=False).reading
+    return {
+        "fields": [
+            {"field": name, "value": f.value, "confidence": f.confidence, "source": f.source}
+            for name, f in reading.fields.items()
+        ],
+        "sender_code": reading.sender_code,
+        "lines": reading.lines,
+        "seconds": round(reading.seconds, 3),
+    }
+
+
+@router.get(
+    "/{agency_code}/{document_number}/assistance",
+    response={200: AssistanceOut, **ERRORS},
+    summary="分文建議與檔案編目建議（依本人此刻持有的步驟）",
+)
+def assistance(request, agency_code: str = AgencyCode, document_number: str = Number):
+    document = selectors.document_for(request.user, agency_code, document_number)
+    helped = selectors.assistance_for(request.user, document)
+    return {
+        "unit_suggestion": _unit_suggestion(helped.unit_suggestion),
+        "filing_proposal": _filing_proposal(helped.filing_proposal),
+    }
 
 
 @router.get(

@@ -39,6 +39,7 @@ from secretariat.documents.models import (
     Signer,
     SigningMode,
     Speed,
+    Status,
     Step,
     VerificationRun,
     overdue_q,
@@ -756,6 +757,36 @@ def document_parts(document: Document) -> dict[str, str]:
         for title, text in contents.section_texts(data).items():
             parts.setdefault(f"{role}{title}", text)
     return parts
+
+
+def held_steps(user, document: Document) -> set[str]:
+    """The steps of ``document`` the person holds now (their pending points)."""
+    return set(inbox_for(user).filter(document=document).values_list("step", flat=True))
+
+
+def may_file_now(document: Document, held: set[str]) -> bool:
+    """Whether the holder of ``held`` may 歸檔 the document now: at 歸檔 after 發文, or 存查
+    of an approved document at the officer's desk (``services.file_document``'s rule)."""
+    return Step.FILE in held or (Step.DRAFT in held and document.status == Status.APPROVED)
+
+
+@dataclass(frozen=True)
+class Assistance:
+    """The learned suggestions the person may be shown for a document now."""
+
+    unit_suggestion: assist.Learned | None  # 分文建議, to whoever holds 分文
+    filing_proposal: assist.FilingProposal | None  # 檔案編目建議, to whoever may 歸檔
+
+
+def assistance_for(user, document: Document, held: set[str] | None = None) -> Assistance:
+    """What the document's page shows beside the steps the person holds (``held``, when the
+    caller has them already): 分文建議 at 分文, 檔案編目建議 when they may file it (both None
+    otherwise, and for a confidential document). The page and the API ask this."""
+    held = held_steps(user, document) if held is None else held
+    return Assistance(
+        unit_suggestion(document) if Step.DISTRIBUTE in held else None,
+        filing_proposal(document) if may_file_now(document, held) else None,
+    )
 
 
 def filing_proposal(document: Document) -> assist.FilingProposal | None:

@@ -233,14 +233,10 @@ class Action:
     filing_proposal: object = None  # 檔案編目 proposals (assist.FilingProposal)
 
 
-def _held_steps(request: HttpRequest, document: Document) -> set[str]:
-    held = selectors.inbox_for(request.user).filter(document=document)
-    return set(held.values_list("step", flat=True))
-
-
 def _actions(request: HttpRequest, document: Document, posted: dict | None = None) -> list[Action]:
     """The forms for the steps the person may take; ``posted`` = {step: bound form}."""
-    user, held = request.user, _held_steps(request, document)
+    user, held = request.user, selectors.held_steps(request.user, document)
+    helped = selectors.assistance_for(user, document, held)
     posted = posted or {}
     found: list[Action] = []
 
@@ -250,7 +246,7 @@ def _actions(request: HttpRequest, document: Document, posted: dict | None = Non
         return found[-1]
 
     def add_filing(label):
-        proposal = selectors.filing_proposal(document)
+        proposal = helped.filing_proposal
         retention = proposal.retention.value if proposal and proposal.retention else ""
         add("file", label, forms.FileForm, "歸檔", initial={"retention": retention})
         found[-1].filing_proposal = proposal
@@ -262,7 +258,7 @@ def _actions(request: HttpRequest, document: Document, posted: dict | None = Non
             forms.DistributeForm,
             "分文",
             officers=selectors.officers_for(document),
-        ).unit_suggestion = selectors.unit_suggestion(document)
+        ).unit_suggestion = helped.unit_suggestion
     if Step.DRAFT in held:
         if document.status == Status.APPROVED:
             add_filing("歸檔（存查）")
@@ -360,7 +356,7 @@ def _detail_context(request: HttpRequest, document: Document, posted: dict | Non
     for point in points:
         point.opinion_text = storage.opinion_of(document, point)
     attachments = [(a, storage.file_name(document, a)) for a in document.attachments.order_by("pk")]
-    held = _held_steps(request, document)
+    held = selectors.held_steps(request.user, document)
     return {
         "document": document,
         "subject": opened.subject,

@@ -3,11 +3,7 @@ received elsewhere and reads the status of petitions its agency may see. JSON, I
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import mimetypes
-import posixpath
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,7 +11,7 @@ from ninja import Field, Path, Router, Schema, Status
 
 from secretariat.cases import selectors as case_selectors
 from secretariat.cases.selectors import Channel
-from secretariat.core.api import ERRORS, InputSchema, IsoDate
+from secretariat.core.api import ERRORS, InputSchema, IsoDate, sent_file
 from secretariat.core.errors import DomainError, NotFound
 from secretariat.core.text import api_text
 from secretariat.petitions import selectors, services
@@ -108,26 +104,13 @@ class PetitionOut(Schema):
     )
 
 
-def _file_name(name: str) -> str:
-    """The name without any folder part, as a browser sends it ('' when nothing is left)."""
-    base = posixpath.basename(name.replace("\\", "/")).strip()
-    return "" if base in {".", ".."} else base
-
-
 def _uploads(attachments: list[AttachmentIn]) -> list[SimpleUploadedFile]:
     uploads, problems = [], []
     for item in attachments:
-        name = _file_name(item.name)
-        if not name:
-            problems.append(f"附件檔名「{item.name}」無效，請提供含副檔名的檔名。")
-            continue
         try:
-            content = base64.b64decode(item.content_base64, validate=True)
-        except (binascii.Error, ValueError):
-            problems.append(f"附件「{name}」不是有效的 Base64 內容。")
-            continue
-        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        uploads.append(SimpleUploadedFile(name, content, content_type=content_type))
+            uploads.append(sent_file(item.name, item.content_base64, field="attachments"))
+        except DomainError as error:
+            problems.extend(error.fields["attachments"])
     if problems:
         raise DomainError("invalid", "資料有誤：" + "；".join(problems), {"attachments": problems})
     return uploads

@@ -257,11 +257,13 @@ class ScanReading:
     reading: object  # assist's LetterReading: fields, sender_code, lines, seconds
 
 
-def read_scan(upload, *, by) -> ScanReading:
+def read_scan(upload, *, by, keep: bool = True) -> ScanReading:
     """Read a paper letter's scan (PDF or image) to pre-fill the 收文 form: the file is
     checked (``core.uploads``), an image becomes a one-page PDF, the PDF waits for the
-    clerk's save under a token, and OCR reads the heading fields (``assist``). The clerk
-    confirms or corrects them; ``receive_document`` checks them as it checks typed ones."""
+    clerk's save under a token (not with ``keep=False``: the API's reading, whose caller
+    sends the file again; the token is then empty), and OCR reads the heading fields
+    (``assist``). The clerk confirms or corrects them; ``receive_document`` checks them as
+    it checks typed ones."""
     require(
         getattr(by, "agency", None) is not None and by.has_role(RoleCode.REGISTRY_CLERK),
         "只有收發人員可以收文。",
@@ -278,7 +280,7 @@ def read_scan(upload, *, by) -> ScanReading:
         no_secrecy=Secrecy.NONE,
     )
     name, pdf = scans.as_pdf(upload.name, data, content_type)
-    return ScanReading(scans.keep(by, name, pdf), name, reading)
+    return ScanReading(scans.keep(by, name, pdf) if keep else "", name, reading)
 
 
 def may_create(user) -> bool:
