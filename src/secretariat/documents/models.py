@@ -516,6 +516,11 @@ class Document(Audited):
         """The Python twin of ``overdue_q``."""
         return self.is_open and self.due_on is not None and self.due_on < day
 
+    def may_be_filed_at(self, steps) -> bool:
+        """歸檔 from one of the held ``steps``: at 歸檔 after 發文, or 存查 of an approved
+        document at the officer's desk. One rule for ``file_document`` and the proposals."""
+        return Step.FILE in steps or (Step.DRAFT in steps and self.status == Status.APPROVED)
+
     # 狀態轉換: services call these inside their transaction.
     @transition(field=status, source=Status.REGISTERED, target=Status.DRAFTING)
     def distribute(self) -> None:

@@ -39,7 +39,6 @@ from secretariat.documents.models import (
     Signer,
     SigningMode,
     Speed,
-    Status,
     Step,
     VerificationRun,
     overdue_q,
@@ -764,12 +763,6 @@ def held_steps(user, document: Document) -> set[str]:
     return set(inbox_for(user).filter(document=document).values_list("step", flat=True))
 
 
-def may_file_now(document: Document, held: set[str]) -> bool:
-    """Whether the holder of ``held`` may 歸檔 the document now: at 歸檔 after 發文, or 存查
-    of an approved document at the officer's desk (``services.file_document``'s rule)."""
-    return Step.FILE in held or (Step.DRAFT in held and document.status == Status.APPROVED)
-
-
 @dataclass(frozen=True)
 class Assistance:
     """The learned suggestions the person may be shown for a document now."""
@@ -785,7 +778,7 @@ def assistance_for(user, document: Document, held: set[str] | None = None) -> As
     held = held_steps(user, document) if held is None else held
     return Assistance(
         unit_suggestion(document) if Step.DISTRIBUTE in held else None,
-        filing_proposal(document) if may_file_now(document, held) else None,
+        filing_proposal(document) if document.may_be_filed_at(held) else None,
     )
 
 

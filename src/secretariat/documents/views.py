@@ -260,7 +260,7 @@ def _actions(request: HttpRequest, document: Document, posted: dict | None = Non
             officers=selectors.officers_for(document),
         ).unit_suggestion = helped.unit_suggestion
     if Step.DRAFT in held:
-        if document.status == Status.APPROVED:
+        if document.may_be_filed_at({Step.DRAFT}):
             add_filing("歸檔（存查）")
         add(
             "submit",

@@ -26,7 +26,6 @@ from secretariat.documents.models import (
     DraftRole,
     SealKind,
     SealUse,
-    Status,
     Step,
 )
 from secretariat.documents.services.common import (
@@ -244,7 +243,7 @@ def file_document(
     — with its 檔號 and 保存年限 (the archives module fills them from the agency's
     classification scheme through ``document_filed``). Signed."""
     point = held_point(document, by, Step.FILE, Step.DRAFT)
-    if point.step == Step.DRAFT and document.status != Status.APPROVED:
+    if not document.may_be_filed_at({point.step}):
         raise DomainError("memo_needed", "公文須先簽奉核准（例如「擬存查」）後，才能歸檔。")
     opinion = checked_opinion(opinion)
     errors: dict[str, list[str]] = {}
