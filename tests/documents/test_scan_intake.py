@@ -207,10 +207,8 @@ def test_distribution_shows_the_units_past_documents_like_it_went_to(office):
     assert first.groups()[0] == "總務組"
 
 
-def test_filing_shows_the_catalogue_proposals_and_learns_from_filed_documents(office):
-    filed = whole_path(office)
-    assert [p.file_code for p in selectors.past_filings(filed.agency_id)] == ["115/010101/1"]
-    document = to_officer(office, receive(office, subject="有關市政大樓節能改善工程一案"))
+def _approve_for_filing(office, document) -> None:
+    """The officer's 簽 「擬存查」, approved: the document may be filed at the officer's desk."""
     services.save_draft(
         document,
         DraftRole.MEMO,
@@ -220,6 +218,13 @@ def test_filing_shows_the_catalogue_proposals_and_learns_from_filed_documents(of
         by=office.officer,
     )
     to_decision(office, document, cosign=False)
+
+
+def test_filing_shows_the_catalogue_proposals_and_learns_from_filed_documents(office):
+    filed = whole_path(office)
+    assert [p.file_code for p in selectors.past_filings(filed.agency_id)] == ["115/010101/1"]
+    document = to_officer(office, receive(office, subject="有關市政大樓節能改善工程一案"))
+    _approve_for_filing(office, document)
     html = client_for(office.officer).get(document.get_absolute_url()).content.decode()
     assert "檔案編目建議" in html
     assert "已歸檔且有檔號的公文僅 1 件，不足以學習分類號。" in html
@@ -286,15 +291,7 @@ def test_the_api_gives_the_filing_proposal_to_whoever_may_file(office):
     whole_path(office)
     document = to_officer(office, receive(office, subject="有關市政大樓節能改善工程一案"))
     assert _assistance(office.officer, document)["filing_proposal"] is None  # not approved
-    services.save_draft(
-        document,
-        DraftRole.MEMO,
-        doc_type="memo",
-        subject="擬存查",
-        sections={"說明": "工務局函知市政大樓節能改善工程期程。本處無須辦理。", "擬辦": "擬存查。"},
-        by=office.officer,
-    )
-    to_decision(office, document, cosign=False)
+    _approve_for_filing(office, document)
     proposal = _assistance(office.officer, document)["filing_proposal"]
     assert proposal["notes"] == ["已歸檔且有檔號的公文僅 1 件，不足以學習分類號。"]
     assert "市政大樓節能改善工程" in proposal["summary"]["value"]
