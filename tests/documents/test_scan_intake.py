@@ -175,7 +175,9 @@ def test_the_api_reading_names_what_is_wrong(office):
     assert fake.json()["fields"] == {"scan": ["附件「來文.png」的內容不是PNG 圖片，與副檔名不符。"]}
     control = _post_scan(clerk, "來文\x07.png", b"%PDF-1.7")
     assert control.status_code == 422
-    assert _post_scan(client_for(office.officer), "來文.pdf", b"%PDF-1.7").status_code == 403
+    officer = client_for(office.officer)
+    assert _post_scan(officer, "來文.pdf", b"%PDF-1.7").status_code == 403
+    assert _post_scan(officer, "來文.png", "這不是Base64").status_code == 403
 
 
 def _distribution_history(office):

@@ -307,6 +307,7 @@ def read_scan(request, payload: ScanIn):
     its confidence and the text it was read from. Nothing is saved; the clerk confirms the
     fields and 收文 with the scan. 400 when the file or its content is not accepted, or the
     server has no OCR; 403 for anyone but the agency's 收發."""
+    services.require_clerk(request.user)  # before the body is read: 403 whatever it holds
     upload = sent_file(payload.name, payload.content_base64, field="scan", what="掃描檔")
     reading = services.read_scan(upload, by=request.user, keep=False).reading
     return {

@@ -47,6 +47,7 @@ from secretariat.documents.services.intake import (
     may_create,
     read_scan,
     receive_document,
+    require_clerk,
     reroute,
 )
 from secretariat.documents.services.outgoing import (
@@ -101,6 +102,7 @@ __all__ = [
     "read_scan",
     "receive_document",
     "register_card",
+    "require_clerk",
     "required_level",
     "reroute",
     "rewrap_data_keys",

@@ -116,6 +116,14 @@ def _new_document(agency, *, received_on: dt.date, secrecy_level: str, subject: 
     return document
 
 
+def require_clerk(by) -> None:
+    """收文 and reading a scan for it are the agency's 收發's."""
+    require(
+        getattr(by, "agency", None) is not None and by.has_role(RoleCode.REGISTRY_CLERK),
+        "只有收發人員可以收文。",
+    )
+
+
 def receive_document(
     *,
     origin: str,
@@ -143,7 +151,7 @@ def receive_document(
     來文 (公文交換, ``exchange``) brings its paragraphs (``sections``: the content's
     ``[title, items]`` pairs) and a notice's meeting details, kept with what was received."""
     agency = getattr(by, "agency", None)
-    require(agency is not None and by.has_role(RoleCode.REGISTRY_CLERK), "只有收發人員可以收文。")
+    require_clerk(by)
     values = {
         "subject": subject,
         "declassify": declassify,
@@ -264,10 +272,7 @@ def read_scan(upload, *, by, keep: bool = True) -> ScanReading:
     sends the file again; the token is then empty), and OCR reads the heading fields
     (``assist``). The clerk confirms or corrects them; ``receive_document`` checks them as
     it checks typed ones."""
-    require(
-        getattr(by, "agency", None) is not None and by.has_role(RoleCode.REGISTRY_CLERK),
-        "只有收發人員可以收文。",
-    )
+    require_clerk(by)
     if upload is None:
         raise DomainError.invalid({"scan": ["請選擇要辨識的掃描檔（PDF 或圖片）。"]})
     content_type = check_upload(upload, field="scan", types=scans.SCAN_TYPES)
