@@ -10,8 +10,8 @@ to back and as a page asks it, each call after the connection has been idle (``-
 Needs DATABASE_URL naming a PostgreSQL server (pgcluster.py sets one); creates and drops its
 own database ``bench_archives``. Rows are generated with SQL (generate_series): 案卷 of 民國
 100–115 under 81 分類號, retention spread over the table (永久, 30 … 1 年) in every agency,
-20 件 each; a 件's 案名 is three two-character words of a 60-word vocabulary (216,000 titles). Prints one
-JSON object; results are kept in docs/performance.md.
+20 件 each; a 件's 案名 is three two-character words of a 60-word vocabulary (216,000
+titles). Prints one JSON object; results are kept in docs/performance.md.
 """
 
 from __future__ import annotations
